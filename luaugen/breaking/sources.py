@@ -1,0 +1,181 @@
+"""Obtain the two manifests to compare: from a saved manifest file, from the working tree, or from a git revision.
+
+Compiling is done in memory with `luaugen.compiler.compile_project`, imported lazily so this package works (for saved
+manifests) without the compiler.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ..config import CONFIG_NAME, Config, ConfigError, load_config
+from ..diagnostics import Diagnostic, error, has_errors
+from .compare import ManifestError, check_manifest
+
+SCHEMA_SUFFIXES = (".yaml", ".yml")
+
+
+class SourceError(Exception):
+    """A manifest could not be obtained; exit 2. `diagnostics` explain why (compile errors, bad ref, bad file)."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None):
+        super().__init__(message)
+        self.diagnostics = diagnostics or [error("breaking-input", message)]
+        self.sources: dict[str, str] = {}
+
+
+@dataclass
+class Contract:
+    """A manifest plus the schema texts its spans point into (for source snippets), and where it came from."""
+
+    manifest: dict
+    label: str
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+# -- saved manifests ---------------------------------------------------------------------------------------------
+
+
+def parse_manifest(text: str, label: str) -> dict:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{label}: not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    try:
+        check_manifest(data, label)
+    except ManifestError as exc:
+        raise SourceError(str(exc)) from exc
+    return data
+
+
+def load_manifest_file(path: Path) -> Contract:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"cannot read manifest {path}: {exc}") from exc
+    return Contract(parse_manifest(text, str(path)), label=str(path))
+
+
+# -- compiling ---------------------------------------------------------------------------------------------------
+
+
+def compile_manifest(config: Config, sources: dict[str, str], previous: dict | None, label: str) -> Contract:
+    """Compile `sources` in memory and return the manifest it would write; SourceError on compile errors."""
+    try:
+        from ..compiler import compile_project
+    except ImportError as exc:
+        raise SourceError(f"cannot compile {label}: luaugen.compiler is not available ({exc})") from exc
+    result = compile_project(config, sources, previous)
+    if has_errors(result.diagnostics):
+        err = SourceError(f"{label} does not compile", [d for d in result.diagnostics])
+        err.sources = sources
+        raise err
+    text = result.files.get(config.manifest)
+    if text is None:
+        raise SourceError(f"compiling {label} produced no manifest ({config.manifest})")
+    return Contract(parse_manifest(text, f"manifest compiled from {label}"), label=label, sources=sources)
+
+
+def _is_schema(relpath: str) -> bool:
+    return relpath.endswith(SCHEMA_SUFFIXES)
+
+
+def working_tree_sources(config: Config) -> dict[str, str]:
+    folder = config.root / config.schemas
+    sources: dict[str, str] = {}
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and _is_schema(path.name):
+                sources[path.relative_to(config.root).as_posix()] = path.read_text(encoding="utf-8")
+    return sources
+
+
+def load_working_tree(config: Config) -> Contract:
+    previous = None
+    manifest_path = config.root / config.manifest
+    if manifest_path.is_file():
+        try:
+            previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            previous = None  # a broken lock file is the compiler's business, not ours
+    return compile_manifest(config, working_tree_sources(config), previous, "the working tree")
+
+
+# -- git revisions -----------------------------------------------------------------------------------------------
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
+    except FileNotFoundError as exc:
+        raise SourceError("git is not installed") from exc
+
+
+def resolve_ref(root: Path, ref: str) -> str | None:
+    """The commit id `ref` names in the repository at `root`, or None."""
+    if ref.startswith("-"):
+        return None
+    proc = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if proc.returncode != 0:
+        return None
+    return proc.stdout.decode().strip() or None
+
+
+def git_show(root: Path, commit: str, relpath: str) -> str | None:
+    """A file's text at `commit`, `relpath` relative to `root` (which may be below the repository top); None if absent."""
+    proc = _git(root, "show", f"{commit}:./{relpath}")
+    if proc.returncode != 0:
+        return None
+    return proc.stdout.decode("utf-8")
+
+
+def git_list(root: Path, commit: str, folder: str) -> list[str]:
+    proc = _git(root, "ls-tree", "-r", "--name-only", "-z", commit, "--", folder)
+    if proc.returncode != 0:
+        raise SourceError(f"git ls-tree failed at {commit}: {proc.stderr.decode(errors='replace').strip()}")
+    # ls-tree prints paths relative to the current directory (root), which is what the compiler keys sources by.
+    return sorted(p for p in proc.stdout.decode("utf-8").split("\0") if p)
+
+
+def config_at(root: Path, commit: str, ref: str) -> Config:
+    text = git_show(root, commit, CONFIG_NAME)
+    if text is None:
+        return Config(root=root)
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, CONFIG_NAME).write_text(text, encoding="utf-8")
+        try:
+            config = load_config(Path(tmp))
+        except ConfigError as exc:
+            d = exc.diagnostic
+            raise SourceError(f"{CONFIG_NAME} at {ref}: {d.message}", [dataclasses.replace(d, message=f"at {ref}: {d.message}")]) from exc
+    return dataclasses.replace(config, root=root)
+
+
+def load_revision(root: Path, ref: str, profile: str | None = None) -> Contract:
+    """Compile the schemas as they were at git revision `ref` (with that revision's luaugen.toml and lock file)."""
+    commit = resolve_ref(root, ref)
+    if commit is None:
+        raise SourceError(f"{ref!r} is neither a git revision in {root} nor a manifest file")
+    config = config_at(root, commit, ref)
+    if profile is not None:
+        config = config.with_profile(profile)
+    folder = PurePosixPath(config.schemas).as_posix()
+    sources: dict[str, str] = {}
+    for relpath in git_list(root, commit, folder):
+        if _is_schema(relpath):
+            text = git_show(root, commit, relpath)
+            if text is not None:
+                sources[relpath] = text
+    previous = None
+    lock = git_show(root, commit, config.manifest)
+    if lock is not None:
+        try:
+            previous = json.loads(lock)
+        except json.JSONDecodeError:
+            previous = None
+    return compile_manifest(config, sources, previous, f"revision {ref}")
