@@ -1,0 +1,72 @@
+"""Parsing Luau with tree-sitter-luau, syntax-error reporting and small node helpers."""
+
+from __future__ import annotations
+
+import tree_sitter
+import tree_sitter_luau
+
+from ..diagnostics import Span
+
+LANGUAGE = tree_sitter.Language(tree_sitter_luau.language())
+_PARSER = tree_sitter.Parser(LANGUAGE)
+MAX_PARSE_ERRORS = 10
+
+
+def parse(source: bytes) -> tree_sitter.Tree:
+    return _PARSER.parse(source)
+
+
+def text(node: tree_sitter.Node) -> str:
+    return node.text.decode("utf-8", "replace")
+
+
+def string_value(node: tree_sitter.Node | None) -> str | None:
+    """The value of a string literal node; None for anything else (or an interpolated string)."""
+    if node is None or node.type != "string":
+        return None
+    raw = text(node)
+    if raw[:1] in ("'", '"'):
+        body = raw[1:-1]
+        if "\\" in body:
+            try:
+                body = body.encode("latin-1", "backslashreplace").decode("unicode_escape")
+            except UnicodeDecodeError:
+                pass
+        return body
+    if raw[:1] == "`":
+        return None if "{" in raw else raw[1:-1]
+    if raw[:1] == "[":
+        level = raw.index("[", 1) + 1
+        body = raw[level:len(raw) - level]
+        return body[1:] if body.startswith("\n") else body
+    return None
+
+
+def char_col(source: bytes, offset: int) -> int:
+    """1-based column in characters (code points) of a byte offset."""
+    line_start = source.rfind(b"\n", 0, offset) + 1
+    chunk = source[line_start:offset]
+    return (len(chunk.decode("utf-8", "replace")) if not chunk.isascii() else len(chunk)) + 1
+
+
+def span(path: str, source: bytes, node: tree_sitter.Node) -> Span:
+    (row, _), (end_row, _) = node.start_point, node.end_point
+    return Span(path, row + 1, char_col(source, node.start_byte), end_row + 1, char_col(source, node.end_byte))
+
+
+def syntax_errors(tree: tree_sitter.Tree) -> list[tuple[tree_sitter.Node, str]]:
+    """(node, description) for every ERROR / MISSING node, outermost first, in source order."""
+    found: list[tuple[tree_sitter.Node, str]] = []
+    stack = [tree.root_node]
+    while stack and len(found) < MAX_PARSE_ERRORS:
+        node = stack.pop()
+        if node.is_missing:
+            found.append((node, f"missing {node.type!r}"))
+        elif node.is_error:
+            first = node.children[0] if node.children else None
+            near = text(first).splitlines()[0][:30] if first is not None and first.text else ""
+            found.append((node, f"unexpected {near!r}" if near else "unexpected syntax"))
+        elif node.has_error:
+            stack.extend(reversed(node.children))
+    found.sort(key=lambda item: item[0].start_byte)
+    return found
