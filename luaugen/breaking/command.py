@@ -53,8 +53,8 @@ def _old_contract(against: str, root: Path, cwd: Path, profile: str) -> Contract
 @click.option("--new-manifest", "new_manifest", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Use this saved manifest as the new contract instead of compiling the working tree.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
-@click.option("--root", "root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Project root (default: nearest folder holding luaugen.toml).")
+@click.option("--config-root", "root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder holding luaugen.toml (default: nearest one at or above the current folder).")
 @click.option("--quiet", "-q", is_flag=True, help="Report breaking changes only (compatible ones are still counted).")
 def command(against: str, new_manifest: Path | None, fmt: str, root: Path | None, quiet: bool) -> None:
     """Compare the current contract with a previous one and classify every difference.
@@ -88,10 +88,6 @@ def command(against: str, new_manifest: Path | None, fmt: str, root: Path | None
     shown_diags = [c.diagnostic for c in shown]
     sources_for = [(new.sources if c.side is Side.NEW else old.sources) for c in shown]
     output = _render(fmt, shown_diags, sources_for)
-    summary = f"{breaking} breaking, {compatible} compatible (against {old.label})"
-    if fmt == "text":
-        click.echo(output + summary)
-    else:
-        click.echo(output, nl=False)
-        click.echo(summary, err=True)
+    click.echo(output, nl=False)
+    click.echo(f"luaugen breaking: {breaking} breaking, {compatible} compatible (against {old.label})", err=True)
     sys.exit(1 if breaking else 0)

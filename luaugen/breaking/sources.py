@@ -160,6 +160,8 @@ def load_revision(root: Path, ref: str, profile: str | None = None) -> Contract:
     """Compile the schemas as they were at git revision `ref` (with that revision's luaugen.toml and lock file)."""
     commit = resolve_ref(root, ref)
     if commit is None:
+        if _git(root, "rev-parse", "--git-dir").returncode != 0:
+            raise SourceError(f"{ref!r} is not a manifest file, and {root} is not inside a git repository")
         raise SourceError(f"{ref!r} is neither a git revision in {root} nor a manifest file")
     config = config_at(root, commit, ref)
     if profile is not None:
