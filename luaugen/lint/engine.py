@@ -60,11 +60,13 @@ def lint_sources(
         tree = parse(source)
         findings: list[Finding] = []
         if tree.root_node.has_error:
-            for node, what in syntax_errors(tree):
-                findings.append(Finding("parse-error", node, f"syntax error: {what}"))
+            rows: set[int] = set()
+            for node, what in syntax_errors(tree):  # one per line: recovery often yields several
+                if node.start_point[0] not in rows:
+                    rows.add(node.start_point[0])
+                    findings.append(Finding("parse-error", node, f"syntax error: {what}"))
         findings.extend(checker.check(find_uses(tree, source, module), role_of(path, settings)))
-        if b"Remote" in source or b"Invoke" in source:
-            findings.extend(find_raw_remotes(tree, source))
+        findings.extend(find_raw_remotes(tree, source))
         if not findings:
             continue
         file_off, line_off = _suppressions(tree, source) if b"luaugen-ignore" in source else (set(), {})
