@@ -219,7 +219,8 @@ class _Comparer:
         label = "breaking" if breaking else "compatible"
         return Change(Diagnostic(code, severity, f"{label}: {message}", span, hint if breaking else None), side)
 
-    def _directional(self, code: str, effect: Effect, reader_is_new: bool, message: str) -> Iterator[Change]:
+    def _directional(self, code: str, effect: Effect, reader_is_new: bool, message: str,
+                     hint: str | None = None) -> Iterator[Change]:
         """Emit a change to a type whose validity depends on who validates it."""
         if effect is Effect.INCOMPATIBLE:
             breaking = True
@@ -229,7 +230,7 @@ class _Comparer:
             breaking = effect is Effect.NARROWER
         else:
             breaking = effect is Effect.WIDER
-        hint = RULES.get(code) or _DIRECTIONAL_HINT["reader-new" if reader_is_new else "reader-old"]
+        hint = hint or RULES.get(code) or _DIRECTIONAL_HINT["reader-new" if reader_is_new else "reader-old"]
         reader = "new server validates" if reader_is_new else "old clients validate"
         yield self._emit(code, breaking, f"{message} ({effect.value}; {reader})", hint=hint)
 
@@ -424,7 +425,9 @@ class _Comparer:
             if old_field is None:
                 effect = Effect.WIDER if field.get("optional") else Effect.INCOMPATIBLE
                 qualifier = "optional" if field.get("optional") else "required"
-                yield from self._directional("field-added", effect, reader_is_new, f"{qualifier} field {path}.{name} was added")
+                hint = ("make it optional: old clients do not send it" if reader_is_new
+                        else "old clients reject unknown fields: add a new message instead")
+                yield from self._directional("field-added", effect, reader_is_new, f"{qualifier} field {path}.{name} was added", hint)
                 continue
             was_optional, is_optional = bool(old_field.get("optional")), bool(field.get("optional"))
             if was_optional and not is_optional:

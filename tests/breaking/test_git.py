@@ -81,6 +81,7 @@ def fake_compiler(monkeypatch):
             payload = struct(*(mfield(n, integer(f)) for n, f in spec["fields"].items()))
             msg = message("Do", 1, payload=payload)
             msg["source"]["path"] = path
+            msg["source"]["line"] = spec.get("line", 10)
             channels.append(channel(spec["channel"], spec["id"], messages=[msg]))
         return FakeResult({config.manifest: json.dumps(manifest(*channels))})
 
@@ -150,6 +151,26 @@ def test_fake_project_below_repository_top(tmp_path, monkeypatch, fake_compiler)
     assert result.exit_code == 1, result.output
     assert list(fake_compiler[0]["sources"]) == ["schemas/a.yaml"]
     assert "field A.Do.payload.x was removed" in result.stdout
+
+
+def test_text_snippets_come_from_the_side_the_span_points_into(tmp_path, monkeypatch, fake_compiler):
+    repo = init_repo(tmp_path / "repo")
+    write(repo / "schemas/gone.yaml", json.dumps({"channel": "Gone", "id": 2, "fields": {}, "line": 1, "old": True}))
+    write(repo / "schemas/a.yaml", json.dumps({"channel": "A", "id": 1, "fields": {"x": "u8"}, "line": 1}))
+    commit_all(repo, "v1")
+    (repo / "schemas/gone.yaml").unlink()
+    write(repo / "schemas/a.yaml", json.dumps({"channel": "A", "id": 1, "fields": {"x": "u8", "y": "u8"}, "line": 1, "new": 1}))
+    monkeypatch.chdir(repo)
+    result = run("--against", "HEAD")
+    assert result.exit_code == 1, result.output
+    out = result.stdout
+    # the removed channel exists only at the revision: its snippet is the old file's line 1
+    removed = out.index("schemas/gone.yaml:1:1: error: breaking: channel 'Gone' was removed [channel-removed]")
+    assert out.index("[field-added]") < removed  # sorted by path: schemas/a.yaml first
+    assert '"old": true' in out[removed:] and '"old": true' not in out[:removed]
+    # the added field's message is in the working tree: its snippet is the new file's line 1
+    assert '"new": 1' in out[:removed] and '"new": 1' not in out[removed:]
+    assert "[message-removed]" not in out  # a removed channel is reported once, not per message
 
 
 def test_fake_compile_error_at_revision_exits_2(tmp_path, monkeypatch, fake_compiler):
