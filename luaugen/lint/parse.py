@@ -63,9 +63,13 @@ def syntax_errors(tree: tree_sitter.Tree) -> list[tuple[tree_sitter.Node, str]]:
         if node.is_missing:
             found.append((node, f"missing {node.type!r}"))
         elif node.is_error:
-            first = node.children[0] if node.children else None
-            near = text(first).splitlines()[0][:30] if first is not None and first.text else ""
-            found.append((node, f"unexpected {near!r}" if near else "unexpected syntax"))
+            # Point at the first non-comment piece: recovery often wraps leading comments (or the whole file).
+            first = next((c for c in node.children if c.type != "comment"), node)
+            near = text(first).splitlines()[0][:30] if first.text else ""
+            if first.named_child_count:
+                found.append((first, f"cannot parse the code starting with {near!r}"))
+            else:
+                found.append((first, f"unexpected {near!r}" if near else "unexpected syntax"))
         elif node.has_error:
             stack.extend(reversed(node.children))
     found.sort(key=lambda item: item[0].start_byte)
