@@ -14,10 +14,13 @@ _MEMBER = re.compile(
     rb"|OnServerInvoke|OnClientInvoke)(?!\w)"
 )
 _CLASS = re.compile(rb"""["'`\[](RemoteEvent|UnreliableRemoteEvent|RemoteFunction)["'`\]]""")
+_TRIGGERS = (b"Fire", b"Invoke", b"OnServer", b"OnClient", b"Remote")
 _HINT = "declare the message in a schema and use the generated Networking API"
 
 
 def find_raw_remotes(tree: Tree, source: bytes) -> list[Finding]:
+    if not any(trigger in source for trigger in _TRIGGERS):
+        return []
     root = tree.root_node
     out: list[Finding] = []
     for match in _MEMBER.finditer(source):
