@@ -1,0 +1,51 @@
+"""The pure core: schema sources in, `{relative path: text}` and diagnostics out. Touches no disk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .config import Config
+from .diagnostics import Diagnostic, has_errors, sorted_diagnostics
+from .load.yaml_loader import load_document
+from .validate.metaschema import validate_document
+from .model.build import build_project
+from .model.ids import assign_ids
+from .check.rules import check_project
+from .emit.render import render_project
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    files: dict[str, str] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def compile_project(config: Config, sources: dict[str, str], previous_manifest: dict | None = None) -> CompileResult:
+    """Compile schema files (keyed by root-relative path) into every generated file.
+
+    `previous_manifest` is the manifest of the last build: it locks the numeric ids. On any error no files are
+    returned, so callers cannot write half a build.
+    """
+    diagnostics: list[Diagnostic] = []
+    documents = []
+    for path in sorted(sources):
+        document, problems = load_document(path, sources[path])
+        diagnostics.extend(problems)
+        if document is not None:
+            problems = validate_document(document)
+            diagnostics.extend(problems)
+            if not problems:
+                documents.append(document)
+    project, problems = build_project(documents, config)
+    diagnostics.extend(problems)
+    if not has_errors(diagnostics):
+        diagnostics.extend(check_project(project))
+    if has_errors(diagnostics):
+        return CompileResult({}, sorted_diagnostics(diagnostics))
+    project, retired = assign_ids(project, previous_manifest)
+    files = render_project(project, retired, config, sorted(sources))
+    return CompileResult(dict(sorted(files.items())), sorted_diagnostics(diagnostics))

@@ -1,0 +1,53 @@
+"""`generated/manifest.json`: the contract as data, for lint, the breaking-change check and the id lock."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from ..config import Limits
+from ..model import ir
+from .contract import type_json
+
+
+def canonical(data) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _rate(rate: ir.Rate | None) -> dict | None:
+    return None if rate is None else {"count": rate.count, "per": rate.per}
+
+
+def message_json(project: ir.Project, m: ir.Message, limits: Limits) -> dict:
+    contract = {
+        "kind": m.kind,
+        "direction": m.direction,
+        "qos": m.qos,
+        "reliable": m.reliable,
+        "rate": _rate(m.rate),
+        "retry": None if m.retry is None else {"strategy": m.retry.strategy, "attempts": m.retry.attempts,
+                                                "base": m.retry.base, "max": m.retry.max},
+        "timeout": m.timeout,
+        "payload": type_json(project, m.payload, m.is_intent, limits),
+        "reply": None if m.reply is None else type_json(project, m.reply, False, limits),
+    }
+    digest = hashlib.sha256(canonical(contract).encode()).hexdigest()
+    return {"name": m.name, "id": m.id, **contract, "hash": digest,
+            "source": {"path": m.span.path, "line": m.span.line, "col": m.span.col}}
+
+
+def build_manifest(project: ir.Project, retired: dict, limits: Limits) -> dict:
+    channels = []
+    hashes = []
+    for c in project.channels:
+        messages = [message_json(project, m, limits) for m in c.messages]
+        hashes.extend(f"{c.name}.{m['name']}:{m['id']}:{m['hash']}" for m in messages)
+        channels.append({"name": c.name, "id": c.id, "source": c.source, "description": c.description,
+                         "qos": c.qos, "reliable": c.reliable, "replay": c.replay, "rate": _rate(c.rate),
+                         "messages": messages})
+    schema_hash = hashlib.sha256("\n".join(sorted(hashes)).encode()).hexdigest()
+    return {"format": 1, "generator": "luaugen", "schema_hash": schema_hash, "channels": channels, "retired": retired}
+
+
+def manifest_text(manifest: dict) -> str:
+    return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

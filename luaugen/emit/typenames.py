@@ -1,0 +1,143 @@
+"""Type expressions for the generated Luau `Types` module and the Python mirror's `types.py`."""
+
+from __future__ import annotations
+
+import keyword
+from dataclasses import dataclass
+
+from ..model import ir
+from ..model.walk import descendants
+
+
+def pascal(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def luau_type(project: ir.Project, t: ir.Type, indent: int = 0) -> str:
+    pad = "\t" * indent
+    if isinstance(t, ir.BoolType):
+        return "boolean"
+    if isinstance(t, ir.StringType):
+        return "string"
+    if isinstance(t, (ir.NumberType, ir.IntegerType)):
+        return "number"
+    if isinstance(t, ir.DatatypeType):
+        return t.luau_name
+    if isinstance(t, ir.InstanceType):
+        return t.class_name
+    if isinstance(t, ir.EnumType):
+        return " | ".join(f'"{v}"' for v in t.values)
+    if isinstance(t, ir.RefType):
+        return project.named(t.target).generated_name
+    if isinstance(t, ir.ArrayType):
+        return "{ " + luau_type(project, t.items, indent) + " }"
+    if isinstance(t, ir.MapType):
+        return "{ [" + luau_type(project, t.key, indent) + "]: " + luau_type(project, t.value, indent) + " }"
+    if isinstance(t, ir.StructType):
+        return luau_fields(project, t.fields, indent)
+    variants = [luau_fields(project, v.fields, indent, (t.tag, f'"{v.name}"')) for v in t.variants]
+    return ("\n" + pad + "| ").join(variants)
+
+
+def luau_fields(project: ir.Project, fields, indent: int, tag: tuple[str, str] | None = None) -> str:
+    pad = "\t" * (indent + 1)
+    lines = [f"{pad}{tag[0]}: {tag[1]},"] if tag else []
+    for f in fields:
+        inner = luau_type(project, f.type, indent + 1)
+        if f.optional:
+            inner = f"({inner})?" if "|" in inner else f"{inner}?"
+        lines.append(f"{pad}{f.name}: {inner},")
+    if not lines:
+        return "{}"
+    return "{\n" + "\n".join(lines) + "\n" + "\t" * indent + "}"
+
+
+@dataclass(frozen=True)
+class PyClass:
+    """A TypedDict to emit; `alias` set instead of fields for named unions and non-struct named types."""
+
+    name: str
+    fields: tuple[tuple[str, str, bool], ...] = ()
+    alias: str | None = None
+    doc: str | None = None
+
+    @property
+    def needs_functional_syntax(self) -> bool:
+        return any(keyword.iskeyword(name) for name, _, _ in self.fields)
+
+
+class PythonTypes:
+    """Collects TypedDicts (dependencies first) while turning IR types into annotations."""
+
+    def __init__(self, project: ir.Project):
+        self.project = project
+        self.classes: list[PyClass] = []
+        self._taken: set[str] = set()
+
+    def _unique(self, name: str) -> str:
+        candidate, n = name, 2
+        while candidate in self._taken:
+            candidate, n = f"{name}{n}", n + 1
+        self._taken.add(candidate)
+        return candidate
+
+    def struct(self, name: str, fields, doc: str | None = None, tag: tuple[str, str] | None = None) -> str:
+        rendered = [(tag[0], f'Literal["{tag[1]}"]', False)] if tag else []
+        for f in fields:
+            rendered.append((f.name, self.annotation(f.type, name + pascal(f.name)), f.optional))
+        final = self._unique(name)
+        self.classes.append(PyClass(final, tuple(rendered), doc=doc))
+        return final
+
+    def annotation(self, t: ir.Type, context: str) -> str:
+        if isinstance(t, ir.BoolType):
+            return "bool"
+        if isinstance(t, ir.StringType):
+            return "str"
+        if isinstance(t, ir.IntegerType):
+            return "int"
+        if isinstance(t, ir.NumberType):
+            return "float"
+        if isinstance(t, ir.DatatypeType):
+            return f"roblox.{t.luau_name}"
+        if isinstance(t, ir.InstanceType):
+            return "roblox.Instance"
+        if isinstance(t, ir.EnumType):
+            return "Literal[" + ", ".join(f'"{v}"' for v in t.values) + "]"
+        if isinstance(t, ir.RefType):
+            return self.project.named(t.target).generated_name
+        if isinstance(t, ir.ArrayType):
+            return f"list[{self.annotation(t.items, context + 'Item')}]"
+        if isinstance(t, ir.MapType):
+            return f"dict[{self.annotation(t.key, context + 'Key')}, {self.annotation(t.value, context + 'Value')}]"
+        if isinstance(t, ir.StructType):
+            return self.struct(context, t.fields)
+        return " | ".join(self.struct(context + pascal(v.name), v.fields, tag=(t.tag, v.name)) for v in t.variants)
+
+    def named(self, named: ir.NamedType) -> None:
+        self._taken.add(named.generated_name)
+        t = named.type
+        if isinstance(t, ir.StructType):
+            self._taken.discard(named.generated_name)
+            self.struct(named.generated_name, t.fields, named.description)
+        else:
+            self.classes.append(PyClass(named.generated_name, alias=self.annotation(t, named.generated_name),
+                                        doc=named.description))
+
+
+def named_types_in_dependency_order(project: ir.Project) -> list[ir.NamedType]:
+    ordered: list[ir.NamedType] = []
+    done: set[str] = set()
+
+    def visit(named: ir.NamedType) -> None:
+        if named.key in done:
+            return
+        done.add(named.key)
+        for t in descendants(named.type):
+            if isinstance(t, ir.RefType) and t.target is not None:
+                visit(project.named(t.target))
+        ordered.append(named)
+
+    for named in project.types:
+        visit(named)
+    return ordered

@@ -1,0 +1,372 @@
+"""Validator code for one contract in two languages.
+
+One walk over each message's effective type drives a dialect (Luau or Python), so both validators perform the same
+checks in the same order and build the same messages. Paths are built only on failure: the success path allocates
+no strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..config import Limits
+from ..model import ir
+from .contract import effective, expectation, format_number
+
+
+@dataclass
+class _Path:
+    """A path relative to the value being checked: literal segments and runtime expressions (loop indices)."""
+
+    parts: tuple[tuple[bool, str], ...] = ()
+
+    def lit(self, text: str) -> "_Path":
+        return _Path(self.parts + ((True, text),))
+
+    def expr(self, code: str) -> "_Path":
+        return _Path(self.parts + ((False, code),))
+
+
+class LuauDialect:
+    comment = "--"
+
+    def quote(self, text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    def concat(self, path: _Path, tail: str) -> str:
+        pieces, literal = [], ""
+        for is_literal, text in path.parts:
+            if is_literal:
+                literal += text
+            else:
+                if literal:
+                    pieces.append(self.quote(literal))
+                    literal = ""
+                pieces.append(text)
+        if literal:
+            pieces.append(self.quote(literal))
+        return " .. ".join([*pieces, tail])
+
+    def if_(self, cond: str) -> str:
+        return f"if {cond} then"
+
+    elseif = lambda self, cond: f"elseif {cond} then"  # noqa: E731
+    else_ = "else"
+    end = "end"
+    nil = "nil"
+    not_nil = lambda self, x: f"{x} ~= nil"  # noqa: E731
+    local = lambda self, name, expr: f"local {name} = {expr}"  # noqa: E731
+    ret = lambda self, expr: f"return {expr}"  # noqa: E731
+    for_range = lambda self, var, n: f"for {var} = 1, {n} do"  # noqa: E731
+    for_keys = lambda self, var, t: f"for {var} in next, {t} do"  # noqa: E731
+    index = lambda self, t, key: f"{t}[{key}]"  # noqa: E731
+    field = lambda self, t, name: f"{t}.{name}"  # noqa: E731
+    entries = lambda self, x: x  # noqa: E731
+
+    def not_bool(self, x): return f'type({x}) ~= "boolean"'
+    def not_string(self, x): return f'type({x}) ~= "string"'
+    def bad_utf8(self, x): return f"utf8.len({x}) == nil"
+    def byte_len(self, x): return f"#{x}"
+    def not_number(self, x): return f'type({x}) ~= "number"'
+    def is_nan(self, x): return f"{x} ~= {x}"
+    def is_inf(self, x): return f"{x} == math.huge or {x} == -math.huge"
+    def not_integral(self, x): return f"{x} % 1 ~= 0"
+    def not_instance(self, x, cls): return f'typeof({x}) ~= "Instance" or not {x}:IsA({self.quote(cls)})'
+    def not_member(self, x, set_name): return f'type({x}) ~= "string" or {set_name}[{x}] == nil'
+    def is_member(self, x, set_name): return f"{set_name}[{x}] ~= nil"
+    def or_(self, *conds): return " or ".join(conds)
+    def and_(self, *conds): return " and ".join(conds)
+    def lt(self, a, b): return f"{a} < {b}"
+    def gt(self, a, b): return f"{a} > {b}"
+    def num(self, v): return format_number(v) if float(v).is_integer() else repr(float(v))
+    def call(self, fn, *args): return f"{fn}({', '.join(args)})"
+    def count_up(self, var): return f"{var} += 1"
+    def string_key_ok(self, k, max_len):
+        return f'type({k}) == "string" and utf8.len({k}) ~= nil and #{k} <= {max_len}'
+    def integer_key_ok(self, k, low, high):
+        return f'type({k}) == "number" and {k} % 1 == 0 and {k} >= {low} and {k} <= {high}'
+    def string_set(self, name, values):
+        body = ", ".join(f"[{self.quote(v)}] = true" for v in values)
+        return f"local {name} = table.freeze({{ {body} }})" if body else f"local {name} = table.freeze({{}})"
+    def fn_name(self, base): return base
+
+
+class PythonDialect:
+    comment = "#"
+
+    def quote(self, text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    def concat(self, path: _Path, tail: str) -> str:
+        pieces = []
+        for is_literal, text in path.parts:
+            if is_literal and pieces and pieces[-1][0]:
+                pieces[-1] = (True, pieces[-1][1] + text)
+            else:
+                pieces.append((is_literal, text))
+        rendered = [self.quote(t) if lit else f"str({t})" for lit, t in pieces]
+        return " + ".join([*rendered, tail])
+
+    def if_(self, cond: str) -> str:
+        return f"if {cond}:"
+
+    elseif = lambda self, cond: f"elif {cond}:"  # noqa: E731
+    else_ = "else:"
+    end = None
+    nil = "None"
+    not_nil = lambda self, x: f"{x} is not None"  # noqa: E731
+    local = lambda self, name, expr: f"{name} = {expr}"  # noqa: E731
+    ret = lambda self, expr: f"return {expr}"  # noqa: E731
+    for_range = lambda self, var, n: f"for {var} in range(1, {n} + 1):"  # noqa: E731
+    for_keys = lambda self, var, t: f"for {var} in {t}:"  # noqa: E731
+    index = lambda self, t, key: f"{t}[{key}]"  # noqa: E731
+    field = lambda self, t, name: f"{t}.get({self.quote(name)})"  # noqa: E731
+    entries = lambda self, x: f"_entries({x})"  # noqa: E731
+
+    def not_bool(self, x): return f"not isinstance({x}, bool)"
+    def not_string(self, x): return f"not isinstance({x}, str)"
+    def bad_utf8(self, x): return f"_bad_utf8({x})"
+    def byte_len(self, x): return f"_byte_len({x})"
+    def not_number(self, x): return f"not _is_number({x})"
+    def is_nan(self, x): return f"{x} != {x}"
+    def is_inf(self, x): return f"{x} in _INFINITIES"
+    def not_integral(self, x): return f"{x} % 1 != 0"
+    def not_instance(self, x, cls): return f"not _is_instance({x}, {self.quote(cls)})"
+    def not_member(self, x, set_name): return f"not isinstance({x}, str) or {x} not in {set_name}"
+    def is_member(self, x, set_name): return f"{x} in {set_name}"
+    def or_(self, *conds): return " or ".join(conds)
+    def and_(self, *conds): return " and ".join(conds)
+    def lt(self, a, b): return f"{a} < {b}"
+    def gt(self, a, b): return f"{a} > {b}"
+    def num(self, v): return format_number(v) if float(v).is_integer() else repr(float(v))
+    def call(self, fn, *args): return f"{fn}({', '.join(args)})"
+    def count_up(self, var): return f"{var} += 1"
+    def string_key_ok(self, k, max_len):
+        return f"isinstance({k}, str) and not _bad_utf8({k}) and _byte_len({k}) <= {max_len}"
+    def integer_key_ok(self, k, low, high):
+        return f"_is_number({k}) and {k} % 1 == 0 and {k} >= {low} and {k} <= {high}"
+    def string_set(self, name, values):
+        return f"{name} = frozenset({{{', '.join(self.quote(v) for v in values)}}})"
+    def fn_name(self, base): return "_" + "".join("_" + c.lower() if c.isupper() else c for c in base).lstrip("_")
+
+
+@dataclass
+class _Function:
+    name: str
+    lines: list[str] = field(default_factory=list)
+
+
+class ValidatorWriter:
+    """Writes check functions: each takes a value and returns nil/None, or the failure as `<path>: expected …`."""
+
+    def __init__(self, project: ir.Project, limits: Limits, dialect):
+        self.project, self.limits, self.d = project, limits, dialect
+        self.constants: list[str] = []
+        self.functions: list[_Function] = []
+        self._sets: dict[tuple, str] = {}
+        self._counter = 0
+
+    def fresh(self, prefix: str) -> str:
+        self._counter += 1
+        return f"{prefix}{self._counter}"
+
+    def string_set(self, prefix: str, values: tuple[str, ...]) -> str:
+        key = (prefix, values)
+        if key not in self._sets:
+            name = f"{'_' if isinstance(self.d, PythonDialect) else ''}{prefix}_{len(self._sets) + 1}"
+            self._sets[key] = name
+            self.constants.append(self.d.string_set(name, values))
+        return self._sets[key]
+
+    def function(self, name: str, type_: ir.Type, strict: bool) -> str:
+        fn = _Function(self.d.fn_name(name))
+        self._emit(fn.lines, 1, type_, "value", _Path(), strict)
+        fn.lines.append("\t" + self.d.ret(self.d.nil))
+        self.functions.append(fn)
+        return fn.name
+
+    # -- emission --------------------------------------------------------------------------------
+    def _line(self, out: list[str], depth: int, text: str | None) -> None:
+        if text is not None:
+            out.append("\t" * depth + text)
+
+    def _fail(self, out, depth, cond, path: _Path, tail: str) -> None:
+        self._line(out, depth, self.d.if_(cond))
+        self._line(out, depth + 1, self.d.ret(self.d.concat(path, tail)))
+        self._line(out, depth, self.d.end)
+
+    def _fail_value(self, expected: str, x: str) -> str:
+        return self.d.call("fail" if self.d.end else "_fail", self.d.quote(expected), x)
+
+    def _helper(self, name: str) -> str:
+        return name if self.d.end else "_" + _snake(name)
+
+    def _emit(self, out: list[str], depth: int, type_: ir.Type, x: str, path: _Path, strict: bool) -> None:
+        d = self.d
+        t = effective(self.project, type_, strict, self.limits)
+        expected = expectation(t)
+        if isinstance(t, ir.BoolType):
+            self._fail(out, depth, d.not_bool(x), path, self._fail_value(expected, x))
+        elif isinstance(t, ir.StringType):
+            self._fail(out, depth, d.not_string(x), path, self._fail_value(expected, x))
+            self._fail(out, depth, d.bad_utf8(x), path, d.quote(": expected valid UTF-8, got invalid bytes"))
+            bounds = []
+            if t.max_length is not None:
+                bounds.append(d.gt(d.byte_len(x), t.max_length))
+            if t.min_length:
+                bounds.append(d.lt(d.byte_len(x), t.min_length))
+            if bounds:
+                tail = d.call(self._helper("failCount"), d.quote(expected), d.byte_len(x), d.quote("bytes"))
+                self._fail(out, depth, d.or_(*bounds), path, tail)
+        elif isinstance(t, (ir.NumberType, ir.IntegerType)):
+            conds = [d.not_number(x)]
+            if isinstance(t, ir.IntegerType):
+                conds += [d.not_integral(x), d.lt(x, d.num(t.effective_min)), d.gt(x, d.num(t.effective_max))]
+            else:
+                if t.finite:
+                    conds += [d.is_nan(x), d.is_inf(x)]
+                if t.min is not None:
+                    conds.append(d.lt(x, d.num(t.min)))
+                if t.max is not None:
+                    conds.append(d.gt(x, d.num(t.max)))
+            self._fail(out, depth, d.or_(*conds), path, self._fail_value(expected, x))
+        elif isinstance(t, ir.DatatypeType):
+            err = self.fresh("err")
+            self._line(out, depth, d.local(err, d.call(self._helper("checkDatatype"), x, d.quote(t.luau_name))))
+            self._fail(out, depth, d.not_nil(err), path, err)
+        elif isinstance(t, ir.InstanceType):
+            self._fail(out, depth, d.not_instance(x, t.class_name), path, self._fail_value(expected, x))
+        elif isinstance(t, ir.EnumType):
+            members = self.string_set("ENUM", t.values)
+            self._fail(out, depth, d.not_member(x, members), path, self._fail_value(expected, x))
+        elif isinstance(t, ir.ArrayType):
+            self._emit_array(out, depth, t, x, path, strict, expected)
+        elif isinstance(t, ir.MapType):
+            self._emit_map(out, depth, t, x, path, strict, expected)
+        elif isinstance(t, ir.StructType):
+            tbl = self._table_prologue(out, depth, x, path, "table")
+            self._emit_fields(out, depth, t.fields, (), tbl, path, strict)
+        elif isinstance(t, ir.UnionType):
+            self._emit_union(out, depth, t, x, path, strict)
+
+    def _table_prologue(self, out, depth, x, path, expected) -> str:
+        d = self.d
+        err = self.fresh("err")
+        self._line(out, depth, d.local(err, d.call(self._helper("tableError"), x, d.quote(expected))))
+        self._fail(out, depth, d.not_nil(err), path, err)
+        if d.end:
+            return x
+        tbl = self.fresh("t")
+        self._line(out, depth, d.local(tbl, d.entries(x)))
+        return tbl
+
+    def _emit_fields(self, out, depth, fields, extra_known, tbl, path, strict) -> None:
+        d = self.d
+        known = self.string_set("FIELDS", tuple(extra_known) + tuple(f.name for f in fields))
+        key = self.fresh("key")
+        self._line(out, depth, d.for_keys(key, tbl))
+        self._fail(out, depth + 1, d.not_member(key, known) if not d.end else f"{known}[{key}] == nil", path,
+                   d.call(self._helper("unexpectedKey"), tbl, known))
+        self._line(out, depth, d.end)
+        for f in fields:
+            var = self.fresh("v")
+            self._line(out, depth, d.local(var, d.field(tbl, f.name)))
+            if f.optional:
+                self._line(out, depth, d.if_(d.not_nil(var)))
+                self._emit(out, depth + 1, f.type, var, path.lit("." + f.name), strict)
+                self._line(out, depth, d.end)
+            else:
+                self._emit(out, depth, f.type, var, path.lit("." + f.name), strict)
+
+    def _emit_union(self, out, depth, t: ir.UnionType, x, path, strict) -> None:
+        d = self.d
+        tbl = self._table_prologue(out, depth, x, path, "table")
+        tag = self.fresh("tag")
+        self._line(out, depth, d.local(tag, d.field(tbl, t.tag)))
+        for i, variant in enumerate(t.variants):
+            cond = f"{tag} == {d.quote(variant.name)}"
+            self._line(out, depth, d.if_(cond) if i == 0 else d.elseif(cond))
+            self._emit_fields(out, depth + 1, variant.fields, (t.tag,), tbl, path, strict)
+        self._line(out, depth, d.else_)
+        tags = "one of " + ", ".join(f'"{v.name}"' for v in t.variants)
+        self._line(out, depth + 1, d.ret(d.concat(path.lit("." + t.tag), self._fail_value(tags, tag))))
+        self._line(out, depth, d.end)
+
+    def _emit_array(self, out, depth, t: ir.ArrayType, x, path, strict, expected) -> None:
+        d = self.d
+        tbl = self._table_prologue(out, depth, x, path, "array")
+        n = self.fresh("n")
+        self._line(out, depth, d.local(n, d.call(self._helper("arrayLength"), tbl)))
+        self._fail(out, depth, f"{n} == {d.nil}" if d.end else f"{n} is None", path,
+                   d.quote(": expected array, got table with non-array keys"))
+        bounds = []
+        if t.max_items is not None:
+            bounds.append(d.gt(n, t.max_items))
+        if t.min_items:
+            bounds.append(d.lt(n, t.min_items))
+        if bounds:
+            self._fail(out, depth, d.or_(*bounds), path,
+                       d.call(self._helper("failCount"), d.quote(expected), n, d.quote("items")))
+        i = self.fresh("i")
+        self._line(out, depth, d.for_range(i, n))
+        item = self.fresh("item")
+        self._line(out, depth + 1, d.local(item, d.index(tbl, i)))
+        self._emit(out, depth + 1, t.items, item, path.lit("[").expr(i).lit("]"), strict)
+        self._line(out, depth, d.end)
+
+    def _emit_map(self, out, depth, t: ir.MapType, x, path, strict, expected) -> None:
+        d = self.d
+        tbl = self._table_prologue(out, depth, x, path, "table")
+        key_type = effective(self.project, t.key, strict, self.limits)
+        k = self.fresh("k")
+        if isinstance(key_type, ir.EnumType):
+            key_ok = d.is_member(k, self.string_set("ENUM", key_type.values))
+            if not d.end:
+                key_ok = f"isinstance({k}, str) and {key_ok}"
+            else:
+                key_ok = f'type({k}) == "string" and {key_ok}'
+        elif isinstance(key_type, ir.IntegerType):
+            key_ok = d.integer_key_ok(k, d.num(key_type.effective_min), d.num(key_type.effective_max))
+        else:
+            max_len = key_type.max_length if key_type.max_length is not None else 2**31
+            key_ok = d.string_key_ok(k, max_len)
+            if key_type.min_length:
+                key_ok = d.and_(key_ok, f"{d.byte_len(k)} >= {key_type.min_length}")
+        count, bad = self.fresh("count"), self.fresh("badKeys")
+        self._line(out, depth, d.local(count, "0"))
+        self._line(out, depth, d.local(bad, "0"))
+        self._line(out, depth, d.for_keys(k, tbl))
+        self._line(out, depth + 1, d.count_up(count))
+        self._line(out, depth + 1, d.if_(f"not ({key_ok})"))
+        self._line(out, depth + 2, d.count_up(bad))
+        self._line(out, depth + 1, d.end)
+        self._line(out, depth, d.end)
+        if t.max_entries is not None:
+            self._fail(out, depth, d.gt(count, t.max_entries), path,
+                       d.call(self._helper("failCount"), d.quote(expected), count, d.quote("entries")))
+        self._fail(out, depth, d.gt(bad, "0"), path,
+                   d.call(self._helper("failKeys"), d.quote(expectation(key_type)), bad))
+        value_check = self.function(f"check{self.fresh('MapValue')}", t.value, strict)
+        self._line(out, depth, d.for_keys(k, tbl))
+        self._fail(out, depth + 1, d.not_nil(d.call(value_check, d.index(tbl, k))), path,
+                   d.call(self._helper("firstMapError"), tbl, value_check))
+        self._line(out, depth, d.end)
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+
+
+def write_validators(project: ir.Project, limits: Limits, dialect) -> tuple[ValidatorWriter, dict, dict]:
+    """Check functions for every payload and reply: (writer, {channel: {message: fn}}, {channel: {message: fn}})."""
+    writer = ValidatorWriter(project, limits, dialect)
+    payloads: dict[str, dict[str, str]] = {}
+    replies: dict[str, dict[str, str]] = {}
+    for channel in project.channels:
+        for message in channel.messages:
+            payloads.setdefault(channel.name, {})[message.name] = writer.function(
+                f"check{message.type_name}", message.payload, strict=message.is_intent)
+            if message.reply is not None:
+                replies.setdefault(channel.name, {})[message.name] = writer.function(
+                    f"check{message.type_name}Reply", message.reply, strict=False)
+    return writer, payloads, replies

@@ -1,0 +1,70 @@
+"""Load YAML schema files into `Node` trees, keeping line and column for every key and value."""
+
+from __future__ import annotations
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from ..diagnostics import Diagnostic, Span, error
+from .nodes import Document, MapEntry, Node
+
+_scalars = SafeConstructor()
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, span: Span, first: Span):
+        super().__init__(key)
+        self.key, self.span, self.first = key, span, first
+
+
+def _span(path: str, node: yaml.Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _convert(path: str, node: yaml.Node) -> Node:
+    span = _span(path, node)
+    if isinstance(node, MappingNode):
+        entries: dict = {}
+        for key_node, value_node in node.value:
+            key_span = _span(path, key_node)
+            key = _scalars.construct_object(key_node) if isinstance(key_node, ScalarNode) else None
+            if not isinstance(key, str):
+                key = str(key) if isinstance(key, (int, float, bool)) or key is None else repr(key)
+            if key in entries:
+                raise _DuplicateKey(key, key_span, entries[key].key_span)
+            entries[key] = MapEntry(key_span, _convert(path, value_node))
+        return Node(entries, span)
+    if isinstance(node, SequenceNode):
+        return Node([_convert(path, item) for item in node.value], span)
+    return Node(_scalars.construct_object(node), span)
+
+
+def load_document(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse one YAML file. Returns the document, or None with the reasons it could not be read."""
+    try:
+        composed = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        return None, [error("yaml-syntax", f"invalid YAML: {problem}", Span(path, line, col))]
+    except yaml.YAMLError as exc:
+        return None, [error("yaml-syntax", f"invalid YAML: {exc}", Span(path, 1, 1))]
+    if composed is None:
+        return None, [error("empty-file", "schema file is empty", Span(path, 1, 1), hint="add `channel:` or `types:`")]
+    try:
+        root = _convert(path, composed)
+    except _DuplicateKey as dup:
+        return None, [
+            error(
+                "duplicate-key",
+                f"duplicate key '{dup.key}' (first defined at line {dup.first.line})",
+                dup.span,
+                hint="each name may appear once per mapping",
+            )
+        ]
+    except yaml.YAMLError as exc:
+        return None, [error("yaml-syntax", f"invalid YAML value: {exc}", _span(path, composed))]
+    return Document(path, text, root), []

@@ -1,0 +1,237 @@
+"""The intermediate representation: frozen dataclasses, the only thing checks and emitters see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Union
+
+from ..diagnostics import Span
+
+QOS_TIERS = ("CRITICAL", "HIGH", "NORMAL", "LOW")
+INTEGER_RANGES = {
+    "i8": (-(2**7), 2**7 - 1),
+    "i16": (-(2**15), 2**15 - 1),
+    "i32": (-(2**31), 2**31 - 1),
+    "u8": (0, 2**8 - 1),
+    "u16": (0, 2**16 - 1),
+    "u32": (0, 2**32 - 1),
+}
+NUMBER_FORMATS = ("f32", "f64", "number")
+DATATYPES = {"vector2": "Vector2", "vector3": "Vector3", "cframe": "CFrame", "color3": "Color3"}
+DATATYPE_COMPONENTS = {
+    "vector2": ("X", "Y"),
+    "vector3": ("X", "Y", "Z"),
+    "color3": ("R", "G", "B"),
+    "cframe": ("X", "Y", "Z", "R00", "R01", "R02", "R10", "R11", "R12", "R20", "R21", "R22"),
+}
+
+
+@dataclass(frozen=True)
+class BoolType:
+    span: Span
+
+
+@dataclass(frozen=True)
+class StringType:
+    span: Span
+    min_length: int | None = None
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class NumberType:
+    span: Span
+    format: str = "number"
+    min: float | None = None
+    max: float | None = None
+    finite: bool = True
+
+
+@dataclass(frozen=True)
+class IntegerType:
+    span: Span
+    format: str
+    min: int | None = None
+    max: int | None = None
+
+    @property
+    def effective_min(self) -> int:
+        return INTEGER_RANGES[self.format][0] if self.min is None else self.min
+
+    @property
+    def effective_max(self) -> int:
+        return INTEGER_RANGES[self.format][1] if self.max is None else self.max
+
+
+@dataclass(frozen=True)
+class DatatypeType:
+    """A Roblox datatype: Vector2, Vector3, CFrame or Color3 (components must be finite)."""
+
+    span: Span
+    kind: str
+
+    @property
+    def luau_name(self) -> str:
+        return DATATYPES[self.kind]
+
+
+@dataclass(frozen=True)
+class InstanceType:
+    span: Span
+    class_name: str
+
+
+@dataclass(frozen=True)
+class EnumType:
+    span: Span
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ArrayType:
+    span: Span
+    items: "Type"
+    min_items: int | None = None
+    max_items: int | None = None
+
+
+@dataclass(frozen=True)
+class MapType:
+    span: Span
+    key: "Type"
+    value: "Type"
+    max_entries: int | None = None
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: "Type"
+    optional: bool
+    span: Span
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class StructType:
+    span: Span
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    fields: tuple[Field, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class UnionType:
+    span: Span
+    tag: str
+    variants: tuple[Variant, ...]
+
+
+@dataclass(frozen=True)
+class RefType:
+    """A use of a named type; `target` is the key in `Project.types`, or None when the name is unknown."""
+
+    span: Span
+    name: str
+    target: str | None
+    candidates: tuple[str, ...] = ()
+
+
+Type = Union[
+    BoolType, StringType, NumberType, IntegerType, DatatypeType, InstanceType,
+    EnumType, ArrayType, MapType, StructType, UnionType, RefType,
+]
+
+
+@dataclass(frozen=True)
+class NamedType:
+    key: str  # "Skills.Target" for a channel's own type, "Target" for a shared one
+    name: str  # as written in YAML
+    generated_name: str  # unique name in generated code: "SkillsTarget" or "Target"
+    channel: str | None
+    type: Type
+    span: Span
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Rate:
+    count: float
+    per: float  # seconds
+
+    @property
+    def per_second(self) -> float:
+        return self.count / self.per
+
+
+@dataclass(frozen=True)
+class Retry:
+    strategy: str
+    attempts: int
+    base: float
+    max: float
+
+
+@dataclass(frozen=True)
+class Message:
+    name: str
+    kind: str  # "intent" (client → server) or "event" (server → client)
+    channel: str
+    payload: StructType
+    qos: str
+    reliable: bool
+    span: Span
+    description: str | None = None
+    rate: Rate | None = None
+    retry: Retry | None = None
+    timeout: float | None = None
+    reply: StructType | None = None
+    id: int = 0
+
+    @property
+    def is_intent(self) -> bool:
+        return self.kind == "intent"
+
+    @property
+    def direction(self) -> str:
+        return "client_to_server" if self.is_intent else "server_to_client"
+
+    @property
+    def type_name(self) -> str:
+        return f"{self.channel}{self.name}"
+
+
+@dataclass(frozen=True)
+class Channel:
+    name: str
+    source: str
+    span: Span
+    qos: str
+    reliable: bool
+    replay: int
+    messages: tuple[Message, ...]
+    description: str | None = None
+    rate: Rate | None = None
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class Project:
+    channels: tuple[Channel, ...]
+    types: tuple[NamedType, ...]
+
+    @cached_property
+    def types_by_key(self) -> dict[str, NamedType]:
+        return {named.key: named for named in self.types}
+
+    def named(self, key: str) -> NamedType:
+        return self.types_by_key[key]
+
+    def messages(self) -> list[Message]:
+        return [m for c in self.channels for m in c.messages]

@@ -1,0 +1,98 @@
+"""Check a loaded schema file against the luaugen meta-schema (JSON Schema 2020-12), reporting at the offending node."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from importlib import resources
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from ..diagnostics import Diagnostic, error
+from ..load.nodes import Document
+
+_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
+               "number": "a number", "boolean": "true or false", "null": "a value"}
+
+
+def meta_schema_text() -> str:
+    return resources.files(__package__).joinpath("luaugen.schema.json").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(meta_schema_text()))
+
+
+def _leaf_errors(err: ValidationError) -> list[ValidationError]:
+    """Descend through if/then/allOf wrappers to the errors that name a concrete problem."""
+    if err.context:
+        return [leaf for sub in err.context for leaf in _leaf_errors(sub)]
+    return [err]
+
+
+def _describe(value) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if value is None:
+        return "nothing"
+    return "a string"
+
+
+def _where(path) -> str:
+    parts = [str(p) for p in path if not isinstance(p, int)]
+    return f" in '{parts[-1]}'" if parts else ""
+
+
+def _diagnostic(doc: Document, err: ValidationError) -> Diagnostic:
+    path = tuple(err.absolute_path)
+    node = doc.root.at(path)
+    kind = err.validator
+    if kind == "additionalProperties":
+        allowed = sorted(err.schema.get("properties", {}))
+        extras = sorted(set(err.instance) - set(allowed))
+        key = extras[0]
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else (f"allowed keys: {', '.join(allowed)}" if allowed else None)
+        return error("unknown-key", f"unknown key '{key}'{_where(path)}", node.key_span(key), hint)
+    if kind == "required":
+        missing = err.message.split("'")[1] if "'" in err.message else err.message
+        return error("missing-key", f"missing required key '{missing}'{_where(path)}", node.span)
+    if kind == "type":
+        wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        expected = " or ".join(_TYPE_NAMES.get(w, w) for w in wanted)
+        return error("wrong-type", f"expected {expected}, got {_describe(err.instance)}{_where(path)}", node.span)
+    if kind in ("enum", "const"):
+        options = err.validator_value if kind == "enum" else [err.validator_value]
+        shown = ", ".join(str(o) for o in options)
+        close = difflib.get_close_matches(str(err.instance), [str(o) for o in options], n=1)
+        hint = f"did you mean '{close[0]}'?" if close else None
+        return error("bad-value", f"'{err.instance}' is not one of {shown}{_where(path)}", node.span, hint)
+    if kind == "pattern":
+        expected = err.schema.get("x-expected", f"a value matching {err.validator_value}")
+        return error("bad-value", f"'{err.instance}' is not {expected}{_where(path)}", node.span)
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        relation = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[kind]
+        return error("bad-value", f"{err.instance} must be {relation} {err.validator_value}{_where(path)}", node.span)
+    if kind == "minItems" or kind == "minProperties":
+        return error("bad-value", f"must not be empty{_where(path)}", node.span)
+    if kind == "uniqueItems":
+        return error("bad-value", f"values must be unique{_where(path)}", node.span)
+    return error("schema", f"{err.message}{_where(path)}", node.span)
+
+
+def validate_document(doc: Document) -> list[Diagnostic]:
+    found: dict[tuple, Diagnostic] = {}
+    for err in _validator().iter_errors(doc.root.plain()):
+        for leaf in _leaf_errors(err):
+            diag = _diagnostic(doc, leaf)
+            found.setdefault((diag.span, diag.message), diag)
+    return list(found.values())
