@@ -88,11 +88,12 @@ def _duplicates(project: ir.Project) -> list[Diagnostic]:
             found.append(error("duplicate-type", f"type '{named.name}' is already defined in {other.span.path}:"
                                f"{other.span.line}", named.span))
     producers: dict[str, tuple[str, object]] = {}
-    entries = [(n.generated_name, n.key, n.span) for n in project.types]
+    # Owners are tagged by kind: type `Chat.Say` and message `Chat.Say` are different things wanting one name.
+    entries = [(n.generated_name, f"type {n.key}", n.span) for n in project.types]
     for m in project.messages():
-        entries.append((m.type_name, f"{m.channel}.{m.name}", m.span))
+        entries.append((m.type_name, f"message {m.channel}.{m.name}", m.span))
         if m.reply is not None:
-            entries.append((m.type_name + "Reply", f"{m.channel}.{m.name}", m.span))
+            entries.append((m.type_name + "Reply", f"message {m.channel}.{m.name}", m.span))
     for name, owner, span in entries:
         first_owner, first_span = producers.setdefault(name, (owner, span))
         if first_owner != owner:
