@@ -15,7 +15,7 @@ bench: $(STAMP)
 	$(BIN)/python -m luaugen.bench --output BENCHMARKS.md
 
 golden: $(STAMP)
-	$(BIN)/python -m tests.golden_update
+	$(BIN)/python -m tests.golden.update
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || { py=$$(sh .ci/find-python) && $$py -m venv $(VENV); }
