@@ -9,7 +9,9 @@ from typing import Literal, NotRequired, TypedDict
 from . import roblox
 
 
+
 SkillId = str
+
 
 class CooldownsCooldown(TypedDict):
     skillId: SkillId
@@ -17,60 +19,77 @@ class CooldownsCooldown(TypedDict):
     duration: float
     charges: NotRequired[int | None]
 
+
 EntityInfoFaction = Literal["Player", "Monster", "Npc", "Neutral"]
+
 
 EntityId = int
 
+
 StatName = Literal["Strength", "Agility", "Intellect", "Vitality", "Luck"]
+
 
 class SkillsTargetPoint(TypedDict):
     kind: Literal["point"]
     position: roblox.Vector3
 
+
 class SkillsTargetEntity(TypedDict):
     kind: Literal["entity"]
     entityId: EntityId
 
+
 class SkillsTargetSelf(TypedDict):
     kind: Literal["self"]
 
+
 SkillsTarget = SkillsTargetPoint | SkillsTargetEntity | SkillsTargetSelf
 
+
 StatsStatBlock = dict[StatName, float]
+
 
 class AttributesAllocatePoints(TypedDict):
     """Spend unspent points; the server answers with what is left."""
 
     allocations: dict[StatName, int]
 
+
 class AttributesAllocatePointsReply(TypedDict):
     accepted: bool
     remainingPoints: int
     reason: NotRequired[str | None]
 
+
 class AttributesResetAttributes(TypedDict):
     confirm: bool
+
 
 class AttributesAttributesUpdated(TypedDict):
     unspentPoints: int
     attributes: dict[StatName, int]
     modifiers: dict[str, int]
 
+
 class CooldownsRequestCooldowns(TypedDict):
     """Ask for the current cooldowns, optionally only for some skills."""
 
     skillIds: NotRequired[list[SkillId] | None]
 
+
 class CooldownsCooldownStarted(TypedDict):
     cooldown: CooldownsCooldown
     slot: int
+
 
 class CooldownsCooldownSnapshot(TypedDict):
     cooldowns: list[CooldownsCooldown]
     serverTime: float
 
+
 class EntityInfoInspectEntity(TypedDict):
     entityId: EntityId
+
 
 class EntityInfoInspectEntityReply(TypedDict):
     found: bool
@@ -78,6 +97,7 @@ class EntityInfoInspectEntityReply(TypedDict):
     level: NotRequired[int | None]
     faction: NotRequired[EntityInfoFaction | None]
     equipment: NotRequired[list[SkillId] | None]
+
 
 class EntityInfoEntitySpawned(TypedDict):
     entityId: EntityId
@@ -87,9 +107,11 @@ class EntityInfoEntitySpawned(TypedDict):
     tint: NotRequired[roblox.Color3 | None]
     displayName: str
 
+
 class EntityInfoEntityDespawned(TypedDict):
     entityId: EntityId
     reason: Literal["Died", "Unloaded", "Removed"]
+
 
 class EntityInfoEntityMoved(TypedDict):
     """High-rate movement; a lost update is replaced by the next one."""
@@ -100,6 +122,7 @@ class EntityInfoEntityMoved(TypedDict):
     facing: int
     animationId: NotRequired[int | None]
 
+
 class SkillsCastSkill(TypedDict):
     """Cast a skill at a target; the reply says whether the cast started."""
 
@@ -109,13 +132,16 @@ class SkillsCastSkill(TypedDict):
     comboStep: NotRequired[int | None]
     modifiers: list[SkillId]
 
+
 class SkillsCastSkillReply(TypedDict):
     accepted: bool
     castId: NotRequired[int | None]
     reason: NotRequired[Literal["Cooldown", "NoMana", "OutOfRange", "InvalidTarget", "Silenced"] | None]
 
+
 class SkillsCancelCast(TypedDict):
     castId: int
+
 
 class SkillsSkillCast(TypedDict):
     castId: int
@@ -124,9 +150,11 @@ class SkillsSkillCast(TypedDict):
     target: SkillsTarget
     castTime: float
 
+
 class SkillsSkillHitEffectsItem(TypedDict):
     name: SkillId
     duration: float
+
 
 class SkillsSkillHit(TypedDict):
     castId: int
@@ -136,10 +164,12 @@ class SkillsSkillHit(TypedDict):
     hitPosition: roblox.Vector3
     effects: list[SkillsSkillHitEffectsItem]
 
+
 class StatsRequestStats(TypedDict):
     """Ask the server for a fresh snapshot."""
 
     pass
+
 
 class StatsStatsSnapshot(TypedDict):
     """Every stat of one entity."""
@@ -149,6 +179,7 @@ class StatsStatsSnapshot(TypedDict):
     experience: int
     stats: StatsStatBlock
     healthRatio: float
+
 
 class StatsStatChanged(TypedDict):
     """One stat moved."""
