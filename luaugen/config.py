@@ -30,6 +30,9 @@ class RuntimeSettings:
     request_timeout: float = 5.0
     max_pending_requests: int = 64
     unreliable_max_bytes: int = 900
+    queue_limit: int = 4096
+    reply_cache: int = 128
+    max_inbound_batch: int = 512
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,9 @@ def _from_dict(root: Path, data: dict) -> Config:
             request_timeout=_typed(runtime, "request_timeout", float, RuntimeSettings.request_timeout),
             max_pending_requests=_typed(runtime, "max_pending_requests", int, RuntimeSettings.max_pending_requests),
             unreliable_max_bytes=_typed(runtime, "unreliable_max_bytes", int, RuntimeSettings.unreliable_max_bytes),
+            queue_limit=_typed(runtime, "queue_limit", int, RuntimeSettings.queue_limit),
+            reply_cache=_typed(runtime, "reply_cache", int, RuntimeSettings.reply_cache),
+            max_inbound_batch=_typed(runtime, "max_inbound_batch", int, RuntimeSettings.max_inbound_batch),
         ),
         lint=LintSettings(
             paths=_typed(lint, "paths", tuple, lint_defaults.paths),

@@ -12,6 +12,7 @@ from .manifest import build_manifest, manifest_text
 from .templates import environment, luau_templates
 from .typenames import PythonTypes, luau_type, named_types_in_dependency_order
 from .validators import LuauDialect, PythonDialect, write_validators
+from .wire import wire_shapes
 
 
 def _header(comment: str, sources: list[str]) -> str:
@@ -57,6 +58,7 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
         "named_types": named_types_in_dependency_order(project),
         "luau_type": lambda t: luau_type(project, t), "lua_bool": lambda b: "true" if b else "false",
         "rate": _lua_rate, "retry": _lua_retry, "num": _lua_num,
+        "wire": wire_shapes(project),
     }
     files: dict[str, str] = {config.manifest: manifest_text(manifest)}
     luau = dict(common, header=_header("--", sources))
