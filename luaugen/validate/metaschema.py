@@ -65,7 +65,9 @@ def _diagnostic(doc: Document, err: ValidationError) -> Diagnostic:
         return error("unknown-key", f"unknown key '{key}'{_where(path)}", node.key_span(key), hint)
     if kind == "required":
         missing = err.message.split("'")[1] if "'" in err.message else err.message
-        return error("missing-key", f"missing required key '{missing}'{_where(path)}", node.span)
+        # Point at the key owning the incomplete mapping (`Say:`), not at the mapping's first entry.
+        span = doc.root.at(path[:-1]).key_span(path[-1]) if path and isinstance(path[-1], str) else node.span
+        return error("missing-key", f"missing required key '{missing}'{_where(path)}", span)
     if kind == "type":
         wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
         expected = " or ".join(_TYPE_NAMES.get(w, w) for w in wanted)
