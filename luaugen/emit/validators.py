@@ -165,6 +165,8 @@ class ValidatorWriter:
         self.functions: list[_Function] = []
         self._sets: dict[tuple, str] = {}
         self._counter = 0
+        self.calls: dict[str, set[str]] = {}  # function -> the map-value functions it calls
+        self._current: list[str] = []
 
     def fresh(self, prefix: str) -> str:
         self._counter += 1
@@ -180,10 +182,24 @@ class ValidatorWriter:
 
     def function(self, name: str, type_: ir.Type, strict: bool) -> str:
         fn = _Function(self.d.fn_name(name))
+        self.calls[fn.name] = set()
+        self._current.append(fn.name)
         self._emit(fn.lines, 1, type_, "value", _Path(), strict)
+        self._current.pop()
         fn.lines.append("\t" + self.d.ret(self.d.nil))
         self.functions.append(fn)
         return fn.name
+
+    def reachable(self, roots) -> set[str]:
+        """The functions `roots` need, themselves included."""
+        seen: set[str] = set()
+        todo = list(roots)
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(self.calls[name])
+        return seen
 
     # -- emission --------------------------------------------------------------------------------
     def _line(self, out: list[str], depth: int, text: str | None) -> None:
@@ -347,6 +363,7 @@ class ValidatorWriter:
         self._fail(out, depth, d.gt(bad, "0"), path,
                    d.call(self._helper("failKeys"), d.quote(expectation(key_type)), bad))
         value_check = self.function(f"check{self.fresh('MapValue')}", t.value, strict)
+        self.calls[self._current[-1]].add(value_check)
         self._line(out, depth, d.for_keys(k, tbl))
         self._fail(out, depth + 1, d.not_nil(d.call(value_check, d.index(tbl, k))), path,
                    d.call(self._helper("firstMapError"), tbl, value_check))
