@@ -39,7 +39,8 @@ def main() -> None:
 @click.option("--profile", type=click.Choice(PROFILES), help="Build profile (default from luaugen.toml).")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
               help="How to print diagnostics.")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="Project root (default: nearest luaugen.toml).")
+@click.option("--config-root", "--root", "root", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder holding luaugen.toml (default: nearest one at or above the current folder).")
 def build(check: bool, profile: str | None, fmt: str, root: Path | None) -> None:
     """Validate the schemas and (re)generate the Luau modules, the Python mirror and the manifest."""
     started = time.perf_counter()
