@@ -1,0 +1,64 @@
+"""Fixtures for the runtime tests: the generated Networking module (or an in-memory build) in the simulator."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from luaugen.compiler import compile_project
+from luaugen.config import load_config
+from luaugen.sim import Link, Simulator
+
+ROOT = Path(__file__).resolve().parents[2]
+GENERATED = ROOT / "generated" / "luau" / "Networking"
+MOUNT = "ReplicatedStorage/Networking"
+NET = "local Net = require(game.ReplicatedStorage.Networking)\n"
+
+
+def schema_sources() -> dict[str, str]:
+    config = load_config(ROOT)
+    return {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in sorted((ROOT / config.schemas).glob("*.yaml"))}
+
+
+def build(folder: Path, profile: str = "dev", extra: dict[str, str] | None = None, **runtime) -> Path:
+    """Compile schemas/ (plus `extra` schema files) in memory with `profile` and write the Luau output to folder."""
+    config = load_config(ROOT).with_profile(profile)
+    if runtime:
+        config = replace(config, runtime=replace(config.runtime, **runtime))
+    previous = json.loads((ROOT / config.manifest).read_text(encoding="utf-8"))
+    result = compile_project(config, schema_sources() | (extra or {}), previous)
+    assert result.ok, [d.message for d in result.diagnostics]
+    prefix = config.luau_out + "/"
+    for path, text in result.files.items():
+        if path.startswith(prefix):
+            target = folder / path[len(prefix):]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    return folder
+
+
+def start(folder: Path = GENERATED, clients: int = 1, link: Link | None = None, seed: int = 1,
+          server_setup: str = "", client_setup: str = "") -> tuple[Simulator, list]:
+    """A simulator with the Networking module mounted, the server's Net required (creates the remotes) and
+    `clients` players joined, each with `client_setup` run."""
+    sim = Simulator(seed=seed, mounts={MOUNT: folder})
+    sim.server.exec(NET + "_G.Net = Net\n" + server_setup)
+    peers = []
+    for i in range(clients):
+        client = sim.add_client(f"Player{i + 1}", link=link)
+        client.exec(NET + "_G.Net = Net\n" + client_setup)
+        peers.append(client)
+    sim.step(2)
+    return sim, peers
+
+
+def no_errors(sim: Simulator) -> None:
+    assert sim.errors() == {vm.name: [] for vm in sim.vms}
+
+
+@pytest.fixture
+def generated() -> Path:
+    return GENERATED
