@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,29 +65,76 @@ def plan(config: Config, files: dict[str, str]) -> Plan:
 
 
 def write(config: Config, files: dict[str, str], the_plan: Plan) -> None:
-    """Stage every changed file beside its target first, then rename them all into place; remove stale files last.
+    """Write a build as one transaction: every file changes, or none does.
 
-    A failure while staging leaves the previous output untouched.
+    1. Stage every changed file beside its target (a failure here leaves the previous output untouched).
+    2. Keep a backup (hard link or copy) of every file about to be replaced or removed.
+    3. Rename the staged files into place and remove stale files. If any step fails, put every backup back and
+       delete the files that did not exist before, so the previous output is restored.
+    4. Drop the backups.
     """
-    staged: list[tuple[str, Path]] = []
+    staged: list[tuple[Path, Path]] = []
     try:
         for relative in the_plan.changed:
             target = config.root / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((Path(temp), target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(files[relative].encode("utf-8"))
-            staged.append((temp, target))
     except BaseException:
         for temp, _ in staged:
-            Path(temp).unlink(missing_ok=True)
+            temp.unlink(missing_ok=True)
         raise
-    for temp, target in staged:
-        os.replace(temp, target)
-    for relative in the_plan.stale:
-        path = config.root / relative
-        path.unlink(missing_ok=True)
+    stale = [config.root / relative for relative in the_plan.stale]
+    backups: dict[Path, Path | None] = {}  # target -> its backup, or None when the target is new
+    applied: list[Path] = []  # targets already replaced or removed
+    try:
+        for target in [*(target for _, target in staged), *stale]:
+            backups[target] = _backup(target) if target.exists() else None
+        for temp, target in staged:
+            os.replace(temp, target)
+            applied.append(target)
+        for path in stale:
+            path.unlink(missing_ok=True)
+            applied.append(path)
+    except BaseException:
+        _restore(applied, backups)
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        raise
+    finally:
+        for backup in backups.values():
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+    for path in stale:
         _remove_empty_parents(path.parent, config.root)
+
+
+def _backup(target: Path) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".bak", dir=target.parent)
+    os.close(fd)
+    backup = Path(name)
+    try:
+        backup.unlink()
+        os.link(target, backup)  # the same inode: restoring it keeps the original bytes and mtime
+    except OSError:
+        shutil.copy2(target, backup)
+    return backup
+
+
+def _restore(applied: list[Path], backups: dict[Path, Path | None]) -> None:
+    """Undo a partly applied write: changed targets get their backup back; targets that were new are removed."""
+    for target in reversed(applied):
+        backup = backups[target]
+        try:
+            if backup is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(backup, target)
+                backups[target] = None  # moved back into place: nothing left to delete
+        except OSError:
+            backups[target] = None  # keep the backup on disk for a human to recover; restore the others
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:
