@@ -63,17 +63,18 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
     files: dict[str, str] = {config.manifest: manifest_text(manifest)}
     luau = dict(common, header=_header("--", sources))
     for name in luau_templates():
+        if not name.endswith(".j2"):
+            raise ValueError(f"template {name} must end in .j2 (every generated file starts with a header)")
         text = env.get_template(name).render(luau)
         if text.strip():
             relative = name.removeprefix("luau/").removesuffix(".j2")
             files[f"{config.luau_out}/{relative}"] = text
-    for module, root, pick in (("Validators", "payload", 1), ("ReplyValidators", "reply", 2)):
-        writer, payloads, replies = write_validators(project, config.limits, LuauDialect())
-        table = payloads if pick == 1 else replies
-        used = _reachable(writer, table)
+    for module, root, is_payload in (("Validators", "payload", True), ("ReplyValidators", "reply", False)):
+        writer, payloads, replies = write_validators(project, config.limits, LuauDialect(), payloads=is_payload,
+                                                     replies=not is_payload)
         files[f"{config.luau_out}/{module}.luau"] = env.get_template("luau/_validators.luau.j2").render(
-            luau, module=module, root=root, table=table, constants=writer.constants,
-            functions=[f for f in writer.functions if f.name in used])
+            luau, module=module, root=root, table=payloads if is_payload else replies, constants=writer.constants,
+            functions=writer.functions)
     python = dict(common, header=_header("#", sources))
     writer, payloads, replies = write_validators(project, config.limits, PythonDialect())
     py_types = PythonTypes(project)
@@ -96,17 +97,3 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
         files[f"{package}/{name}"] = env.get_template(f"python/{name}.j2").render(python, **extra)
     return files
 
-
-def _reachable(writer, table: dict) -> set[str]:
-    """Names of the check functions a validator table needs (a module holds payload or reply checks, not both)."""
-    by_name = {f.name: f for f in writer.functions}
-    todo = [fn for messages in table.values() for fn in messages.values()]
-    seen: set[str] = set()
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        body = "\n".join(by_name[name].lines)
-        todo.extend(other for other in by_name if other != name and f"{other}(" in body or f"{other})" in body)
-    return seen

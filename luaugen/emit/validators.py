@@ -165,8 +165,6 @@ class ValidatorWriter:
         self.functions: list[_Function] = []
         self._sets: dict[tuple, str] = {}
         self._counter = 0
-        self.calls: dict[str, set[str]] = {}  # function -> the map-value functions it calls
-        self._current: list[str] = []
 
     def fresh(self, prefix: str) -> str:
         self._counter += 1
@@ -182,24 +180,10 @@ class ValidatorWriter:
 
     def function(self, name: str, type_: ir.Type, strict: bool) -> str:
         fn = _Function(self.d.fn_name(name))
-        self.calls[fn.name] = set()
-        self._current.append(fn.name)
         self._emit(fn.lines, 1, type_, "value", _Path(), strict)
-        self._current.pop()
         fn.lines.append("\t" + self.d.ret(self.d.nil))
         self.functions.append(fn)
         return fn.name
-
-    def reachable(self, roots) -> set[str]:
-        """The functions `roots` need, themselves included."""
-        seen: set[str] = set()
-        todo = list(roots)
-        while todo:
-            name = todo.pop()
-            if name not in seen:
-                seen.add(name)
-                todo.extend(self.calls[name])
-        return seen
 
     # -- emission --------------------------------------------------------------------------------
     def _line(self, out: list[str], depth: int, text: str | None) -> None:
@@ -363,7 +347,6 @@ class ValidatorWriter:
         self._fail(out, depth, d.gt(bad, "0"), path,
                    d.call(self._helper("failKeys"), d.quote(expectation(key_type)), bad))
         value_check = self.function(f"check{self.fresh('MapValue')}", t.value, strict)
-        self.calls[self._current[-1]].add(value_check)
         self._line(out, depth, d.for_keys(k, tbl))
         self._fail(out, depth + 1, d.not_nil(d.call(value_check, d.index(tbl, k))), path,
                    d.call(self._helper("firstMapError"), tbl, value_check))
@@ -374,16 +357,18 @@ def _snake(name: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
 
 
-def write_validators(project: ir.Project, limits: Limits, dialect) -> tuple[ValidatorWriter, dict, dict]:
-    """Check functions for every payload and reply: (writer, {channel: {message: fn}}, {channel: {message: fn}})."""
+def write_validators(project: ir.Project, limits: Limits, dialect, *, payloads: bool = True,
+                     replies: bool = True) -> tuple[ValidatorWriter, dict, dict]:
+    """Check functions for payloads and/or replies: (writer, {channel: {message: fn}}, {channel: {message: fn}})."""
     writer = ValidatorWriter(project, limits, dialect)
-    payloads: dict[str, dict[str, str]] = {}
-    replies: dict[str, dict[str, str]] = {}
+    payload_fns: dict[str, dict[str, str]] = {}
+    reply_fns: dict[str, dict[str, str]] = {}
     for channel in project.channels:
         for message in channel.messages:
-            payloads.setdefault(channel.name, {})[message.name] = writer.function(
-                f"check{message.type_name}", message.payload, strict=message.is_intent)
-            if message.reply is not None:
-                replies.setdefault(channel.name, {})[message.name] = writer.function(
+            if payloads:
+                payload_fns.setdefault(channel.name, {})[message.name] = writer.function(
+                    f"check{message.type_name}", message.payload, strict=message.is_intent)
+            if replies and message.reply is not None:
+                reply_fns.setdefault(channel.name, {})[message.name] = writer.function(
                     f"check{message.type_name}Reply", message.reply, strict=False)
-    return writer, payloads, replies
+    return writer, payload_fns, reply_fns
