@@ -1,0 +1,124 @@
+"""Wire codecs for payloads Roblox would mangle, and the release profile."""
+
+from pathlib import Path
+
+from luaugen.compiler import compile_project
+from luaugen.config import load_config
+from luaugen.emit.wire import wire_shapes
+from luaugen.model import ir
+
+from .conftest import ROOT, build, no_errors, schema_sources, start
+
+MAPS = """
+channel: Maps
+qos: NORMAL
+replay: 8
+intents:
+  Store:
+    payload:
+      slots: { type: map, key: u8, value: string }
+      sparse: { type: map, key: i32, value: { type: array, items: { type: map, key: u16, value: bool } } }
+      nested: { type: array, items: Bag }
+      pick: { type: union, tag: kind, variants: { some: { inner: { type: map, key: u32, value: f64 } }, none: {} }, optional: true }
+      named: { type: map, key: StatName, value: { type: map, key: i8, value: u8 } }
+    reply:
+      echo: { type: map, key: u16, value: string }
+types:
+  Bag: { type: struct, fields: { items: { type: map, key: i16, value: u8, optional: true } } }
+"""
+
+
+def test_wire_shapes_only_cover_integer_keyed_maps():
+    config = load_config(ROOT)
+    result = compile_project(config, schema_sources())
+    assert result.ok
+    text = result.files[f"{config.luau_out}/Runtime/Wire.luau"]
+    assert "Wire.payloads." not in text  # the game's schemas need no transform: every payload travels as is
+    result = compile_project(config, schema_sources() | {"schemas/maps.yaml": MAPS})
+    text = result.files[f"{config.luau_out}/Runtime/Wire.luau"]
+    assert "local MapsBagShape = struct({ items = intMap(nil) })" in text
+    assert ('Wire.payloads.Maps.Store = struct({ slots = intMap(nil), sparse = intMap(array(intMap(nil))), '
+            'nested = array(MapsBagShape), pick = union("kind", { ["some"] = { inner = intMap(nil) } }), '
+            'named = mapValues(intMap(nil)) })') in text
+    assert "Wire.replies.Maps.Store = struct({ echo = intMap(nil) })" in text
+
+
+def test_integer_keyed_maps_survive_the_remote(tmp_path):
+    folder = build(tmp_path / "Networking", extra={"schemas/maps.yaml": MAPS})
+    sim, (client,) = start(folder, server_setup="""
+        _G.got = {}
+        Net.Maps.Store.on(function(player, p)
+            table.insert(_G.got, p)
+            return { echo = p.slots }
+        end)
+    """)
+    run = client.exec("""
+        local payload = {
+            slots = { [1] = "a", [2] = "b", [7] = "g" },          -- sparse: Roblox would turn keys into strings
+            sparse = { [-5] = { { [1] = true, [3] = false } }, [100000] = {} },
+            nested = { { items = { [0] = 1, [-1] = 2 } }, {} },
+            pick = { kind = "some", inner = { [4000000000] = 0.5 } },
+            named = { Luck = { [-128] = 255 } },
+        }
+        local ok, reply = Net.Maps.Store.request(payload)
+        return { ok, reply }
+    """)
+    sim.run_until(lambda: run.done, timeout=2)
+    got = sim.server.eval("_G.got")[0]
+    assert got == {
+        "slots": {1: "a", 2: "b", 7: "g"},
+        "sparse": {-5: [{1: True, 3: False}], 100000: {}},  # an empty table converts to {}
+        "nested": [{"items": {0: 1, -1: 2}}, {}],
+        "pick": {"kind": "some", "inner": {4000000000: 0.5}},
+        "named": {"Luck": {-128: 255}},
+    }
+    assert run.result == [True, {"echo": {1: "a", 2: "b", 7: "g"}}]
+    # a forged wire map (duplicate / NaN / string keys, holes) is rejected by validation, never crashes
+    client.exec("""
+        local R = game.ReplicatedStorage.NetworkingRemotes.Reliable
+        local t = workspace:GetServerTimeNow()
+        local ch = require(game.ReplicatedStorage.Networking.Registry).channels.Maps.id
+        local base = function(slots) return { slots = slots, sparse = { {}, {} }, nested = {}, named = {} } end
+        R:FireServer({ { 1, ch, 1, 1, t, base({ { 1, 1 }, { "a", "b" } }) },
+                       { 1, ch, 1, 2, t, base({ { 0 / 0 }, { "a" } }) },
+                       { 1, ch, 1, 3, t, base({ { "x" }, { "a" } }) },
+                       { 1, ch, 1, 4, t, base({ { 1, 2 }, { "a" } }) },
+                       { 1, ch, 1, 5, t, base({ [1] = "a" }) } })
+    """)
+    sim.run_for(0.1)
+    assert len(sim.server.eval("_G.got")) == 1
+    assert sim.server.eval("Net.stats().channels.Maps.Store.invalid") == 5
+    no_errors(sim)
+
+
+def test_release_profile_has_no_histogram_or_replay_code(tmp_path):
+    config = load_config(ROOT).with_profile("release")
+    result = compile_project(config, schema_sources())
+    luau = {path.removeprefix(config.luau_out + "/"): text for path, text in result.files.items() if path.startswith(config.luau_out)}
+    assert "Runtime/Replay.luau" not in luau and "Runtime/Debug.luau" not in luau
+    for path, text in luau.items():
+        for word in ("Histogram", "histogram", "Replay", "capture", "Stats.record", "TextChatService"):
+            assert word not in text, (path, word)
+    dev = compile_project(load_config(ROOT).with_profile("dev"), schema_sources()).files
+    assert "Replay.capture" in dev[f"{config.luau_out}/Runtime/Dispatcher.luau"]
+    assert "newHistogram" in dev[f"{config.luau_out}/Runtime/Stats.luau"]
+
+
+def test_release_build_runs_end_to_end(tmp_path):
+    folder = build(tmp_path / "Networking", profile="release")
+    sim, (client,) = start(folder, server_setup="""
+        Net.Skills.CastSkill.on(function(player, p) return { accepted = true } end)
+    """)
+    run = client.exec("""
+        local ok, reply = Net.Skills.CastSkill.request({ skillId = "x", target = { kind = "self" }, modifiers = {} })
+        Net.send("Nope", "X", {}) -- release: counted and warned, not raised
+        return { ok, reply, Net.profile, #Net.replay.dump(), pcall(Net.replay.export) }
+    """)
+    sim.run_until(lambda: run.done, timeout=2)
+    ok, reply, profile, dumped, exported, message = run.result
+    assert (ok, reply, profile, dumped, exported) == (True, {"accepted": True}, "release", 0, False)
+    assert "not available in release builds" in message
+    stats = client.eval("Net.stats()")
+    assert stats["unknownNames"] == 1 and stats["channels"]["Skills"]["CastSkill"].get("rtt") is None
+    assert "Skills.CastSkill" in client.eval("Net.stats.format()")
+    no_errors(sim)
