@@ -27,41 +27,88 @@ class _Path:
         return _Path(self.parts + ((False, code),))
 
 
-class LuauDialect:
-    comment = "--"
+class _Dialect:
+    """What both languages write alike; subclasses hold the differences."""
 
     def quote(self, text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    def or_(self, *conds: str) -> str:
+        return " or ".join(conds)
+
+    def and_(self, *conds: str) -> str:
+        return " and ".join(conds)
+
+    def lt(self, a, b) -> str:
+        return f"{a} < {b}"
+
+    def gt(self, a, b) -> str:
+        return f"{a} > {b}"
+
+    def num(self, value: float) -> str:
+        return format_number(value) if float(value).is_integer() else repr(float(value))
+
+    def call(self, fn: str, *args: str) -> str:
+        return f"{fn}({', '.join(args)})"
+
+    def count_up(self, var: str) -> str:
+        return f"{var} += 1"
+
+    def ret(self, expr: str) -> str:
+        return f"return {expr}"
+
+    def index(self, table: str, key: str) -> str:
+        return f"{table}[{key}]"
+
+
+class LuauDialect(_Dialect):
+    end = "end"
+    nil = "nil"
+    else_ = "else"
 
     def concat(self, path: _Path, tail: str) -> str:
         pieces, literal = [], ""
         for is_literal, text in path.parts:
             if is_literal:
                 literal += text
-            else:
-                if literal:
-                    pieces.append(self.quote(literal))
-                    literal = ""
-                pieces.append(text)
+                continue
+            if literal:
+                pieces.append(self.quote(literal))
+                literal = ""
+            pieces.append(text)
         if literal:
             pieces.append(self.quote(literal))
         return " .. ".join([*pieces, tail])
 
+    def helper(self, name: str) -> str:
+        return name
+
     def if_(self, cond: str) -> str:
         return f"if {cond} then"
 
-    elseif = lambda self, cond: f"elseif {cond} then"  # noqa: E731
-    else_ = "else"
-    end = "end"
-    nil = "nil"
-    not_nil = lambda self, x: f"{x} ~= nil"  # noqa: E731
-    local = lambda self, name, expr: f"local {name} = {expr}"  # noqa: E731
-    ret = lambda self, expr: f"return {expr}"  # noqa: E731
-    for_range = lambda self, var, n: f"for {var} = 1, {n} do"  # noqa: E731
-    for_keys = lambda self, var, t: f"for {var} in next, {t} do"  # noqa: E731
-    index = lambda self, t, key: f"{t}[{key}]"  # noqa: E731
-    field = lambda self, t, name: f"{t}.{name}"  # noqa: E731
-    entries = lambda self, x: x  # noqa: E731
+    def elseif(self, cond: str) -> str:
+        return f"elseif {cond} then"
+
+    def is_nil(self, x: str) -> str:
+        return f"{x} == nil"
+
+    def not_nil(self, x: str) -> str:
+        return f"{x} ~= nil"
+
+    def local(self, name: str, expr: str) -> str:
+        return f"local {name} = {expr}"
+
+    def for_range(self, var: str, n: str) -> str:
+        return f"for {var} = 1, {n} do"
+
+    def for_keys(self, var: str, table: str) -> str:
+        return f"for {var} in next, {table} do"
+
+    def field(self, table: str, name: str) -> str:
+        return f"{table}.{name}"
+
+    def table_view(self, x: str) -> str:
+        return x
 
     def not_bool(self, x): return f'type({x}) ~= "boolean"'
     def not_string(self, x): return f'type({x}) ~= "string"'
@@ -73,55 +120,71 @@ class LuauDialect:
     def not_integral(self, x): return f"{x} % 1 ~= 0"
     def not_instance(self, x, cls): return f'typeof({x}) ~= "Instance" or not {x}:IsA({self.quote(cls)})'
     def not_member(self, x, set_name): return f'type({x}) ~= "string" or {set_name}[{x}] == nil'
-    def is_member(self, x, set_name): return f"{set_name}[{x}] ~= nil"
-    def or_(self, *conds): return " or ".join(conds)
-    def and_(self, *conds): return " and ".join(conds)
-    def lt(self, a, b): return f"{a} < {b}"
-    def gt(self, a, b): return f"{a} > {b}"
-    def num(self, v): return format_number(v) if float(v).is_integer() else repr(float(v))
-    def call(self, fn, *args): return f"{fn}({', '.join(args)})"
-    def count_up(self, var): return f"{var} += 1"
+    def not_known_key(self, x, set_name): return f"{set_name}[{x}] == nil"
+    def string_member(self, x, set_name): return f'type({x}) == "string" and {set_name}[{x}] ~= nil'
+
     def string_key_ok(self, k, max_len):
         return f'type({k}) == "string" and utf8.len({k}) ~= nil and #{k} <= {max_len}'
+
     def integer_key_ok(self, k, low, high):
         return f'type({k}) == "number" and {k} % 1 == 0 and {k} >= {low} and {k} <= {high}'
+
     def string_set(self, name, values):
         body = ", ".join(f"[{self.quote(v)}] = true" for v in values)
         return f"local {name} = table.freeze({{ {body} }})" if body else f"local {name} = table.freeze({{}})"
-    def fn_name(self, base): return base
+
+    def constant_name(self, name: str) -> str:
+        return name
+
+    def fn_name(self, base: str) -> str:
+        return base
 
 
-class PythonDialect:
-    comment = "#"
-
-    def quote(self, text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+class PythonDialect(_Dialect):
+    end = None
+    nil = "None"
+    else_ = "else:"
 
     def concat(self, path: _Path, tail: str) -> str:
-        pieces = []
+        pieces: list[tuple[bool, str]] = []
         for is_literal, text in path.parts:
             if is_literal and pieces and pieces[-1][0]:
                 pieces[-1] = (True, pieces[-1][1] + text)
             else:
                 pieces.append((is_literal, text))
-        rendered = [self.quote(t) if lit else f"str({t})" for lit, t in pieces]
+        rendered = [self.quote(text) if literal else f"str({text})" for literal, text in pieces]
         return " + ".join([*rendered, tail])
+
+    def helper(self, name: str) -> str:
+        return "_" + _snake(name)
 
     def if_(self, cond: str) -> str:
         return f"if {cond}:"
 
-    elseif = lambda self, cond: f"elif {cond}:"  # noqa: E731
-    else_ = "else:"
-    end = None
-    nil = "None"
-    not_nil = lambda self, x: f"{x} is not None"  # noqa: E731
-    local = lambda self, name, expr: f"{name} = {expr}"  # noqa: E731
-    ret = lambda self, expr: f"return {expr}"  # noqa: E731
-    for_range = lambda self, var, n: f"for {var} in range(1, {n} + 1):"  # noqa: E731
-    for_keys = lambda self, var, t: f"for {var} in {t}:"  # noqa: E731
-    index = lambda self, t, key: f"{t}[{key}]"  # noqa: E731
-    field = lambda self, t, name: f"{t}.get({self.quote(name)})"  # noqa: E731
-    entries = lambda self, x: f"_entries({x})"  # noqa: E731
+    def elseif(self, cond: str) -> str:
+        return f"elif {cond}:"
+
+    def is_nil(self, x: str) -> str:
+        return f"{x} is None"
+
+    def not_nil(self, x: str) -> str:
+        return f"{x} is not None"
+
+    def local(self, name: str, expr: str) -> str:
+        return f"{name} = {expr}"
+
+    def for_range(self, var: str, n: str) -> str:
+        return f"for {var} in range(1, {n} + 1):"
+
+    def for_keys(self, var: str, table: str) -> str:
+        return f"for {var} in {table}:"
+
+    def field(self, table: str, name: str) -> str:
+        return f"{table}.get({self.quote(name)})"
+
+    def table_view(self, x: str) -> str:
+        """Python checks work on `_entries(x)`: the keys and values a Luau table made from x would hold."""
+        return f"_entries({x})"
 
     def not_bool(self, x): return f"not isinstance({x}, bool)"
     def not_string(self, x): return f"not isinstance({x}, str)"
@@ -133,21 +196,23 @@ class PythonDialect:
     def not_integral(self, x): return f"{x} % 1 != 0"
     def not_instance(self, x, cls): return f"not _is_instance({x}, {self.quote(cls)})"
     def not_member(self, x, set_name): return f"not isinstance({x}, str) or {x} not in {set_name}"
-    def is_member(self, x, set_name): return f"{x} in {set_name}"
-    def or_(self, *conds): return " or ".join(conds)
-    def and_(self, *conds): return " and ".join(conds)
-    def lt(self, a, b): return f"{a} < {b}"
-    def gt(self, a, b): return f"{a} > {b}"
-    def num(self, v): return format_number(v) if float(v).is_integer() else repr(float(v))
-    def call(self, fn, *args): return f"{fn}({', '.join(args)})"
-    def count_up(self, var): return f"{var} += 1"
+    def not_known_key(self, x, set_name): return self.not_member(x, set_name)
+    def string_member(self, x, set_name): return f"isinstance({x}, str) and {x} in {set_name}"
+
     def string_key_ok(self, k, max_len):
         return f"isinstance({k}, str) and not _bad_utf8({k}) and _byte_len({k}) <= {max_len}"
+
     def integer_key_ok(self, k, low, high):
         return f"_is_number({k}) and {k} % 1 == 0 and {k} >= {low} and {k} <= {high}"
+
     def string_set(self, name, values):
         return f"{name} = frozenset({{{', '.join(self.quote(v) for v in values)}}})"
-    def fn_name(self, base): return "_" + "".join("_" + c.lower() if c.isupper() else c for c in base).lstrip("_")
+
+    def constant_name(self, name: str) -> str:
+        return "_" + name
+
+    def fn_name(self, base: str) -> str:
+        return self.helper(base)
 
 
 @dataclass
@@ -173,7 +238,7 @@ class ValidatorWriter:
     def string_set(self, prefix: str, values: tuple[str, ...]) -> str:
         key = (prefix, values)
         if key not in self._sets:
-            name = f"{'_' if isinstance(self.d, PythonDialect) else ''}{prefix}_{len(self._sets) + 1}"
+            name = self.d.constant_name(f"{prefix}_{len(self._sets) + 1}")
             self._sets[key] = name
             self.constants.append(self.d.string_set(name, values))
         return self._sets[key]
@@ -196,10 +261,7 @@ class ValidatorWriter:
         self._line(out, depth, self.d.end)
 
     def _fail_value(self, expected: str, x: str) -> str:
-        return self.d.call("fail" if self.d.end else "_fail", self.d.quote(expected), x)
-
-    def _helper(self, name: str) -> str:
-        return name if self.d.end else "_" + _snake(name)
+        return self.d.call(self.d.helper("fail"), self.d.quote(expected), x)
 
     def _emit(self, out: list[str], depth: int, type_: ir.Type, x: str, path: _Path, strict: bool) -> None:
         d = self.d
@@ -216,7 +278,7 @@ class ValidatorWriter:
             if t.min_length:
                 bounds.append(d.lt(d.byte_len(x), t.min_length))
             if bounds:
-                tail = d.call(self._helper("failCount"), d.quote(expected), d.byte_len(x), d.quote("bytes"))
+                tail = d.call(self.d.helper("failCount"), d.quote(expected), d.byte_len(x), d.quote("bytes"))
                 self._fail(out, depth, d.or_(*bounds), path, tail)
         elif isinstance(t, (ir.NumberType, ir.IntegerType)):
             conds = [d.not_number(x)]
@@ -232,7 +294,7 @@ class ValidatorWriter:
             self._fail(out, depth, d.or_(*conds), path, self._fail_value(expected, x))
         elif isinstance(t, ir.DatatypeType):
             err = self.fresh("err")
-            self._line(out, depth, d.local(err, d.call(self._helper("checkDatatype"), x, d.quote(t.luau_name))))
+            self._line(out, depth, d.local(err, d.call(self.d.helper("checkDatatype"), x, d.quote(t.luau_name))))
             self._fail(out, depth, d.not_nil(err), path, err)
         elif isinstance(t, ir.InstanceType):
             self._fail(out, depth, d.not_instance(x, t.class_name), path, self._fail_value(expected, x))
@@ -252,12 +314,13 @@ class ValidatorWriter:
     def _table_prologue(self, out, depth, x, path, expected) -> str:
         d = self.d
         err = self.fresh("err")
-        self._line(out, depth, d.local(err, d.call(self._helper("tableError"), x, d.quote(expected))))
+        self._line(out, depth, d.local(err, d.call(self.d.helper("tableError"), x, d.quote(expected))))
         self._fail(out, depth, d.not_nil(err), path, err)
-        if d.end:
+        view = d.table_view(x)
+        if view == x:
             return x
         tbl = self.fresh("t")
-        self._line(out, depth, d.local(tbl, d.entries(x)))
+        self._line(out, depth, d.local(tbl, view))
         return tbl
 
     def _emit_fields(self, out, depth, fields, extra_known, tbl, path, strict) -> None:
@@ -265,8 +328,8 @@ class ValidatorWriter:
         known = self.string_set("FIELDS", tuple(extra_known) + tuple(f.name for f in fields))
         key = self.fresh("key")
         self._line(out, depth, d.for_keys(key, tbl))
-        self._fail(out, depth + 1, d.not_member(key, known) if not d.end else f"{known}[{key}] == nil", path,
-                   d.call(self._helper("unexpectedKey"), tbl, known))
+        self._fail(out, depth + 1, d.not_known_key(key, known), path,
+                   d.call(self.d.helper("unexpectedKey"), tbl, known))
         self._line(out, depth, d.end)
         for f in fields:
             var = self.fresh("v")
@@ -296,8 +359,8 @@ class ValidatorWriter:
         d = self.d
         tbl = self._table_prologue(out, depth, x, path, "array")
         n = self.fresh("n")
-        self._line(out, depth, d.local(n, d.call(self._helper("arrayLength"), tbl)))
-        self._fail(out, depth, f"{n} == {d.nil}" if d.end else f"{n} is None", path,
+        self._line(out, depth, d.local(n, d.call(self.d.helper("arrayLength"), tbl)))
+        self._fail(out, depth, d.is_nil(n), path,
                    d.quote(": expected array, got table with non-array keys"))
         bounds = []
         if t.max_items is not None:
@@ -306,7 +369,7 @@ class ValidatorWriter:
             bounds.append(d.lt(n, t.min_items))
         if bounds:
             self._fail(out, depth, d.or_(*bounds), path,
-                       d.call(self._helper("failCount"), d.quote(expected), n, d.quote("items")))
+                       d.call(self.d.helper("failCount"), d.quote(expected), n, d.quote("items")))
         i = self.fresh("i")
         self._line(out, depth, d.for_range(i, n))
         item = self.fresh("item")
@@ -320,11 +383,7 @@ class ValidatorWriter:
         key_type = effective(self.project, t.key, strict, self.limits)
         k = self.fresh("k")
         if isinstance(key_type, ir.EnumType):
-            key_ok = d.is_member(k, self.string_set("ENUM", key_type.values))
-            if not d.end:
-                key_ok = f"isinstance({k}, str) and {key_ok}"
-            else:
-                key_ok = f'type({k}) == "string" and {key_ok}'
+            key_ok = d.string_member(k, self.string_set("ENUM", key_type.values))
         elif isinstance(key_type, ir.IntegerType):
             key_ok = d.integer_key_ok(k, d.num(key_type.effective_min), d.num(key_type.effective_max))
         else:
@@ -343,13 +402,13 @@ class ValidatorWriter:
         self._line(out, depth, d.end)
         if t.max_entries is not None:
             self._fail(out, depth, d.gt(count, t.max_entries), path,
-                       d.call(self._helper("failCount"), d.quote(expected), count, d.quote("entries")))
+                       d.call(self.d.helper("failCount"), d.quote(expected), count, d.quote("entries")))
         self._fail(out, depth, d.gt(bad, "0"), path,
-                   d.call(self._helper("failKeys"), d.quote(expectation(key_type)), bad))
+                   d.call(self.d.helper("failKeys"), d.quote(expectation(key_type)), bad))
         value_check = self.function(f"check{self.fresh('MapValue')}", t.value, strict)
         self._line(out, depth, d.for_keys(k, tbl))
         self._fail(out, depth + 1, d.not_nil(d.call(value_check, d.index(tbl, k))), path,
-                   d.call(self._helper("firstMapError"), tbl, value_check))
+                   d.call(self.d.helper("firstMapError"), tbl, value_check))
         self._line(out, depth, d.end)
 
 
