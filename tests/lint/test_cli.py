@@ -16,11 +16,11 @@ GAME = HERE / "corpus" / "game"
 
 
 @pytest.fixture()
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, manifest: dict) -> Path:
     root = tmp_path / "game"
     shutil.copytree(GAME, root)
     (root / "generated").mkdir()
-    shutil.copy(HERE / "fixtures" / "manifest.json", root / "generated" / "manifest.json")
+    (root / "generated" / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return root
 
 
