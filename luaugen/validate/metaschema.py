@@ -71,7 +71,12 @@ def _diagnostic(doc: Document, err: ValidationError) -> Diagnostic:
     if kind == "type":
         wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
         expected = " or ".join(_TYPE_NAMES.get(w, w) for w in wanted)
-        return error("wrong-type", f"expected {expected}, got {_describe(err.instance)}{_where(path)}", node.span)
+        hint = None
+        if "string" in wanted and isinstance(err.instance, (bool, int, float)) and node.span.end_line == node.span.line:
+            token = doc.text.splitlines()[node.span.line - 1][node.span.col - 1:node.span.end_col - 1]
+            if token and token != str(err.instance):  # YAML 1.1 read `On`, `no`, `1e3`... as something else
+                hint = f"YAML reads `{token}` as {_describe(err.instance)}; quote it: \"{token}\""
+        return error("wrong-type", f"expected {expected}, got {_describe(err.instance)}{_where(path)}", node.span, hint)
     if kind in ("enum", "const"):
         options = err.validator_value if kind == "enum" else [err.validator_value]
         shown = ", ".join(str(o) for o in options)
