@@ -1,0 +1,58 @@
+"""Stats snapshot and text table, developer chat commands, and the dev-vs-release benchmark entry point."""
+
+from luaugen.bench_runtime import measure_profiles
+
+from .conftest import ROOT, no_errors, start
+
+
+def test_stats_snapshot_and_format():
+    sim, (client,) = start(server_setup="""
+        Net.Skills.CancelCast.on(function(player, p) if p.castId == 2 then error("bad cast") end end)
+    """)
+    client.exec("for i = 1, 3 do Net.Skills.CancelCast.send({ castId = i }) end")
+    sim.run_for(0.1)
+    stats = sim.server.eval("Net.stats()")
+    row = stats["channels"]["Skills"]["CancelCast"]
+    assert (row["received"], row["delivered"], row["handlerErrors"], row["invalid"]) == (3, 3, 1, 0)
+    assert row["bytes"] > 0 and row["latency"]["count"] == 3 and row["latency"]["p99"] <= 23
+    assert stats["side"] == "server" and stats["profile"] == "dev"
+    assert set(stats["queues"]) == {"CRITICAL", "HIGH", "NORMAL", "LOW"}
+    text = sim.server.eval("Net.stats.format()")
+    lines = text.splitlines()
+    assert lines[0].split()[:4] == ["message", "sent", "recv", "dlvr"]
+    assert lines[1].split()[:5] == ["Skills.CancelCast", "0", "3", "3", "0"]
+    assert lines[-2].startswith("queues (depth/max): CRITICAL 0/0")
+    assert lines[-1] == "server dev: malformed 0  unknown names 0  late replies 0  pending requests 0"
+    assert any("bad cast" in line for line in sim.server.output)  # isolated: the third call still ran
+
+
+def test_chat_commands_for_allowed_users_only():
+    sim, clients = start(clients=2, server_setup="_G.unbind = Net.debug.bindCommands({ 1 })")
+    admin, other = clients
+    admin.exec("Net.debug.bindCommands({ 1 }) Net.Skills.CancelCast.send({ castId = 1 })")
+    sim.run_for(0.1)
+    before = len(sim.server.output)
+    assert sim.chat(other, "/netstats") == 1  # the server's command fires...
+    assert len(sim.server.output) == before  # ...but prints nothing for a user not on the list
+    sim.chat(admin, "/netstats")
+    printed = "\n".join(sim.server.output[before:])
+    assert "Skills.CancelCast" in printed and "queues (depth/max)" in printed
+    assert any("client dev" in line for line in admin.output)
+    before = len(sim.server.output)
+    sim.chat(admin, "/netreplay Skills")
+    printed = sim.server.output[before:]
+    assert printed[0].startswith("replay entries: Attributes 0  Cooldowns 0  EntityInfo 0  Skills 1")
+    assert "in  message Skills.CancelCast #1 player 1" in printed[1]
+    sim.server.exec("_G.unbind()")
+    before = len(sim.server.output)
+    sim.chat(admin, "/netstats")
+    assert len(sim.server.output) == before
+    no_errors(sim)
+
+
+def test_measure_profiles_reports_both_profiles():
+    result = measure_profiles(400, repeats=1, root=ROOT)
+    assert result["messages"] == 400
+    for profile in ("dev", "release"):
+        assert result[profile]["seconds"] > 0 and result[profile]["messages_per_second"] > 0
+    assert isinstance(result["overhead"], float)
