@@ -48,6 +48,7 @@ def build(check: bool, profile: str | None, fmt: str, root: Path | None) -> None
         config = load_config(root.resolve() if root else find_root(Path.cwd()))
     except ConfigError as exc:
         report([exc.diagnostic], {}, fmt)
+        click.echo("luaugen: 1 error; nothing written", err=True)
         sys.exit(2)
     if profile:
         config = config.with_profile(profile)
