@@ -193,8 +193,8 @@ def _messages(project: ir.Project) -> list[Diagnostic]:
             if m.rate is not None and m.rate.count <= 0:
                 found.append(error("bad-rate", f"rate of '{m.name}' must be above zero", m.span))
             if m.retry is not None and m.retry.base > m.retry.max:
-                found.append(error("min-greater-than-max", f"retry of '{m.name}': base {m.retry.base} is greater than "
-                                   f"max {m.retry.max}", m.span))
+                found.append(error("min-greater-than-max", f"retry of '{m.name}': base {m.retry.base:g} is greater than "
+                                   f"max {m.retry.max:g}", m.span))
     return found
 
 
