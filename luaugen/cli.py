@@ -11,7 +11,7 @@ import click
 
 from . import __version__
 from .compiler import compile_project
-from .config import PROFILES, ConfigError, find_root, load_config
+from .config import CONFIG_NAME, PROFILES, ConfigError, find_root, load_config
 from .diagnostics import Diagnostic, has_errors, render_github, render_json, render_text
 from .project import read_previous_manifest, read_sources
 from .validate.metaschema import meta_schema_text
@@ -44,10 +44,12 @@ def main() -> None:
 def build(check: bool, profile: str | None, fmt: str, root: Path | None) -> None:
     """Validate the schemas and (re)generate the Luau modules, the Python mirror and the manifest."""
     started = time.perf_counter()
+    project_root = root.resolve() if root else find_root(Path.cwd())
     try:
-        config = load_config(root.resolve() if root else find_root(Path.cwd()))
+        config = load_config(project_root)
     except ConfigError as exc:
-        report([exc.diagnostic], {}, fmt)
+        config_file = project_root / CONFIG_NAME
+        report([exc.diagnostic], {CONFIG_NAME: config_file.read_text(encoding="utf-8", errors="replace")}, fmt)
         click.echo("luaugen: 1 error; nothing written", err=True)
         sys.exit(2)
     if profile:

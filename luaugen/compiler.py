@@ -40,10 +40,13 @@ def compile_project(config: Config, sources: dict[str, str], previous_manifest: 
             diagnostics.extend(problems)
             if not problems:
                 documents.append(document)
+    unreadable = len(documents) < len(sources)
     project, problems = build_project(documents, config)
-    diagnostics.extend(problems)
-    if not has_errors(diagnostics):
-        diagnostics.extend(check_project(project))
+    semantic = problems + check_project(project)
+    if unreadable:
+        # A type may be defined in a file that did not load: an unknown name would be a false alarm.
+        semantic = [d for d in semantic if d.code != "unknown-type"]
+    diagnostics.extend(semantic)
     if has_errors(diagnostics):
         return CompileResult({}, sorted_diagnostics(diagnostics))
     project, retired = assign_ids(project, previous_manifest)

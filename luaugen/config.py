@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,22 @@ class Config:
         return replace(self, profile=profile)
 
 
+class _BadKey(ValueError):
+    """A bad key or value; `key` lets the error point at its line."""
+
+    def __init__(self, message: str, key: str):
+        super().__init__(message)
+        self.key = key
+
+
+def _key_position(text: str, key: str) -> tuple[int, int]:
+    pattern = re.compile(rf'^(\s*)"?{re.escape(key)}"?\s*=', re.MULTILINE)
+    match = pattern.search(text)
+    if match is None:
+        return 1, 1
+    return text.count("\n", 0, match.start()) + 1, len(match[1]) + 1
+
+
 class ConfigError(Exception):
     def __init__(self, diagnostic: Diagnostic):
         super().__init__(diagnostic.message)
@@ -95,10 +112,16 @@ def load_config(root: Path) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line, col = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
-        raise ConfigError(error("config-syntax", f"invalid TOML: {exc.msg if hasattr(exc, 'msg') else exc}", Span(CONFIG_NAME, line, col))) from exc
+        # tomllib puts the position only in its message: "Invalid value (at line 2, column 19)".
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, col = (int(where[1]), int(where[2])) if where else (1, 1)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)) or "invalid TOML"
+        raise ConfigError(error("config-syntax", f"invalid TOML: {message}", Span(CONFIG_NAME, line, col))) from exc
     try:
         return _from_dict(root, data)
+    except _BadKey as exc:
+        line, col = _key_position(text, exc.key)
+        raise ConfigError(error("config-value", str(exc), Span(CONFIG_NAME, line, col))) from exc
     except (TypeError, ValueError) as exc:
         raise ConfigError(error("config-value", str(exc), Span(CONFIG_NAME, 1, 1))) from exc
 
@@ -113,7 +136,7 @@ def _section(data: dict, name: str) -> dict:
 def _check_keys(section: dict, name: str, allowed: set[str]) -> None:
     unknown = sorted(set(section) - allowed)
     if unknown:
-        raise ValueError(f"unknown key {unknown[0]!r} in [{name}] (known: {', '.join(sorted(allowed))})")
+        raise _BadKey(f"unknown key {unknown[0]!r} in [{name}] (known: {', '.join(sorted(allowed))})", unknown[0])
 
 
 def _typed(section: dict, key: str, kind: type, default):
@@ -122,10 +145,10 @@ def _typed(section: dict, key: str, kind: type, default):
         value = float(value)
     if kind is tuple:
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            raise ValueError(f"{key} must be a list of strings")
+            raise _BadKey(f"{key} must be a list of strings", key)
         return tuple(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ValueError(f"{key} must be a {kind.__name__}, got {value!r}")
+        raise _BadKey(f"{key} must be a {kind.__name__}, got {value!r}", key)
     return value
 
 
@@ -141,10 +164,10 @@ def _from_dict(root: Path, data: dict) -> Config:
     base = Config(root=root)
     profile = _typed(project, "profile", str, base.profile)
     if profile not in PROFILES:
-        raise ValueError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
+        raise _BadKey(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}", "profile")
     package = _typed(output, "python_package", str, base.python_package)
     if not package.isidentifier():
-        raise ValueError(f"python_package must be a Python identifier, got {package!r}")
+        raise _BadKey(f"python_package must be a Python identifier, got {package!r}", "python_package")
     lint_defaults = LintSettings()
     rules = lint.get("rules", {})
     ignore = lint.get("ignore", {})

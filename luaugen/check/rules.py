@@ -180,6 +180,8 @@ def _bounds(project: ir.Project) -> list[Diagnostic]:
 def _messages(project: ir.Project) -> list[Diagnostic]:
     found = []
     for channel in project.channels:
+        if channel.rate is not None and channel.rate.count <= 0:
+            found.append(error("bad-rate", f"rate of channel '{channel.name}' must be above zero", channel.span))
         if not channel.reliable and channel.qos != "LOW":
             found.append(error("unreliable-tier", f"channel '{channel.name}' is unreliable but its tier is "
                                f"{channel.qos}: only LOW traffic may be unreliable", channel.span))

@@ -37,7 +37,6 @@ def assign_ids(project: ir.Project, previous_manifest: dict | None) -> tuple[ir.
         channel_id = old_channels.get(channel.name)
         if channel_id is None:
             channel_id, next_channel = next_channel, next_channel + 1
-            retired_channels.pop(channel.name, None)
         known = old_messages.get(channel.name, {})
         used = set(known.values()) | {
             mid for key, mid in retired_messages.items() if key.split(".", 1)[0] == channel.name
