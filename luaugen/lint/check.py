@@ -141,7 +141,8 @@ class Checker:
             value = entry.child_by_field_name("value") if key is not None else None
             if key is None or value is None:
                 continue
-            name = text(key)
+            bracketed = entry.children[0].type == "["  # `["qos"] = ...` names the key; `[qos] = ...` does not
+            name = string_value(key) if bracketed else text(key)
             if name == "qos":
                 tier = string_value(value)
                 if tier is not None and tier not in QOS_RANK:

@@ -100,6 +100,12 @@ def test_qos_ranks(manifest) -> None:
     assert codes(manifest, HEADER + "Net.EntityInfo.InspectEntity.request({}, { qos = tier })\n") == []
 
 
+def test_bracketed_option_keys(manifest) -> None:
+    assert codes(manifest, HEADER + 'Net.Skills.CancelCast.send({}, { ["qos"] = "CRITICAL" })\n') == ["qos-above-declared"]
+    assert codes(manifest, HEADER + "Net.Skills.CancelCast.send({}, { ['reliable'] = false })\n") == ["unreliable-reliable"]
+    assert codes(manifest, HEADER + 'Net.Skills.CancelCast.send({}, { [qos] = "CRITICAL" })\n') == []  # not a literal key
+
+
 def test_unreliable_option_forms(manifest) -> None:
     assert codes(manifest, HEADER + "Net.Skills.CancelCast.send({}, { unreliable = true })\n") == ["unreliable-reliable"]
     assert codes(manifest, HEADER + "Net.Skills.CancelCast.send({}, { reliable = true })\n") == []
