@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import tree_sitter
 import tree_sitter_luau
 
@@ -27,12 +29,7 @@ def string_value(node: tree_sitter.Node | None) -> str | None:
     raw = text(node)
     if raw[:1] in ("'", '"'):
         body = raw[1:-1]
-        if "\\" in body:
-            try:
-                body = body.encode("latin-1", "backslashreplace").decode("unicode_escape")
-            except UnicodeDecodeError:
-                pass
-        return body
+        return _unescape(body) if "\\" in body else body
     if raw[:1] == "`":
         return None if "{" in raw else raw[1:-1]
     if raw[:1] == "[":
@@ -40,6 +37,39 @@ def string_value(node: tree_sitter.Node | None) -> str | None:
         body = raw[level:len(raw) - level]
         return body[1:] if body.startswith("\n") else body
     return None
+
+
+_SIMPLE = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", '"': '"', "'": "'", "\n": "\n"}
+_ESCAPE = re.compile(r"\\(?:([abfnrtv\\\"'\n])|z\s*|x([0-9A-Fa-f]{2})|(\d{1,3})|u\{([0-9A-Fa-f]+)\})")
+
+
+def _unescape(body: str) -> str | None:
+    """Luau escapes (\\n, \\z, \\xXX, decimal \\ddd, \\u{XXX}) over the literal's bytes; None for an invalid escape."""
+    raw = body.encode("utf-8").decode("latin-1")  # one char per byte: \\xXX and \\ddd are bytes, as in Luau
+
+    def one(match: re.Match) -> str:
+        simple, hex_, dec, code = match.groups()
+        if simple is not None:
+            return _SIMPLE[simple]
+        if hex_ is not None:
+            return chr(int(hex_, 16))
+        if dec is not None:
+            if int(dec) > 255:
+                raise ValueError(dec)
+            return chr(int(dec))
+        if code is not None:
+            if int(code, 16) > 0x10FFFF:
+                raise ValueError(code)
+            return chr(int(code, 16)).encode("utf-8", "surrogatepass").decode("latin-1")
+        return ""  # \\z skips the whitespace that follows
+
+    if "\\" in _ESCAPE.sub("", raw):
+        return None
+    try:
+        decoded = _ESCAPE.sub(one, raw)
+    except ValueError:
+        return None
+    return decoded.encode("latin-1").decode("utf-8", "replace")
 
 
 def char_col(source: bytes, offset: int) -> int:

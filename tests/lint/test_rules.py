@@ -202,3 +202,29 @@ def test_load_manifest_errors(tmp_path: Path) -> None:
     good = tmp_path / "good.json"
     good.write_text(json.dumps({"generator": "luaugen", "format": 1, "channels": []}), encoding="utf-8")
     assert load_manifest(good)["channels"] == []
+
+
+@pytest.mark.parametrize(
+    ("literal", "value"),
+    [
+        (r'"St\u{61}ts"', "Stats"),
+        (r'"\83tats"', "Stats"),  # decimal, not octal
+        (r'"\x53tats"', "Stats"),
+        (r'"Sta\z   ts"', "Stats"),
+        (r'"caf\195\169"', "café"),  # \ddd are bytes of UTF-8
+        (r"'it\'s'", "it's"),
+        (r'"a\\b"', "a\\b"),
+        (r'"\q"', None),  # not a Luau escape
+        (r'"\300"', None),
+    ],
+)
+def test_string_literal_escapes_are_luau_escapes(literal: str, value: str | None) -> None:
+    from luaugen.lint.parse import parse, string_value
+
+    call = parse(f"f({literal})".encode()).root_node.named_children[0]
+    assert string_value(call.child_by_field_name("arguments").named_children[0]) == value
+
+
+def test_escaped_channel_names_resolve(manifest) -> None:
+    assert codes(manifest, HEADER + r'Net.send("St\u{61}ts", "RequestStats", {})' + "\n") == []
+    assert codes(manifest, HEADER + r'Net.send("\83kills", "CancelCast", {})' + "\n") == []
