@@ -53,12 +53,12 @@ def _run(folder: Path, messages: int) -> float:
             require(game.ReplicatedStorage.Networking).Cooldowns.CooldownStarted.on(function() _G.got += 1 end)
         """)
         sim.step(2)
-        fire = sim.server.eval(f"""
+        fire = sim.server.eval("""
             function(n)
                 local started = _G.Net.Cooldowns.CooldownStarted
                 local player = game.Players.Bench
                 for i = 1, n do
-                    started.fire(player, {{ cooldown = {{ skillId = "skill" .. (i % 16), endsAt = i, duration = 1.5, charges = 2 }}, slot = i % 12 }})
+                    started.fire(player, { cooldown = { skillId = "skill" .. (i % 16), endsAt = i, duration = 1.5, charges = 2 }, slot = i % 12 })
                 end
             end
         """)

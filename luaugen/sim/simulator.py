@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping
 
 import pluau
 
-from .host import FRAME, LuauError, LuauHost, _lua_str, _M
+from .host import FRAME, LuauHost, _lua_str
 from .network import Channel, Link, Packet
 
 _String = pluau.String

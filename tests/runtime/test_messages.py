@@ -4,7 +4,7 @@ import pytest
 
 from luaugen.sim import CFrame, Color3, Link, LuauError
 
-from .conftest import NET, no_errors, start
+from .conftest import no_errors, start
 
 CAST = '{ skillId = "fireball", target = { kind = "point", position = Vector3.new(1, 2, 3) }, modifiers = { "big" } }'
 SKILL_CAST = '{ castId = %d, casterId = 1, skillId = "fireball", target = { kind = "self" }, castTime = 0.5 }'
@@ -77,8 +77,8 @@ def test_request_handler_errors_and_missing_handlers_end_the_request():
 
 
 def test_fire_fireall_fireexcept_firelist_and_string_forms():
-    sim, clients = start(clients=3, client_setup=f"""
-        _G.got = {{}}
+    sim, clients = start(clients=3, client_setup="""
+        _G.got = {}
         Net.Skills.SkillCast.on(function(p) table.insert(_G.got, p.castId) end)
         Net.on("Skills", "SkillCast", function(p) table.insert(_G.got, -p.castId) end)
     """)

@@ -1,6 +1,5 @@
 """Tiers under overload, and QoS enforcement of per-call options."""
 
-from luaugen.sim import Link
 
 from .conftest import no_errors, start
 

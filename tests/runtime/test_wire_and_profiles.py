@@ -1,11 +1,8 @@
 """Wire codecs for payloads Roblox would mangle, and the release profile."""
 
-from pathlib import Path
 
 from luaugen.compiler import compile_project
 from luaugen.config import load_config
-from luaugen.emit.wire import wire_shapes
-from luaugen.model import ir
 
 from .conftest import ROOT, build, no_errors, schema_sources, start
 
