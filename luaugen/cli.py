@@ -69,10 +69,12 @@ def build(check: bool, profile: str | None, fmt: str, root: Path | None) -> None
         if the_plan.is_clean:
             click.echo(f"luaugen: generated files are up to date ({len(the_plan.unchanged)} files)", err=True)
             return
-        for path in the_plan.changed:
-            click.echo(f"stale: {path}", err=True)
-        for path in the_plan.stale:
-            click.echo(f"no longer produced: {path}", err=True)
+        stale = [(path, "stale") for path in the_plan.changed] + [(path, "no longer produced") for path in the_plan.stale]
+        for path, why in stale:
+            if fmt == "github":
+                click.echo(f"::error file={path},title=luaugen build --check::{why}: run `luaugen build` and commit")
+            else:
+                click.echo(f"{why}: {path}", err=True)
         click.echo("luaugen: generated files differ from the schemas; run `luaugen build` and commit", err=True)
         sys.exit(1)
     write(config, result.files, the_plan)
@@ -106,3 +108,7 @@ def _register_tools() -> None:
 
 
 _register_tools()
+
+
+if __name__ == "__main__":
+    main()

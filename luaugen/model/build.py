@@ -134,7 +134,8 @@ class _Builder:
         if node is None:
             return None
         match = _RATE.match(node.value)
-        return ir.Rate(float(match[1]), 1.0 if match[2] == "s" else 60.0)
+        count = float(match[1])
+        return ir.Rate(int(count) if count.is_integer() else count, 1 if match[2] == "s" else 60)
 
     def retry(self, node: Node | None) -> ir.Retry | None:
         if node is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_HASH = "d92864bb3849940d338a1250f1a994be656d39daedc8e1f6d0b1f2e23b3958c6"
+SCHEMA_HASH = "d1a1d6a6118210ea15ae250517c4222e5f47c6850a609b5c70cde601604a24fa"
 PROFILE = "dev"
 
 CHANNELS: dict[str, dict[str, Any]] = {   'Inventory': {   'id': 1,
@@ -15,7 +15,7 @@ CHANNELS: dict[str, dict[str, Any]] = {   'Inventory': {   'id': 1,
                                                     'id': 3,
                                                     'kind': 'event',
                                                     'qos': 'HIGH',
-                                                    'rate': {'count': 30.0, 'per': 1.0},
+                                                    'rate': {'count': 30, 'per': 1},
                                                     'reliable': True,
                                                     'retry': None,
                                                     'timeout': None},
@@ -24,7 +24,7 @@ CHANNELS: dict[str, dict[str, Any]] = {   'Inventory': {   'id': 1,
                                                      'id': 1,
                                                      'kind': 'intent',
                                                      'qos': 'NORMAL',
-                                                     'rate': {'count': 30.0, 'per': 1.0},
+                                                     'rate': {'count': 30, 'per': 1},
                                                      'reliable': True,
                                                      'retry': {   'attempts': 3,
                                                                   'base': 0.05,
@@ -36,11 +36,11 @@ CHANNELS: dict[str, dict[str, Any]] = {   'Inventory': {   'id': 1,
                                                  'id': 2,
                                                  'kind': 'intent',
                                                  'qos': 'LOW',
-                                                 'rate': {'count': 30.0, 'per': 1.0},
+                                                 'rate': {'count': 30, 'per': 1},
                                                  'reliable': False,
                                                  'retry': None,
                                                  'timeout': None}},
                      'qos': 'NORMAL',
-                     'rate': {'count': 30.0, 'per': 1.0},
+                     'rate': {'count': 30, 'per': 1},
                      'reliable': True,
                      'replay': 8}}
