@@ -12,23 +12,21 @@ alternating profiles so machine noise hits both alike.
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 from pathlib import Path
 
 from .compiler import compile_project
 from .config import find_root, load_config
+from .project import read_previous_manifest, read_sources
 
 PER_FRAME = 200
 
 
 def _build(root: Path, profile: str, folder: Path) -> Path:
     config = load_config(root).with_profile(profile)
-    sources = {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
-               for p in sorted((root / config.schemas).glob("*.yaml"))}
-    manifest = root / config.manifest
-    previous = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else None
+    sources, _ = read_sources(config)
+    previous, _ = read_previous_manifest(config)
     result = compile_project(config, sources, previous)
     if not result.ok:
         raise RuntimeError("the schemas do not compile: " + "; ".join(d.message for d in result.diagnostics))
