@@ -16,27 +16,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from .compiler import compile_project
 from .config import find_root, load_config
-from .project import read_previous_manifest, read_sources
+from .sim.build import build_luau
 
 PER_FRAME = 200
 
 
 def _build(root: Path, profile: str, folder: Path) -> Path:
-    config = load_config(root).with_profile(profile)
-    sources, _ = read_sources(config)
-    previous, _ = read_previous_manifest(config)
-    result = compile_project(config, sources, previous)
-    if not result.ok:
-        raise RuntimeError("the schemas do not compile: " + "; ".join(d.message for d in result.diagnostics))
-    prefix = config.luau_out + "/"
-    for path, text in result.files.items():
-        if path.startswith(prefix):
-            target = folder / path[len(prefix):]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-    return folder
+    return build_luau(load_config(root).with_profile(profile), folder)
 
 
 def _run(folder: Path, messages: int) -> float:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from luaugen.compiler import compile_project
 from luaugen.config import load_config
+from luaugen.project import read_sources
 from luaugen.sim import Link, Simulator
+from luaugen.sim.build import build_luau
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED = ROOT / "generated" / "luau" / "Networking"
@@ -19,8 +19,7 @@ NET = "local Net = require(game.ReplicatedStorage.Networking)\n"
 
 
 def schema_sources() -> dict[str, str]:
-    config = load_config(ROOT)
-    return {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in sorted((ROOT / config.schemas).glob("*.yaml"))}
+    return read_sources(load_config(ROOT))[0]
 
 
 def build(folder: Path, profile: str = "dev", extra: dict[str, str] | None = None, **runtime) -> Path:
@@ -28,16 +27,7 @@ def build(folder: Path, profile: str = "dev", extra: dict[str, str] | None = Non
     config = load_config(ROOT).with_profile(profile)
     if runtime:
         config = replace(config, runtime=replace(config.runtime, **runtime))
-    previous = json.loads((ROOT / config.manifest).read_text(encoding="utf-8"))
-    result = compile_project(config, schema_sources() | (extra or {}), previous)
-    assert result.ok, [d.message for d in result.diagnostics]
-    prefix = config.luau_out + "/"
-    for path, text in result.files.items():
-        if path.startswith(prefix):
-            target = folder / path[len(prefix):]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-    return folder
+    return build_luau(config, folder, extra)
 
 
 def start(folder: Path = GENERATED, clients: int = 1, link: Link | None = None, seed: int = 1,
