@@ -29,6 +29,11 @@ class Node:
         entry = self.value.get(key)
         return entry.value if entry is not None else None
 
+    def value_of(self, key: str, default: Any = None) -> Any:
+        """The plain scalar under `key`, or `default` when the key is absent."""
+        child = self.get(key)
+        return child.value if child is not None else default
+
     def key_span(self, key: str) -> Span:
         entry = self.value.get(key) if self.is_map else None
         return entry.key_span if entry is not None else self.span

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..config import Config
 from ..diagnostics import Diagnostic, Span, error
@@ -51,9 +51,9 @@ class _Builder:
         spec = node.value
         kind_node = spec["type"].value
         kind = ALIASES.get(kind_node.value, kind_node.value)
-        optional = bool(node.get("optional").value) if node.get("optional") else False
+        optional = bool(node.value_of("optional", False))
         span = node.span
-        value = lambda key: node.get(key).value if node.get(key) is not None else None  # noqa: E731
+        value = node.value_of
         if kind == "string":
             return ir.StringType(span, value("min_length"), value("max_length")), optional
         if kind in ir.NUMBER_FORMATS:
@@ -125,7 +125,7 @@ class _Builder:
         result = []
         for name, entry in node.value.items():
             type_, optional = self.type_of(entry.value, scope)
-            description = entry.value.get("description").value if entry.value.get("description") else None
+            description = entry.value.value_of("description") if entry.value.is_map else None
             result.append(ir.Field(name, type_, optional, entry.key_span, description))
         return tuple(result)
 
@@ -142,11 +142,11 @@ class _Builder:
             return None
         strategy = node.get("strategy").value
         attempts, base, cap = RETRY_DEFAULTS[strategy]
-        get = lambda key, default: node.get(key).value if node.get(key) is not None else default  # noqa: E731
-        return ir.Retry(strategy, get("attempts", attempts), float(get("base", base)), float(get("max", cap)))
+        return ir.Retry(strategy, node.value_of("attempts", attempts), float(node.value_of("base", base)),
+                        float(node.value_of("max", cap)))
 
     def message(self, name: str, kind: str, node: Node, key_span: Span, channel: ir.Channel, scope: _Scope) -> ir.Message:
-        get = lambda key: node.get(key).value if node.get(key) is not None else None  # noqa: E731
+        get = node.value_of
         payload = ir.StructType(node.get("payload").span, self.fields(node.get("payload"), scope))
         reply_node = node.get("reply")
         reply = ir.StructType(reply_node.span, self.fields(reply_node, scope)) if reply_node is not None else None
@@ -177,7 +177,7 @@ class _Builder:
 
     def channel(self, doc: Document, scope: _Scope) -> ir.Channel:
         root = doc.root
-        get = lambda key: root.get(key).value if root.get(key) is not None else None  # noqa: E731
+        get = root.value_of
         channel = ir.Channel(
             name=get("channel"), source=doc.path, span=root.get("channel").span,
             qos=get("qos") or "NORMAL", reliable=True if get("reliable") is None else get("reliable"),
@@ -188,8 +188,6 @@ class _Builder:
             node = root.get(section)
             for name, entry in (node.value.items() if node is not None else ()):
                 messages.append(self.message(name, kind, entry.value, entry.key_span, channel, scope))
-        from dataclasses import replace
-
         return replace(channel, messages=tuple(messages))
 
 
@@ -222,7 +220,7 @@ def build_project(documents: list[Document], config: Config) -> tuple[ir.Project
             scope.local = {name: f"{channel_name}.{name}" for name, _ in entries}
         for name, entry in entries:
             type_, _ = builder.type_of(entry.value, scope)
-            description = entry.value.get("description").value if entry.value.get("description") else None
+            description = entry.value.value_of("description") if entry.value.is_map else None
             key = f"{channel_name}.{name}" if channel_name else name
             named.append(ir.NamedType(key, name, _generated_type_name(channel_name, name), channel_name, type_,
                                       entry.key_span, description))
