@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from ..config import Limits
 from ..model import ir
-from .contract import effective, expectation, format_number
+from ..model.walk import descendants
+from .contract import effective, expectation, format_number, resolve
 
 
 @dataclass
@@ -229,7 +230,10 @@ class ValidatorWriter:
         self.constants: list[str] = []
         self.functions: list[_Function] = []
         self._sets: dict[tuple, str] = {}
+        self._named: dict[tuple[str, bool], str] = {}
         self._counter = 0
+        self._names: list[str] = []  # functions being written, innermost last
+        self._taken: set[str] = set()
 
     def fresh(self, prefix: str) -> str:
         self._counter += 1
@@ -243,9 +247,35 @@ class ValidatorWriter:
             self.constants.append(self.d.string_set(name, values))
         return self._sets[key]
 
+    def named_function(self, key: str, strict: bool) -> str:
+        """One check function per named table type, shared by every use (two when client bounds change it)."""
+        strict = strict and self._bounded_by_defaults(self.project.named(key).type)
+        if (key, strict) not in self._named:
+            named = self.project.named(key)
+            suffix = "FromClient" if strict else ""
+            self._named[(key, strict)] = self.function(f"check{named.generated_name}{suffix}", named.type, strict)
+        return self._named[(key, strict)]
+
+    def _bounded_by_defaults(self, type_: ir.Type) -> bool:
+        """Whether the client→server default bounds change this type's checks."""
+        for t in descendants(type_):
+            if isinstance(t, ir.RefType) and self._bounded_by_defaults(resolve(self.project, t)):
+                return True
+            if (isinstance(t, ir.StringType) and t.max_length is None
+                    or isinstance(t, ir.ArrayType) and t.max_items is None
+                    or isinstance(t, ir.MapType) and t.max_entries is None):
+                return True
+        return False
+
     def function(self, name: str, type_: ir.Type, strict: bool) -> str:
-        fn = _Function(self.d.fn_name(name))
+        unique, n = name, 2
+        while unique in self._taken:
+            unique, n = f"{name}{n}", n + 1
+        self._taken.add(unique)
+        fn = _Function(self.d.fn_name(unique))
+        self._names.append(unique)
         self._emit(fn.lines, 1, type_, "value", _Path(), strict)
+        self._names.pop()
         fn.lines.append("\t" + self.d.ret(self.d.nil))
         self.functions.append(fn)
         return fn.name
@@ -266,6 +296,11 @@ class ValidatorWriter:
     def _emit(self, out: list[str], depth: int, type_: ir.Type, x: str, path: _Path, strict: bool) -> None:
         d = self.d
         t = effective(self.project, type_, strict, self.limits)
+        if isinstance(type_, ir.RefType) and isinstance(t, (ir.StructType, ir.UnionType, ir.ArrayType, ir.MapType)):
+            err = self.fresh("err")
+            self._line(out, depth, d.local(err, d.call(self.named_function(type_.target, strict), x)))
+            self._fail(out, depth, d.not_nil(err), path, err)
+            return
         expected = expectation(t)
         if isinstance(t, ir.BoolType):
             self._fail(out, depth, d.not_bool(x), path, self._fail_value(expected, x))
@@ -405,11 +440,17 @@ class ValidatorWriter:
                        d.call(self.d.helper("failCount"), d.quote(expected), count, d.quote("entries")))
         self._fail(out, depth, d.gt(bad, "0"), path,
                    d.call(self.d.helper("failKeys"), d.quote(expectation(key_type)), bad))
-        value_check = self.function(f"check{self.fresh('MapValue')}", t.value, strict)
+        value_check = self.function(f"{self._names[-1]}{_pascal(path)}Value", t.value, strict)
         self._line(out, depth, d.for_keys(k, tbl))
         self._fail(out, depth + 1, d.not_nil(d.call(value_check, d.index(tbl, k))), path,
                    d.call(self.d.helper("firstMapError"), tbl, value_check))
         self._line(out, depth, d.end)
+
+
+def _pascal(path: _Path) -> str:
+    """`.stats.byRarity` -> `StatsByRarity`: names a helper after where it is used."""
+    words = [text for is_literal, text in path.parts if is_literal for text in text.split(".") if text.isidentifier()]
+    return "".join(w[:1].upper() + w[1:] for w in words)
 
 
 def _snake(name: str) -> str:

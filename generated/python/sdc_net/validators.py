@@ -193,7 +193,7 @@ _FIELDS_28 = frozenset({"entityId", "level", "experience", "stats", "healthRatio
 _FIELDS_29 = frozenset({"entityId", "stat", "value", "delta"})
 
 
-def _check_map_value10(value: Any) -> str | None:
+def _check_attributes_allocate_points_allocations_value(value: Any) -> str | None:
     if not _is_number(value) or value % 1 != 0 or value < 1 or value > 50:
         return _fail("integer in 1..50", value)
     return None
@@ -223,668 +223,645 @@ def _check_attributes_allocate_points(value: Any) -> str | None:
     if badKeys9 > 0:
         return ".allocations" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys9)
     for k7 in t6:
-        if _check_map_value10(t6[k7]) is not None:
-            return ".allocations" + _first_map_error(t6, _check_map_value10)
+        if _check_attributes_allocate_points_allocations_value(t6[k7]) is not None:
+            return ".allocations" + _first_map_error(t6, _check_attributes_allocate_points_allocations_value)
     return None
 
 
 def _check_attributes_allocate_points_reply(value: Any) -> str | None:
-    err11 = _table_error(value, "table")
-    if err11 is not None:
-        return err11
-    t12 = _entries(value)
-    for key13 in t12:
-        if not isinstance(key13, str) or key13 not in _FIELDS_3:
-            return _unexpected_key(t12, _FIELDS_3)
-    v14 = t12.get("accepted")
-    if not isinstance(v14, bool):
-        return ".accepted" + _fail("boolean", v14)
-    v15 = t12.get("remainingPoints")
-    if not _is_number(v15) or v15 % 1 != 0 or v15 < 0 or v15 > 65535:
-        return ".remainingPoints" + _fail("integer in 0..65535", v15)
-    v16 = t12.get("reason")
-    if v16 is not None:
-        if not isinstance(v16, str):
-            return ".reason" + _fail("string", v16)
-        if _bad_utf8(v16):
+    err10 = _table_error(value, "table")
+    if err10 is not None:
+        return err10
+    t11 = _entries(value)
+    for key12 in t11:
+        if not isinstance(key12, str) or key12 not in _FIELDS_3:
+            return _unexpected_key(t11, _FIELDS_3)
+    v13 = t11.get("accepted")
+    if not isinstance(v13, bool):
+        return ".accepted" + _fail("boolean", v13)
+    v14 = t11.get("remainingPoints")
+    if not _is_number(v14) or v14 % 1 != 0 or v14 < 0 or v14 > 65535:
+        return ".remainingPoints" + _fail("integer in 0..65535", v14)
+    v15 = t11.get("reason")
+    if v15 is not None:
+        if not isinstance(v15, str):
+            return ".reason" + _fail("string", v15)
+        if _bad_utf8(v15):
             return ".reason" + ": expected valid UTF-8, got invalid bytes"
     return None
 
 
 def _check_attributes_reset_attributes(value: Any) -> str | None:
-    err17 = _table_error(value, "table")
-    if err17 is not None:
-        return err17
-    t18 = _entries(value)
-    for key19 in t18:
-        if not isinstance(key19, str) or key19 not in _FIELDS_4:
-            return _unexpected_key(t18, _FIELDS_4)
-    v20 = t18.get("confirm")
-    if not isinstance(v20, bool):
-        return ".confirm" + _fail("boolean", v20)
+    err16 = _table_error(value, "table")
+    if err16 is not None:
+        return err16
+    t17 = _entries(value)
+    for key18 in t17:
+        if not isinstance(key18, str) or key18 not in _FIELDS_4:
+            return _unexpected_key(t17, _FIELDS_4)
+    v19 = t17.get("confirm")
+    if not isinstance(v19, bool):
+        return ".confirm" + _fail("boolean", v19)
     return None
 
 
-def _check_map_value31(value: Any) -> str | None:
+def _check_attributes_attributes_updated_attributes_value(value: Any) -> str | None:
     if not _is_number(value) or value % 1 != 0 or value < 0 or value > 65535:
         return _fail("integer in 0..65535", value)
     return None
 
 
-def _check_map_value38(value: Any) -> str | None:
+def _check_attributes_attributes_updated_modifiers_value(value: Any) -> str | None:
     if not _is_number(value) or value % 1 != 0 or value < -32768 or value > 32767:
         return _fail("integer in -32768..32767", value)
     return None
 
 
 def _check_attributes_attributes_updated(value: Any) -> str | None:
-    err21 = _table_error(value, "table")
-    if err21 is not None:
-        return err21
-    t22 = _entries(value)
-    for key23 in t22:
-        if not isinstance(key23, str) or key23 not in _FIELDS_5:
-            return _unexpected_key(t22, _FIELDS_5)
-    v24 = t22.get("unspentPoints")
-    if not _is_number(v24) or v24 % 1 != 0 or v24 < 0 or v24 > 65535:
-        return ".unspentPoints" + _fail("integer in 0..65535", v24)
-    v25 = t22.get("attributes")
-    err26 = _table_error(v25, "table")
-    if err26 is not None:
-        return ".attributes" + err26
-    t27 = _entries(v25)
-    count29 = 0
-    badKeys30 = 0
-    for k28 in t27:
-        count29 += 1
-        if not (isinstance(k28, str) and k28 in _ENUM_2):
-            badKeys30 += 1
-    if badKeys30 > 0:
-        return ".attributes" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys30)
-    for k28 in t27:
-        if _check_map_value31(t27[k28]) is not None:
-            return ".attributes" + _first_map_error(t27, _check_map_value31)
-    v32 = t22.get("modifiers")
-    err33 = _table_error(v32, "table")
-    if err33 is not None:
-        return ".modifiers" + err33
-    t34 = _entries(v32)
-    count36 = 0
-    badKeys37 = 0
-    for k35 in t34:
-        count36 += 1
-        if not (isinstance(k35, str) and not _bad_utf8(k35) and _byte_len(k35) <= 32):
-            badKeys37 += 1
-    if count36 > 32:
-        return ".modifiers" + _fail_count("table of at most 32 entries", count36, "entries")
-    if badKeys37 > 0:
-        return ".modifiers" + _fail_keys("string of at most 32 bytes", badKeys37)
-    for k35 in t34:
-        if _check_map_value38(t34[k35]) is not None:
-            return ".modifiers" + _first_map_error(t34, _check_map_value38)
+    err20 = _table_error(value, "table")
+    if err20 is not None:
+        return err20
+    t21 = _entries(value)
+    for key22 in t21:
+        if not isinstance(key22, str) or key22 not in _FIELDS_5:
+            return _unexpected_key(t21, _FIELDS_5)
+    v23 = t21.get("unspentPoints")
+    if not _is_number(v23) or v23 % 1 != 0 or v23 < 0 or v23 > 65535:
+        return ".unspentPoints" + _fail("integer in 0..65535", v23)
+    v24 = t21.get("attributes")
+    err25 = _table_error(v24, "table")
+    if err25 is not None:
+        return ".attributes" + err25
+    t26 = _entries(v24)
+    count28 = 0
+    badKeys29 = 0
+    for k27 in t26:
+        count28 += 1
+        if not (isinstance(k27, str) and k27 in _ENUM_2):
+            badKeys29 += 1
+    if badKeys29 > 0:
+        return ".attributes" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys29)
+    for k27 in t26:
+        if _check_attributes_attributes_updated_attributes_value(t26[k27]) is not None:
+            return ".attributes" + _first_map_error(t26, _check_attributes_attributes_updated_attributes_value)
+    v30 = t21.get("modifiers")
+    err31 = _table_error(v30, "table")
+    if err31 is not None:
+        return ".modifiers" + err31
+    t32 = _entries(v30)
+    count34 = 0
+    badKeys35 = 0
+    for k33 in t32:
+        count34 += 1
+        if not (isinstance(k33, str) and not _bad_utf8(k33) and _byte_len(k33) <= 32):
+            badKeys35 += 1
+    if count34 > 32:
+        return ".modifiers" + _fail_count("table of at most 32 entries", count34, "entries")
+    if badKeys35 > 0:
+        return ".modifiers" + _fail_keys("string of at most 32 bytes", badKeys35)
+    for k33 in t32:
+        if _check_attributes_attributes_updated_modifiers_value(t32[k33]) is not None:
+            return ".modifiers" + _first_map_error(t32, _check_attributes_attributes_updated_modifiers_value)
     return None
 
 
 def _check_cooldowns_request_cooldowns(value: Any) -> str | None:
-    err39 = _table_error(value, "table")
-    if err39 is not None:
-        return err39
-    t40 = _entries(value)
-    for key41 in t40:
-        if not isinstance(key41, str) or key41 not in _FIELDS_6:
-            return _unexpected_key(t40, _FIELDS_6)
-    v42 = t40.get("skillIds")
-    if v42 is not None:
-        err43 = _table_error(v42, "array")
-        if err43 is not None:
-            return ".skillIds" + err43
-        t44 = _entries(v42)
-        n45 = _array_length(t44)
-        if n45 is None:
+    err36 = _table_error(value, "table")
+    if err36 is not None:
+        return err36
+    t37 = _entries(value)
+    for key38 in t37:
+        if not isinstance(key38, str) or key38 not in _FIELDS_6:
+            return _unexpected_key(t37, _FIELDS_6)
+    v39 = t37.get("skillIds")
+    if v39 is not None:
+        err40 = _table_error(v39, "array")
+        if err40 is not None:
+            return ".skillIds" + err40
+        t41 = _entries(v39)
+        n42 = _array_length(t41)
+        if n42 is None:
             return ".skillIds" + ": expected array, got table with non-array keys"
-        if n45 > 64:
-            return ".skillIds" + _fail_count("array of at most 64 items", n45, "items")
-        for i46 in range(1, n45 + 1):
-            item47 = t44[i46]
-            if not isinstance(item47, str):
-                return ".skillIds[" + str(i46) + "]" + _fail("string of 1..48 bytes", item47)
-            if _bad_utf8(item47):
-                return ".skillIds[" + str(i46) + "]" + ": expected valid UTF-8, got invalid bytes"
-            if _byte_len(item47) > 48 or _byte_len(item47) < 1:
-                return ".skillIds[" + str(i46) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item47), "bytes")
+        if n42 > 64:
+            return ".skillIds" + _fail_count("array of at most 64 items", n42, "items")
+        for i43 in range(1, n42 + 1):
+            item44 = t41[i43]
+            if not isinstance(item44, str):
+                return ".skillIds[" + str(i43) + "]" + _fail("string of 1..48 bytes", item44)
+            if _bad_utf8(item44):
+                return ".skillIds[" + str(i43) + "]" + ": expected valid UTF-8, got invalid bytes"
+            if _byte_len(item44) > 48 or _byte_len(item44) < 1:
+                return ".skillIds[" + str(i43) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item44), "bytes")
+    return None
+
+
+def _check_cooldowns_cooldown(value: Any) -> str | None:
+    err50 = _table_error(value, "table")
+    if err50 is not None:
+        return err50
+    t51 = _entries(value)
+    for key52 in t51:
+        if not isinstance(key52, str) or key52 not in _FIELDS_8:
+            return _unexpected_key(t51, _FIELDS_8)
+    v53 = t51.get("skillId")
+    if not isinstance(v53, str):
+        return ".skillId" + _fail("string of 1..48 bytes", v53)
+    if _bad_utf8(v53):
+        return ".skillId" + ": expected valid UTF-8, got invalid bytes"
+    if _byte_len(v53) > 48 or _byte_len(v53) < 1:
+        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(v53), "bytes")
+    v54 = t51.get("endsAt")
+    if not _is_number(v54) or v54 != v54 or v54 in _INFINITIES:
+        return ".endsAt" + _fail("finite number", v54)
+    v55 = t51.get("duration")
+    if not _is_number(v55) or v55 != v55 or v55 in _INFINITIES or v55 < 0:
+        return ".duration" + _fail("finite number >= 0", v55)
+    v56 = t51.get("charges")
+    if v56 is not None:
+        if not _is_number(v56) or v56 % 1 != 0 or v56 < 0 or v56 > 255:
+            return ".charges" + _fail("integer in 0..255", v56)
     return None
 
 
 def _check_cooldowns_cooldown_started(value: Any) -> str | None:
-    err48 = _table_error(value, "table")
-    if err48 is not None:
-        return err48
-    t49 = _entries(value)
-    for key50 in t49:
-        if not isinstance(key50, str) or key50 not in _FIELDS_7:
-            return _unexpected_key(t49, _FIELDS_7)
-    v51 = t49.get("cooldown")
-    err52 = _table_error(v51, "table")
-    if err52 is not None:
-        return ".cooldown" + err52
-    t53 = _entries(v51)
-    for key54 in t53:
-        if not isinstance(key54, str) or key54 not in _FIELDS_8:
-            return ".cooldown" + _unexpected_key(t53, _FIELDS_8)
-    v55 = t53.get("skillId")
-    if not isinstance(v55, str):
-        return ".cooldown.skillId" + _fail("string of 1..48 bytes", v55)
-    if _bad_utf8(v55):
-        return ".cooldown.skillId" + ": expected valid UTF-8, got invalid bytes"
-    if _byte_len(v55) > 48 or _byte_len(v55) < 1:
-        return ".cooldown.skillId" + _fail_count("string of 1..48 bytes", _byte_len(v55), "bytes")
-    v56 = t53.get("endsAt")
-    if not _is_number(v56) or v56 != v56 or v56 in _INFINITIES:
-        return ".cooldown.endsAt" + _fail("finite number", v56)
-    v57 = t53.get("duration")
-    if not _is_number(v57) or v57 != v57 or v57 in _INFINITIES or v57 < 0:
-        return ".cooldown.duration" + _fail("finite number >= 0", v57)
-    v58 = t53.get("charges")
-    if v58 is not None:
-        if not _is_number(v58) or v58 % 1 != 0 or v58 < 0 or v58 > 255:
-            return ".cooldown.charges" + _fail("integer in 0..255", v58)
-    v59 = t49.get("slot")
-    if not _is_number(v59) or v59 % 1 != 0 or v59 < -1 or v59 > 12:
-        return ".slot" + _fail("integer in -1..12", v59)
+    err45 = _table_error(value, "table")
+    if err45 is not None:
+        return err45
+    t46 = _entries(value)
+    for key47 in t46:
+        if not isinstance(key47, str) or key47 not in _FIELDS_7:
+            return _unexpected_key(t46, _FIELDS_7)
+    v48 = t46.get("cooldown")
+    err49 = _check_cooldowns_cooldown(v48)
+    if err49 is not None:
+        return ".cooldown" + err49
+    v57 = t46.get("slot")
+    if not _is_number(v57) or v57 % 1 != 0 or v57 < -1 or v57 > 12:
+        return ".slot" + _fail("integer in -1..12", v57)
     return None
 
 
 def _check_cooldowns_cooldown_snapshot(value: Any) -> str | None:
-    err60 = _table_error(value, "table")
-    if err60 is not None:
-        return err60
-    t61 = _entries(value)
-    for key62 in t61:
-        if not isinstance(key62, str) or key62 not in _FIELDS_9:
-            return _unexpected_key(t61, _FIELDS_9)
-    v63 = t61.get("cooldowns")
-    err64 = _table_error(v63, "array")
-    if err64 is not None:
-        return ".cooldowns" + err64
-    t65 = _entries(v63)
-    n66 = _array_length(t65)
-    if n66 is None:
+    err58 = _table_error(value, "table")
+    if err58 is not None:
+        return err58
+    t59 = _entries(value)
+    for key60 in t59:
+        if not isinstance(key60, str) or key60 not in _FIELDS_9:
+            return _unexpected_key(t59, _FIELDS_9)
+    v61 = t59.get("cooldowns")
+    err62 = _table_error(v61, "array")
+    if err62 is not None:
+        return ".cooldowns" + err62
+    t63 = _entries(v61)
+    n64 = _array_length(t63)
+    if n64 is None:
         return ".cooldowns" + ": expected array, got table with non-array keys"
-    if n66 > 64:
-        return ".cooldowns" + _fail_count("array of at most 64 items", n66, "items")
-    for i67 in range(1, n66 + 1):
-        item68 = t65[i67]
-        err69 = _table_error(item68, "table")
-        if err69 is not None:
-            return ".cooldowns[" + str(i67) + "]" + err69
-        t70 = _entries(item68)
-        for key71 in t70:
-            if not isinstance(key71, str) or key71 not in _FIELDS_8:
-                return ".cooldowns[" + str(i67) + "]" + _unexpected_key(t70, _FIELDS_8)
-        v72 = t70.get("skillId")
-        if not isinstance(v72, str):
-            return ".cooldowns[" + str(i67) + "].skillId" + _fail("string of 1..48 bytes", v72)
-        if _bad_utf8(v72):
-            return ".cooldowns[" + str(i67) + "].skillId" + ": expected valid UTF-8, got invalid bytes"
-        if _byte_len(v72) > 48 or _byte_len(v72) < 1:
-            return ".cooldowns[" + str(i67) + "].skillId" + _fail_count("string of 1..48 bytes", _byte_len(v72), "bytes")
-        v73 = t70.get("endsAt")
-        if not _is_number(v73) or v73 != v73 or v73 in _INFINITIES:
-            return ".cooldowns[" + str(i67) + "].endsAt" + _fail("finite number", v73)
-        v74 = t70.get("duration")
-        if not _is_number(v74) or v74 != v74 or v74 in _INFINITIES or v74 < 0:
-            return ".cooldowns[" + str(i67) + "].duration" + _fail("finite number >= 0", v74)
-        v75 = t70.get("charges")
-        if v75 is not None:
-            if not _is_number(v75) or v75 % 1 != 0 or v75 < 0 or v75 > 255:
-                return ".cooldowns[" + str(i67) + "].charges" + _fail("integer in 0..255", v75)
-    v76 = t61.get("serverTime")
-    if not _is_number(v76) or v76 != v76 or v76 in _INFINITIES:
-        return ".serverTime" + _fail("finite number", v76)
+    if n64 > 64:
+        return ".cooldowns" + _fail_count("array of at most 64 items", n64, "items")
+    for i65 in range(1, n64 + 1):
+        item66 = t63[i65]
+        err67 = _check_cooldowns_cooldown(item66)
+        if err67 is not None:
+            return ".cooldowns[" + str(i65) + "]" + err67
+    v68 = t59.get("serverTime")
+    if not _is_number(v68) or v68 != v68 or v68 in _INFINITIES:
+        return ".serverTime" + _fail("finite number", v68)
     return None
 
 
 def _check_entity_info_inspect_entity(value: Any) -> str | None:
-    err77 = _table_error(value, "table")
-    if err77 is not None:
-        return err77
-    t78 = _entries(value)
-    for key79 in t78:
-        if not isinstance(key79, str) or key79 not in _FIELDS_10:
-            return _unexpected_key(t78, _FIELDS_10)
-    v80 = t78.get("entityId")
-    if not _is_number(v80) or v80 % 1 != 0 or v80 < 1 or v80 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v80)
+    err69 = _table_error(value, "table")
+    if err69 is not None:
+        return err69
+    t70 = _entries(value)
+    for key71 in t70:
+        if not isinstance(key71, str) or key71 not in _FIELDS_10:
+            return _unexpected_key(t70, _FIELDS_10)
+    v72 = t70.get("entityId")
+    if not _is_number(v72) or v72 % 1 != 0 or v72 < 1 or v72 > 4294967295:
+        return ".entityId" + _fail("integer in 1..4294967295", v72)
     return None
 
 
 def _check_entity_info_inspect_entity_reply(value: Any) -> str | None:
-    err81 = _table_error(value, "table")
-    if err81 is not None:
-        return err81
-    t82 = _entries(value)
-    for key83 in t82:
-        if not isinstance(key83, str) or key83 not in _FIELDS_11:
-            return _unexpected_key(t82, _FIELDS_11)
-    v84 = t82.get("found")
-    if not isinstance(v84, bool):
-        return ".found" + _fail("boolean", v84)
-    v85 = t82.get("name")
-    if v85 is not None:
-        if not isinstance(v85, str):
-            return ".name" + _fail("string of at most 64 bytes", v85)
-        if _bad_utf8(v85):
+    err73 = _table_error(value, "table")
+    if err73 is not None:
+        return err73
+    t74 = _entries(value)
+    for key75 in t74:
+        if not isinstance(key75, str) or key75 not in _FIELDS_11:
+            return _unexpected_key(t74, _FIELDS_11)
+    v76 = t74.get("found")
+    if not isinstance(v76, bool):
+        return ".found" + _fail("boolean", v76)
+    v77 = t74.get("name")
+    if v77 is not None:
+        if not isinstance(v77, str):
+            return ".name" + _fail("string of at most 64 bytes", v77)
+        if _bad_utf8(v77):
             return ".name" + ": expected valid UTF-8, got invalid bytes"
-        if _byte_len(v85) > 64:
-            return ".name" + _fail_count("string of at most 64 bytes", _byte_len(v85), "bytes")
-    v86 = t82.get("level")
-    if v86 is not None:
-        if not _is_number(v86) or v86 % 1 != 0 or v86 < 0 or v86 > 65535:
-            return ".level" + _fail("integer in 0..65535", v86)
-    v87 = t82.get("faction")
-    if v87 is not None:
-        if not isinstance(v87, str) or v87 not in _ENUM_12:
-            return ".faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", v87)
-    v88 = t82.get("equipment")
-    if v88 is not None:
-        err89 = _table_error(v88, "array")
-        if err89 is not None:
-            return ".equipment" + err89
-        t90 = _entries(v88)
-        n91 = _array_length(t90)
-        if n91 is None:
+        if _byte_len(v77) > 64:
+            return ".name" + _fail_count("string of at most 64 bytes", _byte_len(v77), "bytes")
+    v78 = t74.get("level")
+    if v78 is not None:
+        if not _is_number(v78) or v78 % 1 != 0 or v78 < 0 or v78 > 65535:
+            return ".level" + _fail("integer in 0..65535", v78)
+    v79 = t74.get("faction")
+    if v79 is not None:
+        if not isinstance(v79, str) or v79 not in _ENUM_12:
+            return ".faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", v79)
+    v80 = t74.get("equipment")
+    if v80 is not None:
+        err81 = _table_error(v80, "array")
+        if err81 is not None:
+            return ".equipment" + err81
+        t82 = _entries(v80)
+        n83 = _array_length(t82)
+        if n83 is None:
             return ".equipment" + ": expected array, got table with non-array keys"
-        if n91 > 12:
-            return ".equipment" + _fail_count("array of at most 12 items", n91, "items")
-        for i92 in range(1, n91 + 1):
-            item93 = t90[i92]
-            if not isinstance(item93, str):
-                return ".equipment[" + str(i92) + "]" + _fail("string of 1..48 bytes", item93)
-            if _bad_utf8(item93):
-                return ".equipment[" + str(i92) + "]" + ": expected valid UTF-8, got invalid bytes"
-            if _byte_len(item93) > 48 or _byte_len(item93) < 1:
-                return ".equipment[" + str(i92) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item93), "bytes")
+        if n83 > 12:
+            return ".equipment" + _fail_count("array of at most 12 items", n83, "items")
+        for i84 in range(1, n83 + 1):
+            item85 = t82[i84]
+            if not isinstance(item85, str):
+                return ".equipment[" + str(i84) + "]" + _fail("string of 1..48 bytes", item85)
+            if _bad_utf8(item85):
+                return ".equipment[" + str(i84) + "]" + ": expected valid UTF-8, got invalid bytes"
+            if _byte_len(item85) > 48 or _byte_len(item85) < 1:
+                return ".equipment[" + str(i84) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item85), "bytes")
     return None
 
 
 def _check_entity_info_entity_spawned(value: Any) -> str | None:
-    err94 = _table_error(value, "table")
-    if err94 is not None:
-        return err94
-    t95 = _entries(value)
-    for key96 in t95:
-        if not isinstance(key96, str) or key96 not in _FIELDS_13:
-            return _unexpected_key(t95, _FIELDS_13)
-    v97 = t95.get("entityId")
-    if not _is_number(v97) or v97 % 1 != 0 or v97 < 1 or v97 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v97)
-    v98 = t95.get("faction")
-    if not isinstance(v98, str) or v98 not in _ENUM_12:
-        return ".faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", v98)
-    v99 = t95.get("model")
-    if not _is_instance(v99, "Model"):
-        return ".model" + _fail("Model", v99)
-    v100 = t95.get("spawnCFrame")
-    err101 = _check_datatype(v100, "CFrame")
-    if err101 is not None:
-        return ".spawnCFrame" + err101
-    v102 = t95.get("tint")
-    if v102 is not None:
-        err103 = _check_datatype(v102, "Color3")
-        if err103 is not None:
-            return ".tint" + err103
-    v104 = t95.get("displayName")
-    if not isinstance(v104, str):
-        return ".displayName" + _fail("string of 1..64 bytes", v104)
-    if _bad_utf8(v104):
+    err86 = _table_error(value, "table")
+    if err86 is not None:
+        return err86
+    t87 = _entries(value)
+    for key88 in t87:
+        if not isinstance(key88, str) or key88 not in _FIELDS_13:
+            return _unexpected_key(t87, _FIELDS_13)
+    v89 = t87.get("entityId")
+    if not _is_number(v89) or v89 % 1 != 0 or v89 < 1 or v89 > 4294967295:
+        return ".entityId" + _fail("integer in 1..4294967295", v89)
+    v90 = t87.get("faction")
+    if not isinstance(v90, str) or v90 not in _ENUM_12:
+        return ".faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", v90)
+    v91 = t87.get("model")
+    if not _is_instance(v91, "Model"):
+        return ".model" + _fail("Model", v91)
+    v92 = t87.get("spawnCFrame")
+    err93 = _check_datatype(v92, "CFrame")
+    if err93 is not None:
+        return ".spawnCFrame" + err93
+    v94 = t87.get("tint")
+    if v94 is not None:
+        err95 = _check_datatype(v94, "Color3")
+        if err95 is not None:
+            return ".tint" + err95
+    v96 = t87.get("displayName")
+    if not isinstance(v96, str):
+        return ".displayName" + _fail("string of 1..64 bytes", v96)
+    if _bad_utf8(v96):
         return ".displayName" + ": expected valid UTF-8, got invalid bytes"
-    if _byte_len(v104) > 64 or _byte_len(v104) < 1:
-        return ".displayName" + _fail_count("string of 1..64 bytes", _byte_len(v104), "bytes")
+    if _byte_len(v96) > 64 or _byte_len(v96) < 1:
+        return ".displayName" + _fail_count("string of 1..64 bytes", _byte_len(v96), "bytes")
     return None
 
 
 def _check_entity_info_entity_despawned(value: Any) -> str | None:
-    err105 = _table_error(value, "table")
-    if err105 is not None:
-        return err105
-    t106 = _entries(value)
-    for key107 in t106:
-        if not isinstance(key107, str) or key107 not in _FIELDS_14:
-            return _unexpected_key(t106, _FIELDS_14)
-    v108 = t106.get("entityId")
-    if not _is_number(v108) or v108 % 1 != 0 or v108 < 1 or v108 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v108)
-    v109 = t106.get("reason")
-    if not isinstance(v109, str) or v109 not in _ENUM_15:
-        return ".reason" + _fail("one of \"Died\", \"Unloaded\", \"Removed\"", v109)
+    err97 = _table_error(value, "table")
+    if err97 is not None:
+        return err97
+    t98 = _entries(value)
+    for key99 in t98:
+        if not isinstance(key99, str) or key99 not in _FIELDS_14:
+            return _unexpected_key(t98, _FIELDS_14)
+    v100 = t98.get("entityId")
+    if not _is_number(v100) or v100 % 1 != 0 or v100 < 1 or v100 > 4294967295:
+        return ".entityId" + _fail("integer in 1..4294967295", v100)
+    v101 = t98.get("reason")
+    if not isinstance(v101, str) or v101 not in _ENUM_15:
+        return ".reason" + _fail("one of \"Died\", \"Unloaded\", \"Removed\"", v101)
     return None
 
 
 def _check_entity_info_entity_moved(value: Any) -> str | None:
-    err110 = _table_error(value, "table")
-    if err110 is not None:
-        return err110
-    t111 = _entries(value)
-    for key112 in t111:
-        if not isinstance(key112, str) or key112 not in _FIELDS_16:
-            return _unexpected_key(t111, _FIELDS_16)
-    v113 = t111.get("entityId")
-    if not _is_number(v113) or v113 % 1 != 0 or v113 < 1 or v113 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v113)
-    v114 = t111.get("position")
-    err115 = _check_datatype(v114, "Vector3")
-    if err115 is not None:
-        return ".position" + err115
-    v116 = t111.get("velocity")
-    err117 = _check_datatype(v116, "Vector3")
-    if err117 is not None:
-        return ".velocity" + err117
-    v118 = t111.get("facing")
-    if not _is_number(v118) or v118 % 1 != 0 or v118 < -180 or v118 > 180:
-        return ".facing" + _fail("integer in -180..180", v118)
-    v119 = t111.get("animationId")
-    if v119 is not None:
-        if not _is_number(v119) or v119 % 1 != 0 or v119 < -2147483648 or v119 > 2147483647:
-            return ".animationId" + _fail("integer in -2147483648..2147483647", v119)
+    err102 = _table_error(value, "table")
+    if err102 is not None:
+        return err102
+    t103 = _entries(value)
+    for key104 in t103:
+        if not isinstance(key104, str) or key104 not in _FIELDS_16:
+            return _unexpected_key(t103, _FIELDS_16)
+    v105 = t103.get("entityId")
+    if not _is_number(v105) or v105 % 1 != 0 or v105 < 1 or v105 > 4294967295:
+        return ".entityId" + _fail("integer in 1..4294967295", v105)
+    v106 = t103.get("position")
+    err107 = _check_datatype(v106, "Vector3")
+    if err107 is not None:
+        return ".position" + err107
+    v108 = t103.get("velocity")
+    err109 = _check_datatype(v108, "Vector3")
+    if err109 is not None:
+        return ".velocity" + err109
+    v110 = t103.get("facing")
+    if not _is_number(v110) or v110 % 1 != 0 or v110 < -180 or v110 > 180:
+        return ".facing" + _fail("integer in -180..180", v110)
+    v111 = t103.get("animationId")
+    if v111 is not None:
+        if not _is_number(v111) or v111 % 1 != 0 or v111 < -2147483648 or v111 > 2147483647:
+            return ".animationId" + _fail("integer in -2147483648..2147483647", v111)
+    return None
+
+
+def _check_skills_target(value: Any) -> str | None:
+    err118 = _table_error(value, "table")
+    if err118 is not None:
+        return err118
+    t119 = _entries(value)
+    tag120 = t119.get("kind")
+    if tag120 == "point":
+        for key121 in t119:
+            if not isinstance(key121, str) or key121 not in _FIELDS_18:
+                return _unexpected_key(t119, _FIELDS_18)
+        v122 = t119.get("position")
+        err123 = _check_datatype(v122, "Vector3")
+        if err123 is not None:
+            return ".position" + err123
+    elif tag120 == "entity":
+        for key124 in t119:
+            if not isinstance(key124, str) or key124 not in _FIELDS_19:
+                return _unexpected_key(t119, _FIELDS_19)
+        v125 = t119.get("entityId")
+        if not _is_number(v125) or v125 % 1 != 0 or v125 < 1 or v125 > 4294967295:
+            return ".entityId" + _fail("integer in 1..4294967295", v125)
+    elif tag120 == "self":
+        for key126 in t119:
+            if not isinstance(key126, str) or key126 not in _FIELDS_20:
+                return _unexpected_key(t119, _FIELDS_20)
+    else:
+        return ".kind" + _fail("one of \"point\", \"entity\", \"self\"", tag120)
     return None
 
 
 def _check_skills_cast_skill(value: Any) -> str | None:
-    err120 = _table_error(value, "table")
-    if err120 is not None:
-        return err120
-    t121 = _entries(value)
-    for key122 in t121:
-        if not isinstance(key122, str) or key122 not in _FIELDS_17:
-            return _unexpected_key(t121, _FIELDS_17)
-    v123 = t121.get("skillId")
-    if not isinstance(v123, str):
-        return ".skillId" + _fail("string of 1..48 bytes", v123)
-    if _bad_utf8(v123):
+    err112 = _table_error(value, "table")
+    if err112 is not None:
+        return err112
+    t113 = _entries(value)
+    for key114 in t113:
+        if not isinstance(key114, str) or key114 not in _FIELDS_17:
+            return _unexpected_key(t113, _FIELDS_17)
+    v115 = t113.get("skillId")
+    if not isinstance(v115, str):
+        return ".skillId" + _fail("string of 1..48 bytes", v115)
+    if _bad_utf8(v115):
         return ".skillId" + ": expected valid UTF-8, got invalid bytes"
-    if _byte_len(v123) > 48 or _byte_len(v123) < 1:
-        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(v123), "bytes")
-    v124 = t121.get("target")
-    err125 = _table_error(v124, "table")
-    if err125 is not None:
-        return ".target" + err125
-    t126 = _entries(v124)
-    tag127 = t126.get("kind")
-    if tag127 == "point":
-        for key128 in t126:
-            if not isinstance(key128, str) or key128 not in _FIELDS_18:
-                return ".target" + _unexpected_key(t126, _FIELDS_18)
-        v129 = t126.get("position")
-        err130 = _check_datatype(v129, "Vector3")
-        if err130 is not None:
-            return ".target.position" + err130
-    elif tag127 == "entity":
-        for key131 in t126:
-            if not isinstance(key131, str) or key131 not in _FIELDS_19:
-                return ".target" + _unexpected_key(t126, _FIELDS_19)
-        v132 = t126.get("entityId")
-        if not _is_number(v132) or v132 % 1 != 0 or v132 < 1 or v132 > 4294967295:
-            return ".target.entityId" + _fail("integer in 1..4294967295", v132)
-    elif tag127 == "self":
-        for key133 in t126:
-            if not isinstance(key133, str) or key133 not in _FIELDS_20:
-                return ".target" + _unexpected_key(t126, _FIELDS_20)
-    else:
-        return ".target.kind" + _fail("one of \"point\", \"entity\", \"self\"", tag127)
-    v134 = t121.get("aim")
-    if v134 is not None:
-        err135 = _check_datatype(v134, "Vector2")
-        if err135 is not None:
-            return ".aim" + err135
-    v136 = t121.get("comboStep")
-    if v136 is not None:
-        if not _is_number(v136) or v136 % 1 != 0 or v136 < 0 or v136 > 5:
-            return ".comboStep" + _fail("integer in 0..5", v136)
-    v137 = t121.get("modifiers")
-    err138 = _table_error(v137, "array")
-    if err138 is not None:
-        return ".modifiers" + err138
-    t139 = _entries(v137)
-    n140 = _array_length(t139)
-    if n140 is None:
+    if _byte_len(v115) > 48 or _byte_len(v115) < 1:
+        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(v115), "bytes")
+    v116 = t113.get("target")
+    err117 = _check_skills_target(v116)
+    if err117 is not None:
+        return ".target" + err117
+    v127 = t113.get("aim")
+    if v127 is not None:
+        err128 = _check_datatype(v127, "Vector2")
+        if err128 is not None:
+            return ".aim" + err128
+    v129 = t113.get("comboStep")
+    if v129 is not None:
+        if not _is_number(v129) or v129 % 1 != 0 or v129 < 0 or v129 > 5:
+            return ".comboStep" + _fail("integer in 0..5", v129)
+    v130 = t113.get("modifiers")
+    err131 = _table_error(v130, "array")
+    if err131 is not None:
+        return ".modifiers" + err131
+    t132 = _entries(v130)
+    n133 = _array_length(t132)
+    if n133 is None:
         return ".modifiers" + ": expected array, got table with non-array keys"
-    if n140 > 4:
-        return ".modifiers" + _fail_count("array of at most 4 items", n140, "items")
-    for i141 in range(1, n140 + 1):
-        item142 = t139[i141]
-        if not isinstance(item142, str):
-            return ".modifiers[" + str(i141) + "]" + _fail("string of 1..48 bytes", item142)
-        if _bad_utf8(item142):
-            return ".modifiers[" + str(i141) + "]" + ": expected valid UTF-8, got invalid bytes"
-        if _byte_len(item142) > 48 or _byte_len(item142) < 1:
-            return ".modifiers[" + str(i141) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item142), "bytes")
+    if n133 > 4:
+        return ".modifiers" + _fail_count("array of at most 4 items", n133, "items")
+    for i134 in range(1, n133 + 1):
+        item135 = t132[i134]
+        if not isinstance(item135, str):
+            return ".modifiers[" + str(i134) + "]" + _fail("string of 1..48 bytes", item135)
+        if _bad_utf8(item135):
+            return ".modifiers[" + str(i134) + "]" + ": expected valid UTF-8, got invalid bytes"
+        if _byte_len(item135) > 48 or _byte_len(item135) < 1:
+            return ".modifiers[" + str(i134) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item135), "bytes")
     return None
 
 
 def _check_skills_cast_skill_reply(value: Any) -> str | None:
-    err143 = _table_error(value, "table")
-    if err143 is not None:
-        return err143
-    t144 = _entries(value)
-    for key145 in t144:
-        if not isinstance(key145, str) or key145 not in _FIELDS_21:
-            return _unexpected_key(t144, _FIELDS_21)
-    v146 = t144.get("accepted")
-    if not isinstance(v146, bool):
-        return ".accepted" + _fail("boolean", v146)
-    v147 = t144.get("castId")
-    if v147 is not None:
-        if not _is_number(v147) or v147 % 1 != 0 or v147 < 0 or v147 > 4294967295:
-            return ".castId" + _fail("integer in 0..4294967295", v147)
-    v148 = t144.get("reason")
-    if v148 is not None:
-        if not isinstance(v148, str) or v148 not in _ENUM_22:
-            return ".reason" + _fail("one of \"Cooldown\", \"NoMana\", \"OutOfRange\", \"InvalidTarget\", \"Silenced\"", v148)
+    err136 = _table_error(value, "table")
+    if err136 is not None:
+        return err136
+    t137 = _entries(value)
+    for key138 in t137:
+        if not isinstance(key138, str) or key138 not in _FIELDS_21:
+            return _unexpected_key(t137, _FIELDS_21)
+    v139 = t137.get("accepted")
+    if not isinstance(v139, bool):
+        return ".accepted" + _fail("boolean", v139)
+    v140 = t137.get("castId")
+    if v140 is not None:
+        if not _is_number(v140) or v140 % 1 != 0 or v140 < 0 or v140 > 4294967295:
+            return ".castId" + _fail("integer in 0..4294967295", v140)
+    v141 = t137.get("reason")
+    if v141 is not None:
+        if not isinstance(v141, str) or v141 not in _ENUM_22:
+            return ".reason" + _fail("one of \"Cooldown\", \"NoMana\", \"OutOfRange\", \"InvalidTarget\", \"Silenced\"", v141)
     return None
 
 
 def _check_skills_cancel_cast(value: Any) -> str | None:
-    err149 = _table_error(value, "table")
-    if err149 is not None:
-        return err149
-    t150 = _entries(value)
-    for key151 in t150:
-        if not isinstance(key151, str) or key151 not in _FIELDS_23:
-            return _unexpected_key(t150, _FIELDS_23)
-    v152 = t150.get("castId")
-    if not _is_number(v152) or v152 % 1 != 0 or v152 < 0 or v152 > 4294967295:
-        return ".castId" + _fail("integer in 0..4294967295", v152)
+    err142 = _table_error(value, "table")
+    if err142 is not None:
+        return err142
+    t143 = _entries(value)
+    for key144 in t143:
+        if not isinstance(key144, str) or key144 not in _FIELDS_23:
+            return _unexpected_key(t143, _FIELDS_23)
+    v145 = t143.get("castId")
+    if not _is_number(v145) or v145 % 1 != 0 or v145 < 0 or v145 > 4294967295:
+        return ".castId" + _fail("integer in 0..4294967295", v145)
     return None
 
 
 def _check_skills_skill_cast(value: Any) -> str | None:
-    err153 = _table_error(value, "table")
-    if err153 is not None:
-        return err153
-    t154 = _entries(value)
-    for key155 in t154:
-        if not isinstance(key155, str) or key155 not in _FIELDS_24:
-            return _unexpected_key(t154, _FIELDS_24)
-    v156 = t154.get("castId")
-    if not _is_number(v156) or v156 % 1 != 0 or v156 < 0 or v156 > 4294967295:
-        return ".castId" + _fail("integer in 0..4294967295", v156)
-    v157 = t154.get("casterId")
-    if not _is_number(v157) or v157 % 1 != 0 or v157 < 1 or v157 > 4294967295:
-        return ".casterId" + _fail("integer in 1..4294967295", v157)
-    v158 = t154.get("skillId")
-    if not isinstance(v158, str):
-        return ".skillId" + _fail("string of 1..48 bytes", v158)
-    if _bad_utf8(v158):
+    err146 = _table_error(value, "table")
+    if err146 is not None:
+        return err146
+    t147 = _entries(value)
+    for key148 in t147:
+        if not isinstance(key148, str) or key148 not in _FIELDS_24:
+            return _unexpected_key(t147, _FIELDS_24)
+    v149 = t147.get("castId")
+    if not _is_number(v149) or v149 % 1 != 0 or v149 < 0 or v149 > 4294967295:
+        return ".castId" + _fail("integer in 0..4294967295", v149)
+    v150 = t147.get("casterId")
+    if not _is_number(v150) or v150 % 1 != 0 or v150 < 1 or v150 > 4294967295:
+        return ".casterId" + _fail("integer in 1..4294967295", v150)
+    v151 = t147.get("skillId")
+    if not isinstance(v151, str):
+        return ".skillId" + _fail("string of 1..48 bytes", v151)
+    if _bad_utf8(v151):
         return ".skillId" + ": expected valid UTF-8, got invalid bytes"
-    if _byte_len(v158) > 48 or _byte_len(v158) < 1:
-        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(v158), "bytes")
-    v159 = t154.get("target")
-    err160 = _table_error(v159, "table")
-    if err160 is not None:
-        return ".target" + err160
-    t161 = _entries(v159)
-    tag162 = t161.get("kind")
-    if tag162 == "point":
-        for key163 in t161:
-            if not isinstance(key163, str) or key163 not in _FIELDS_18:
-                return ".target" + _unexpected_key(t161, _FIELDS_18)
-        v164 = t161.get("position")
-        err165 = _check_datatype(v164, "Vector3")
-        if err165 is not None:
-            return ".target.position" + err165
-    elif tag162 == "entity":
-        for key166 in t161:
-            if not isinstance(key166, str) or key166 not in _FIELDS_19:
-                return ".target" + _unexpected_key(t161, _FIELDS_19)
-        v167 = t161.get("entityId")
-        if not _is_number(v167) or v167 % 1 != 0 or v167 < 1 or v167 > 4294967295:
-            return ".target.entityId" + _fail("integer in 1..4294967295", v167)
-    elif tag162 == "self":
-        for key168 in t161:
-            if not isinstance(key168, str) or key168 not in _FIELDS_20:
-                return ".target" + _unexpected_key(t161, _FIELDS_20)
-    else:
-        return ".target.kind" + _fail("one of \"point\", \"entity\", \"self\"", tag162)
-    v169 = t154.get("castTime")
-    if not _is_number(v169) or v169 != v169 or v169 in _INFINITIES or v169 < 0:
-        return ".castTime" + _fail("finite number >= 0", v169)
+    if _byte_len(v151) > 48 or _byte_len(v151) < 1:
+        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(v151), "bytes")
+    v152 = t147.get("target")
+    err153 = _check_skills_target(v152)
+    if err153 is not None:
+        return ".target" + err153
+    v154 = t147.get("castTime")
+    if not _is_number(v154) or v154 != v154 or v154 in _INFINITIES or v154 < 0:
+        return ".castTime" + _fail("finite number >= 0", v154)
     return None
 
 
 def _check_skills_skill_hit(value: Any) -> str | None:
-    err170 = _table_error(value, "table")
-    if err170 is not None:
-        return err170
-    t171 = _entries(value)
-    for key172 in t171:
-        if not isinstance(key172, str) or key172 not in _FIELDS_25:
-            return _unexpected_key(t171, _FIELDS_25)
-    v173 = t171.get("castId")
-    if not _is_number(v173) or v173 % 1 != 0 or v173 < 0 or v173 > 4294967295:
-        return ".castId" + _fail("integer in 0..4294967295", v173)
-    v174 = t171.get("targetId")
-    if not _is_number(v174) or v174 % 1 != 0 or v174 < 1 or v174 > 4294967295:
-        return ".targetId" + _fail("integer in 1..4294967295", v174)
-    v175 = t171.get("damage")
-    if not _is_number(v175) or v175 != v175 or v175 in _INFINITIES or v175 < 0:
-        return ".damage" + _fail("finite number >= 0", v175)
-    v176 = t171.get("critical")
-    if not isinstance(v176, bool):
-        return ".critical" + _fail("boolean", v176)
-    v177 = t171.get("hitPosition")
-    err178 = _check_datatype(v177, "Vector3")
-    if err178 is not None:
-        return ".hitPosition" + err178
-    v179 = t171.get("effects")
-    err180 = _table_error(v179, "array")
-    if err180 is not None:
-        return ".effects" + err180
-    t181 = _entries(v179)
-    n182 = _array_length(t181)
-    if n182 is None:
+    err155 = _table_error(value, "table")
+    if err155 is not None:
+        return err155
+    t156 = _entries(value)
+    for key157 in t156:
+        if not isinstance(key157, str) or key157 not in _FIELDS_25:
+            return _unexpected_key(t156, _FIELDS_25)
+    v158 = t156.get("castId")
+    if not _is_number(v158) or v158 % 1 != 0 or v158 < 0 or v158 > 4294967295:
+        return ".castId" + _fail("integer in 0..4294967295", v158)
+    v159 = t156.get("targetId")
+    if not _is_number(v159) or v159 % 1 != 0 or v159 < 1 or v159 > 4294967295:
+        return ".targetId" + _fail("integer in 1..4294967295", v159)
+    v160 = t156.get("damage")
+    if not _is_number(v160) or v160 != v160 or v160 in _INFINITIES or v160 < 0:
+        return ".damage" + _fail("finite number >= 0", v160)
+    v161 = t156.get("critical")
+    if not isinstance(v161, bool):
+        return ".critical" + _fail("boolean", v161)
+    v162 = t156.get("hitPosition")
+    err163 = _check_datatype(v162, "Vector3")
+    if err163 is not None:
+        return ".hitPosition" + err163
+    v164 = t156.get("effects")
+    err165 = _table_error(v164, "array")
+    if err165 is not None:
+        return ".effects" + err165
+    t166 = _entries(v164)
+    n167 = _array_length(t166)
+    if n167 is None:
         return ".effects" + ": expected array, got table with non-array keys"
-    if n182 > 8:
-        return ".effects" + _fail_count("array of at most 8 items", n182, "items")
-    for i183 in range(1, n182 + 1):
-        item184 = t181[i183]
-        err185 = _table_error(item184, "table")
-        if err185 is not None:
-            return ".effects[" + str(i183) + "]" + err185
-        t186 = _entries(item184)
-        for key187 in t186:
-            if not isinstance(key187, str) or key187 not in _FIELDS_26:
-                return ".effects[" + str(i183) + "]" + _unexpected_key(t186, _FIELDS_26)
-        v188 = t186.get("name")
-        if not isinstance(v188, str):
-            return ".effects[" + str(i183) + "].name" + _fail("string of 1..48 bytes", v188)
-        if _bad_utf8(v188):
-            return ".effects[" + str(i183) + "].name" + ": expected valid UTF-8, got invalid bytes"
-        if _byte_len(v188) > 48 or _byte_len(v188) < 1:
-            return ".effects[" + str(i183) + "].name" + _fail_count("string of 1..48 bytes", _byte_len(v188), "bytes")
-        v189 = t186.get("duration")
-        if not _is_number(v189) or v189 != v189 or v189 in _INFINITIES or v189 < 0:
-            return ".effects[" + str(i183) + "].duration" + _fail("finite number >= 0", v189)
+    if n167 > 8:
+        return ".effects" + _fail_count("array of at most 8 items", n167, "items")
+    for i168 in range(1, n167 + 1):
+        item169 = t166[i168]
+        err170 = _table_error(item169, "table")
+        if err170 is not None:
+            return ".effects[" + str(i168) + "]" + err170
+        t171 = _entries(item169)
+        for key172 in t171:
+            if not isinstance(key172, str) or key172 not in _FIELDS_26:
+                return ".effects[" + str(i168) + "]" + _unexpected_key(t171, _FIELDS_26)
+        v173 = t171.get("name")
+        if not isinstance(v173, str):
+            return ".effects[" + str(i168) + "].name" + _fail("string of 1..48 bytes", v173)
+        if _bad_utf8(v173):
+            return ".effects[" + str(i168) + "].name" + ": expected valid UTF-8, got invalid bytes"
+        if _byte_len(v173) > 48 or _byte_len(v173) < 1:
+            return ".effects[" + str(i168) + "].name" + _fail_count("string of 1..48 bytes", _byte_len(v173), "bytes")
+        v174 = t171.get("duration")
+        if not _is_number(v174) or v174 != v174 or v174 in _INFINITIES or v174 < 0:
+            return ".effects[" + str(i168) + "].duration" + _fail("finite number >= 0", v174)
     return None
 
 
 def _check_stats_request_stats(value: Any) -> str | None:
-    err190 = _table_error(value, "table")
-    if err190 is not None:
-        return err190
-    t191 = _entries(value)
-    for key192 in t191:
-        if not isinstance(key192, str) or key192 not in _FIELDS_27:
-            return _unexpected_key(t191, _FIELDS_27)
+    err175 = _table_error(value, "table")
+    if err175 is not None:
+        return err175
+    t176 = _entries(value)
+    for key177 in t176:
+        if not isinstance(key177, str) or key177 not in _FIELDS_27:
+            return _unexpected_key(t176, _FIELDS_27)
     return None
 
 
-def _check_map_value205(value: Any) -> str | None:
+def _check_stats_stat_block_value(value: Any) -> str | None:
     if not _is_number(value) or value != value or value in _INFINITIES or value < 0:
         return _fail("finite number >= 0", value)
     return None
 
 
+def _check_stats_stat_block(value: Any) -> str | None:
+    err186 = _table_error(value, "table")
+    if err186 is not None:
+        return err186
+    t187 = _entries(value)
+    count189 = 0
+    badKeys190 = 0
+    for k188 in t187:
+        count189 += 1
+        if not (isinstance(k188, str) and k188 in _ENUM_2):
+            badKeys190 += 1
+    if count189 > 16:
+        return _fail_count("table of at most 16 entries", count189, "entries")
+    if badKeys190 > 0:
+        return _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys190)
+    for k188 in t187:
+        if _check_stats_stat_block_value(t187[k188]) is not None:
+            return _first_map_error(t187, _check_stats_stat_block_value)
+    return None
+
+
 def _check_stats_stats_snapshot(value: Any) -> str | None:
-    err193 = _table_error(value, "table")
-    if err193 is not None:
-        return err193
-    t194 = _entries(value)
-    for key195 in t194:
-        if not isinstance(key195, str) or key195 not in _FIELDS_28:
-            return _unexpected_key(t194, _FIELDS_28)
-    v196 = t194.get("entityId")
-    if not _is_number(v196) or v196 % 1 != 0 or v196 < 1 or v196 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v196)
-    v197 = t194.get("level")
-    if not _is_number(v197) or v197 % 1 != 0 or v197 < 1 or v197 > 500:
-        return ".level" + _fail("integer in 1..500", v197)
-    v198 = t194.get("experience")
-    if not _is_number(v198) or v198 % 1 != 0 or v198 < 0 or v198 > 4294967295:
-        return ".experience" + _fail("integer in 0..4294967295", v198)
-    v199 = t194.get("stats")
-    err200 = _table_error(v199, "table")
-    if err200 is not None:
-        return ".stats" + err200
-    t201 = _entries(v199)
-    count203 = 0
-    badKeys204 = 0
-    for k202 in t201:
-        count203 += 1
-        if not (isinstance(k202, str) and k202 in _ENUM_2):
-            badKeys204 += 1
-    if count203 > 16:
-        return ".stats" + _fail_count("table of at most 16 entries", count203, "entries")
-    if badKeys204 > 0:
-        return ".stats" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys204)
-    for k202 in t201:
-        if _check_map_value205(t201[k202]) is not None:
-            return ".stats" + _first_map_error(t201, _check_map_value205)
-    v206 = t194.get("healthRatio")
-    if not _is_number(v206) or v206 != v206 or v206 in _INFINITIES or v206 < 0 or v206 > 1:
-        return ".healthRatio" + _fail("finite number in 0..1", v206)
+    err178 = _table_error(value, "table")
+    if err178 is not None:
+        return err178
+    t179 = _entries(value)
+    for key180 in t179:
+        if not isinstance(key180, str) or key180 not in _FIELDS_28:
+            return _unexpected_key(t179, _FIELDS_28)
+    v181 = t179.get("entityId")
+    if not _is_number(v181) or v181 % 1 != 0 or v181 < 1 or v181 > 4294967295:
+        return ".entityId" + _fail("integer in 1..4294967295", v181)
+    v182 = t179.get("level")
+    if not _is_number(v182) or v182 % 1 != 0 or v182 < 1 or v182 > 500:
+        return ".level" + _fail("integer in 1..500", v182)
+    v183 = t179.get("experience")
+    if not _is_number(v183) or v183 % 1 != 0 or v183 < 0 or v183 > 4294967295:
+        return ".experience" + _fail("integer in 0..4294967295", v183)
+    v184 = t179.get("stats")
+    err185 = _check_stats_stat_block(v184)
+    if err185 is not None:
+        return ".stats" + err185
+    v191 = t179.get("healthRatio")
+    if not _is_number(v191) or v191 != v191 or v191 in _INFINITIES or v191 < 0 or v191 > 1:
+        return ".healthRatio" + _fail("finite number in 0..1", v191)
     return None
 
 
 def _check_stats_stat_changed(value: Any) -> str | None:
-    err207 = _table_error(value, "table")
-    if err207 is not None:
-        return err207
-    t208 = _entries(value)
-    for key209 in t208:
-        if not isinstance(key209, str) or key209 not in _FIELDS_29:
-            return _unexpected_key(t208, _FIELDS_29)
-    v210 = t208.get("entityId")
-    if not _is_number(v210) or v210 % 1 != 0 or v210 < 1 or v210 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v210)
-    v211 = t208.get("stat")
-    if not isinstance(v211, str) or v211 not in _ENUM_2:
-        return ".stat" + _fail("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", v211)
-    v212 = t208.get("value")
-    if not _is_number(v212) or v212 != v212 or v212 in _INFINITIES:
-        return ".value" + _fail("finite number", v212)
-    v213 = t208.get("delta")
-    if not _is_number(v213) or v213 != v213 or v213 in _INFINITIES:
-        return ".delta" + _fail("finite number", v213)
+    err192 = _table_error(value, "table")
+    if err192 is not None:
+        return err192
+    t193 = _entries(value)
+    for key194 in t193:
+        if not isinstance(key194, str) or key194 not in _FIELDS_29:
+            return _unexpected_key(t193, _FIELDS_29)
+    v195 = t193.get("entityId")
+    if not _is_number(v195) or v195 % 1 != 0 or v195 < 1 or v195 > 4294967295:
+        return ".entityId" + _fail("integer in 1..4294967295", v195)
+    v196 = t193.get("stat")
+    if not isinstance(v196, str) or v196 not in _ENUM_2:
+        return ".stat" + _fail("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", v196)
+    v197 = t193.get("value")
+    if not _is_number(v197) or v197 != v197 or v197 in _INFINITIES:
+        return ".value" + _fail("finite number", v197)
+    v198 = t193.get("delta")
+    if not _is_number(v198) or v198 != v198 or v198 in _INFINITIES:
+        return ".delta" + _fail("finite number", v198)
     return None
 
 

@@ -204,6 +204,27 @@ def _check_inventory_move_item(value: Any) -> str | None:
     return None
 
 
+def _check_inventory_slot(value: Any) -> str | None:
+    err19 = _table_error(value, "table")
+    if err19 is not None:
+        return err19
+    t20 = _entries(value)
+    for key21 in t20:
+        if not isinstance(key21, str) or key21 not in _FIELDS_3:
+            return _unexpected_key(t20, _FIELDS_3)
+    v22 = t20.get("item")
+    if not _is_number(v22) or v22 % 1 != 0 or v22 < 1 or v22 > 65535:
+        return ".item" + _fail("integer in 1..65535", v22)
+    v23 = t20.get("count")
+    if not _is_number(v23) or v23 % 1 != 0 or v23 < 1 or v23 > 99:
+        return ".count" + _fail("integer in 1..99", v23)
+    v24 = t20.get("rarity")
+    if v24 is not None:
+        if not isinstance(v24, str) or v24 not in _ENUM_4:
+            return ".rarity" + _fail("one of \"Common\", \"Rare\", \"Epic\"", v24)
+    return None
+
+
 def _check_inventory_move_item_reply(value: Any) -> str | None:
     err8 = _table_error(value, "table")
     if err8 is not None:
@@ -225,142 +246,147 @@ def _check_inventory_move_item_reply(value: Any) -> str | None:
         return ".slots" + ": expected array, got table with non-array keys"
     for i16 in range(1, n15 + 1):
         item17 = t14[i16]
-        err18 = _table_error(item17, "table")
+        err18 = _check_inventory_slot(item17)
         if err18 is not None:
             return ".slots[" + str(i16) + "]" + err18
-        t19 = _entries(item17)
-        for key20 in t19:
-            if not isinstance(key20, str) or key20 not in _FIELDS_3:
-                return ".slots[" + str(i16) + "]" + _unexpected_key(t19, _FIELDS_3)
-        v21 = t19.get("item")
-        if not _is_number(v21) or v21 % 1 != 0 or v21 < 1 or v21 > 65535:
-            return ".slots[" + str(i16) + "].item" + _fail("integer in 1..65535", v21)
-        v22 = t19.get("count")
-        if not _is_number(v22) or v22 % 1 != 0 or v22 < 1 or v22 > 99:
-            return ".slots[" + str(i16) + "].count" + _fail("integer in 1..99", v22)
-        v23 = t19.get("rarity")
-        if v23 is not None:
-            if not isinstance(v23, str) or v23 not in _ENUM_4:
-                return ".slots[" + str(i16) + "].rarity" + _fail("one of \"Common\", \"Rare\", \"Epic\"", v23)
     return None
 
 
-def _check_map_value53(value: Any) -> str | None:
+def _check_inventory_tune_counts_value(value: Any) -> str | None:
     if not _is_number(value) or value % 1 != 0 or value < 0 or value > 2147483647:
         return _fail("integer in 0..2147483647", value)
     return None
 
 
-def _check_map_value60(value: Any) -> str | None:
+def _check_inventory_tune_names_value(value: Any) -> str | None:
     if not isinstance(value, bool):
         return _fail("boolean", value)
     return None
 
 
-def _check_map_value67(value: Any) -> str | None:
-    err68 = _table_error(value, "table")
-    if err68 is not None:
-        return err68
-    t69 = _entries(value)
-    for key70 in t69:
-        if not isinstance(key70, str) or key70 not in _FIELDS_3:
-            return _unexpected_key(t69, _FIELDS_3)
-    v71 = t69.get("item")
-    if not _is_number(v71) or v71 % 1 != 0 or v71 < 1 or v71 > 65535:
-        return ".item" + _fail("integer in 1..65535", v71)
-    v72 = t69.get("count")
-    if not _is_number(v72) or v72 % 1 != 0 or v72 < 1 or v72 > 99:
-        return ".count" + _fail("integer in 1..99", v72)
-    v73 = t69.get("rarity")
-    if v73 is not None:
-        if not isinstance(v73, str) or v73 not in _ENUM_4:
-            return ".rarity" + _fail("one of \"Common\", \"Rare\", \"Epic\"", v73)
+def _check_inventory_tune_by_rarity_value(value: Any) -> str | None:
+    err66 = _check_inventory_slot(value)
+    if err66 is not None:
+        return err66
+    return None
+
+
+def _check_inventory_drop(value: Any) -> str | None:
+    err69 = _table_error(value, "table")
+    if err69 is not None:
+        return err69
+    t70 = _entries(value)
+    tag71 = t70.get("source")
+    if tag71 == "monster":
+        for key72 in t70:
+            if not isinstance(key72, str) or key72 not in _FIELDS_6:
+                return _unexpected_key(t70, _FIELDS_6)
+        v73 = t70.get("monsterId")
+        if not _is_number(v73) or v73 % 1 != 0 or v73 < 0 or v73 > 4294967295:
+            return ".monsterId" + _fail("integer in 0..4294967295", v73)
+        v74 = t70.get("where")
+        err75 = _check_datatype(v74, "Vector3")
+        if err75 is not None:
+            return ".where" + err75
+    elif tag71 == "chest":
+        for key76 in t70:
+            if not isinstance(key76, str) or key76 not in _FIELDS_7:
+                return _unexpected_key(t70, _FIELDS_7)
+        v77 = t70.get("chest")
+        if not _is_instance(v77, "Model"):
+            return ".chest" + _fail("Model", v77)
+    elif tag71 == "quest":
+        for key78 in t70:
+            if not isinstance(key78, str) or key78 not in _FIELDS_8:
+                return _unexpected_key(t70, _FIELDS_8)
+    else:
+        return ".source" + _fail("one of \"monster\", \"chest\", \"quest\"", tag71)
     return None
 
 
 def _check_inventory_tune(value: Any) -> str | None:
-    err24 = _table_error(value, "table")
-    if err24 is not None:
-        return err24
-    t25 = _entries(value)
-    for key26 in t25:
-        if not isinstance(key26, str) or key26 not in _FIELDS_5:
-            return _unexpected_key(t25, _FIELDS_5)
-    v27 = t25.get("ratio")
-    if not _is_number(v27) or v27 != v27 or v27 in _INFINITIES or v27 < 0 or v27 > 1:
-        return ".ratio" + _fail("finite number in 0..1", v27)
-    v28 = t25.get("wide")
-    if not _is_number(v28):
-        return ".wide" + _fail("number", v28)
-    v29 = t25.get("any")
-    if v29 is not None:
-        if not _is_number(v29) or v29 != v29 or v29 in _INFINITIES:
-            return ".any" + _fail("finite number", v29)
-    v30 = t25.get("tiny")
-    if not _is_number(v30) or v30 % 1 != 0 or v30 < -128 or v30 > 127:
-        return ".tiny" + _fail("integer in -128..127", v30)
-    v31 = t25.get("mid")
-    if v31 is not None:
-        if not _is_number(v31) or v31 % 1 != 0 or v31 < -32768 or v31 > 32767:
-            return ".mid" + _fail("integer in -32768..32767", v31)
-    v32 = t25.get("big")
-    if not _is_number(v32) or v32 % 1 != 0 or v32 < -1000000 or v32 > 2147483647:
-        return ".big" + _fail("integer in -1000000..2147483647", v32)
-    v33 = t25.get("bits")
-    if not _is_number(v33) or v33 % 1 != 0 or v33 < 0 or v33 > 4294967295:
-        return ".bits" + _fail("integer in 0..4294967295", v33)
-    v34 = t25.get("hue")
-    err35 = _check_datatype(v34, "Color3")
-    if err35 is not None:
-        return ".hue" + err35
-    v36 = t25.get("aim")
-    err37 = _check_datatype(v36, "Vector2")
-    if err37 is not None:
-        return ".aim" + err37
-    v38 = t25.get("at")
-    err39 = _check_datatype(v38, "CFrame")
-    if err39 is not None:
-        return ".at" + err39
-    v40 = t25.get("owner")
-    if not _is_instance(v40, "Player"):
-        return ".owner" + _fail("Player", v40)
-    v41 = t25.get("tags")
-    err42 = _table_error(v41, "array")
-    if err42 is not None:
-        return ".tags" + err42
-    t43 = _entries(v41)
-    n44 = _array_length(t43)
-    if n44 is None:
+    err25 = _table_error(value, "table")
+    if err25 is not None:
+        return err25
+    t26 = _entries(value)
+    for key27 in t26:
+        if not isinstance(key27, str) or key27 not in _FIELDS_5:
+            return _unexpected_key(t26, _FIELDS_5)
+    v28 = t26.get("ratio")
+    if not _is_number(v28) or v28 != v28 or v28 in _INFINITIES or v28 < 0 or v28 > 1:
+        return ".ratio" + _fail("finite number in 0..1", v28)
+    v29 = t26.get("wide")
+    if not _is_number(v29):
+        return ".wide" + _fail("number", v29)
+    v30 = t26.get("any")
+    if v30 is not None:
+        if not _is_number(v30) or v30 != v30 or v30 in _INFINITIES:
+            return ".any" + _fail("finite number", v30)
+    v31 = t26.get("tiny")
+    if not _is_number(v31) or v31 % 1 != 0 or v31 < -128 or v31 > 127:
+        return ".tiny" + _fail("integer in -128..127", v31)
+    v32 = t26.get("mid")
+    if v32 is not None:
+        if not _is_number(v32) or v32 % 1 != 0 or v32 < -32768 or v32 > 32767:
+            return ".mid" + _fail("integer in -32768..32767", v32)
+    v33 = t26.get("big")
+    if not _is_number(v33) or v33 % 1 != 0 or v33 < -1000000 or v33 > 2147483647:
+        return ".big" + _fail("integer in -1000000..2147483647", v33)
+    v34 = t26.get("bits")
+    if not _is_number(v34) or v34 % 1 != 0 or v34 < 0 or v34 > 4294967295:
+        return ".bits" + _fail("integer in 0..4294967295", v34)
+    v35 = t26.get("hue")
+    err36 = _check_datatype(v35, "Color3")
+    if err36 is not None:
+        return ".hue" + err36
+    v37 = t26.get("aim")
+    err38 = _check_datatype(v37, "Vector2")
+    if err38 is not None:
+        return ".aim" + err38
+    v39 = t26.get("at")
+    err40 = _check_datatype(v39, "CFrame")
+    if err40 is not None:
+        return ".at" + err40
+    v41 = t26.get("owner")
+    if not _is_instance(v41, "Player"):
+        return ".owner" + _fail("Player", v41)
+    v42 = t26.get("tags")
+    err43 = _table_error(v42, "array")
+    if err43 is not None:
+        return ".tags" + err43
+    t44 = _entries(v42)
+    n45 = _array_length(t44)
+    if n45 is None:
         return ".tags" + ": expected array, got table with non-array keys"
-    if n44 > 10 or n44 < 1:
-        return ".tags" + _fail_count("array of 1..10 items", n44, "items")
-    for i45 in range(1, n44 + 1):
-        item46 = t43[i45]
-        if not isinstance(item46, str):
-            return ".tags[" + str(i45) + "]" + _fail("string of at most 8 bytes", item46)
-        if _bad_utf8(item46):
-            return ".tags[" + str(i45) + "]" + ": expected valid UTF-8, got invalid bytes"
-        if _byte_len(item46) > 8:
-            return ".tags[" + str(i45) + "]" + _fail_count("string of at most 8 bytes", _byte_len(item46), "bytes")
-    v47 = t25.get("counts")
-    err48 = _table_error(v47, "table")
-    if err48 is not None:
-        return ".counts" + err48
-    t49 = _entries(v47)
-    count51 = 0
-    badKeys52 = 0
-    for k50 in t49:
-        count51 += 1
-        if not (_is_number(k50) and k50 % 1 == 0 and k50 >= 0 and k50 <= 65535):
-            badKeys52 += 1
-    if count51 > 6:
-        return ".counts" + _fail_count("table of at most 6 entries", count51, "entries")
-    if badKeys52 > 0:
-        return ".counts" + _fail_keys("integer in 0..65535", badKeys52)
-    for k50 in t49:
-        if _check_map_value53(t49[k50]) is not None:
-            return ".counts" + _first_map_error(t49, _check_map_value53)
-    v54 = t25.get("names")
+    if n45 > 10 or n45 < 1:
+        return ".tags" + _fail_count("array of 1..10 items", n45, "items")
+    for i46 in range(1, n45 + 1):
+        item47 = t44[i46]
+        if not isinstance(item47, str):
+            return ".tags[" + str(i46) + "]" + _fail("string of at most 8 bytes", item47)
+        if _bad_utf8(item47):
+            return ".tags[" + str(i46) + "]" + ": expected valid UTF-8, got invalid bytes"
+        if _byte_len(item47) > 8:
+            return ".tags[" + str(i46) + "]" + _fail_count("string of at most 8 bytes", _byte_len(item47), "bytes")
+    v48 = t26.get("counts")
+    err49 = _table_error(v48, "table")
+    if err49 is not None:
+        return ".counts" + err49
+    t50 = _entries(v48)
+    count52 = 0
+    badKeys53 = 0
+    for k51 in t50:
+        count52 += 1
+        if not (_is_number(k51) and k51 % 1 == 0 and k51 >= 0 and k51 <= 65535):
+            badKeys53 += 1
+    if count52 > 6:
+        return ".counts" + _fail_count("table of at most 6 entries", count52, "entries")
+    if badKeys53 > 0:
+        return ".counts" + _fail_keys("integer in 0..65535", badKeys53)
+    for k51 in t50:
+        if _check_inventory_tune_counts_value(t50[k51]) is not None:
+            return ".counts" + _first_map_error(t50, _check_inventory_tune_counts_value)
+    v54 = t26.get("names")
     err55 = _table_error(v54, "table")
     if err55 is not None:
         return ".names" + err55
@@ -376,175 +402,109 @@ def _check_inventory_tune(value: Any) -> str | None:
     if badKeys59 > 0:
         return ".names" + _fail_keys("string of 2..6 bytes", badKeys59)
     for k57 in t56:
-        if _check_map_value60(t56[k57]) is not None:
-            return ".names" + _first_map_error(t56, _check_map_value60)
-    v61 = t25.get("byRarity")
-    err62 = _table_error(v61, "table")
-    if err62 is not None:
-        return ".byRarity" + err62
-    t63 = _entries(v61)
-    count65 = 0
-    badKeys66 = 0
-    for k64 in t63:
-        count65 += 1
-        if not (isinstance(k64, str) and k64 in _ENUM_4):
-            badKeys66 += 1
-    if count65 > 6:
-        return ".byRarity" + _fail_count("table of at most 6 entries", count65, "entries")
-    if badKeys66 > 0:
-        return ".byRarity" + _fail_keys("one of \"Common\", \"Rare\", \"Epic\"", badKeys66)
-    for k64 in t63:
-        if _check_map_value67(t63[k64]) is not None:
-            return ".byRarity" + _first_map_error(t63, _check_map_value67)
-    v74 = t25.get("drop")
-    err75 = _table_error(v74, "table")
-    if err75 is not None:
-        return ".drop" + err75
-    t76 = _entries(v74)
-    tag77 = t76.get("source")
-    if tag77 == "monster":
-        for key78 in t76:
-            if not isinstance(key78, str) or key78 not in _FIELDS_6:
-                return ".drop" + _unexpected_key(t76, _FIELDS_6)
-        v79 = t76.get("monsterId")
-        if not _is_number(v79) or v79 % 1 != 0 or v79 < 0 or v79 > 4294967295:
-            return ".drop.monsterId" + _fail("integer in 0..4294967295", v79)
-        v80 = t76.get("where")
-        err81 = _check_datatype(v80, "Vector3")
-        if err81 is not None:
-            return ".drop.where" + err81
-    elif tag77 == "chest":
-        for key82 in t76:
-            if not isinstance(key82, str) or key82 not in _FIELDS_7:
-                return ".drop" + _unexpected_key(t76, _FIELDS_7)
-        v83 = t76.get("chest")
-        if not _is_instance(v83, "Model"):
-            return ".drop.chest" + _fail("Model", v83)
-    elif tag77 == "quest":
-        for key84 in t76:
-            if not isinstance(key84, str) or key84 not in _FIELDS_8:
-                return ".drop" + _unexpected_key(t76, _FIELDS_8)
-    else:
-        return ".drop.source" + _fail("one of \"monster\", \"chest\", \"quest\"", tag77)
-    v85 = t25.get("nested")
-    err86 = _table_error(v85, "table")
-    if err86 is not None:
-        return ".nested" + err86
-    t87 = _entries(v85)
-    for key88 in t87:
-        if not isinstance(key88, str) or key88 not in _FIELDS_9:
-            return ".nested" + _unexpected_key(t87, _FIELDS_9)
-    v89 = t87.get("flag")
-    if not isinstance(v89, bool):
-        return ".nested.flag" + _fail("boolean", v89)
-    v90 = t87.get("inner")
-    err91 = _table_error(v90, "table")
-    if err91 is not None:
-        return ".nested.inner" + err91
-    t92 = _entries(v90)
-    for key93 in t92:
-        if not isinstance(key93, str) or key93 not in _FIELDS_10:
-            return ".nested.inner" + _unexpected_key(t92, _FIELDS_10)
-    v94 = t92.get("depth")
-    if not _is_number(v94) or v94 % 1 != 0 or v94 < 0 or v94 > 255:
-        return ".nested.inner.depth" + _fail("integer in 0..255", v94)
-    v95 = t25.get("class")
-    if v95 is not None:
-        if not isinstance(v95, str):
-            return ".class" + _fail("string of at most 40 bytes", v95)
-        if _bad_utf8(v95):
+        if _check_inventory_tune_names_value(t56[k57]) is not None:
+            return ".names" + _first_map_error(t56, _check_inventory_tune_names_value)
+    v60 = t26.get("byRarity")
+    err61 = _table_error(v60, "table")
+    if err61 is not None:
+        return ".byRarity" + err61
+    t62 = _entries(v60)
+    count64 = 0
+    badKeys65 = 0
+    for k63 in t62:
+        count64 += 1
+        if not (isinstance(k63, str) and k63 in _ENUM_4):
+            badKeys65 += 1
+    if count64 > 6:
+        return ".byRarity" + _fail_count("table of at most 6 entries", count64, "entries")
+    if badKeys65 > 0:
+        return ".byRarity" + _fail_keys("one of \"Common\", \"Rare\", \"Epic\"", badKeys65)
+    for k63 in t62:
+        if _check_inventory_tune_by_rarity_value(t62[k63]) is not None:
+            return ".byRarity" + _first_map_error(t62, _check_inventory_tune_by_rarity_value)
+    v67 = t26.get("drop")
+    err68 = _check_inventory_drop(v67)
+    if err68 is not None:
+        return ".drop" + err68
+    v79 = t26.get("nested")
+    err80 = _table_error(v79, "table")
+    if err80 is not None:
+        return ".nested" + err80
+    t81 = _entries(v79)
+    for key82 in t81:
+        if not isinstance(key82, str) or key82 not in _FIELDS_9:
+            return ".nested" + _unexpected_key(t81, _FIELDS_9)
+    v83 = t81.get("flag")
+    if not isinstance(v83, bool):
+        return ".nested.flag" + _fail("boolean", v83)
+    v84 = t81.get("inner")
+    err85 = _table_error(v84, "table")
+    if err85 is not None:
+        return ".nested.inner" + err85
+    t86 = _entries(v84)
+    for key87 in t86:
+        if not isinstance(key87, str) or key87 not in _FIELDS_10:
+            return ".nested.inner" + _unexpected_key(t86, _FIELDS_10)
+    v88 = t86.get("depth")
+    if not _is_number(v88) or v88 % 1 != 0 or v88 < 0 or v88 > 255:
+        return ".nested.inner.depth" + _fail("integer in 0..255", v88)
+    v89 = t26.get("class")
+    if v89 is not None:
+        if not isinstance(v89, str):
+            return ".class" + _fail("string of at most 40 bytes", v89)
+        if _bad_utf8(v89):
             return ".class" + ": expected valid UTF-8, got invalid bytes"
-        if _byte_len(v95) > 40:
-            return ".class" + _fail_count("string of at most 40 bytes", _byte_len(v95), "bytes")
+        if _byte_len(v89) > 40:
+            return ".class" + _fail_count("string of at most 40 bytes", _byte_len(v89), "bytes")
     return None
 
 
 def _check_inventory_dropped(value: Any) -> str | None:
-    err96 = _table_error(value, "table")
+    err90 = _table_error(value, "table")
+    if err90 is not None:
+        return err90
+    t91 = _entries(value)
+    for key92 in t91:
+        if not isinstance(key92, str) or key92 not in _FIELDS_11:
+            return _unexpected_key(t91, _FIELDS_11)
+    v93 = t91.get("drop")
+    err94 = _check_inventory_drop(v93)
+    if err94 is not None:
+        return ".drop" + err94
+    v95 = t91.get("slots")
+    err96 = _table_error(v95, "array")
     if err96 is not None:
-        return err96
-    t97 = _entries(value)
-    for key98 in t97:
-        if not isinstance(key98, str) or key98 not in _FIELDS_11:
-            return _unexpected_key(t97, _FIELDS_11)
-    v99 = t97.get("drop")
-    err100 = _table_error(v99, "table")
-    if err100 is not None:
-        return ".drop" + err100
-    t101 = _entries(v99)
-    tag102 = t101.get("source")
-    if tag102 == "monster":
-        for key103 in t101:
-            if not isinstance(key103, str) or key103 not in _FIELDS_6:
-                return ".drop" + _unexpected_key(t101, _FIELDS_6)
-        v104 = t101.get("monsterId")
-        if not _is_number(v104) or v104 % 1 != 0 or v104 < 0 or v104 > 4294967295:
-            return ".drop.monsterId" + _fail("integer in 0..4294967295", v104)
-        v105 = t101.get("where")
-        err106 = _check_datatype(v105, "Vector3")
-        if err106 is not None:
-            return ".drop.where" + err106
-    elif tag102 == "chest":
-        for key107 in t101:
-            if not isinstance(key107, str) or key107 not in _FIELDS_7:
-                return ".drop" + _unexpected_key(t101, _FIELDS_7)
-        v108 = t101.get("chest")
-        if not _is_instance(v108, "Model"):
-            return ".drop.chest" + _fail("Model", v108)
-    elif tag102 == "quest":
-        for key109 in t101:
-            if not isinstance(key109, str) or key109 not in _FIELDS_8:
-                return ".drop" + _unexpected_key(t101, _FIELDS_8)
-    else:
-        return ".drop.source" + _fail("one of \"monster\", \"chest\", \"quest\"", tag102)
-    v110 = t97.get("slots")
-    err111 = _table_error(v110, "array")
-    if err111 is not None:
-        return ".slots" + err111
-    t112 = _entries(v110)
-    n113 = _array_length(t112)
-    if n113 is None:
+        return ".slots" + err96
+    t97 = _entries(v95)
+    n98 = _array_length(t97)
+    if n98 is None:
         return ".slots" + ": expected array, got table with non-array keys"
-    if n113 > 40:
-        return ".slots" + _fail_count("array of at most 40 items", n113, "items")
-    for i114 in range(1, n113 + 1):
-        item115 = t112[i114]
-        err116 = _table_error(item115, "table")
-        if err116 is not None:
-            return ".slots[" + str(i114) + "]" + err116
-        t117 = _entries(item115)
-        for key118 in t117:
-            if not isinstance(key118, str) or key118 not in _FIELDS_3:
-                return ".slots[" + str(i114) + "]" + _unexpected_key(t117, _FIELDS_3)
-        v119 = t117.get("item")
-        if not _is_number(v119) or v119 % 1 != 0 or v119 < 1 or v119 > 65535:
-            return ".slots[" + str(i114) + "].item" + _fail("integer in 1..65535", v119)
-        v120 = t117.get("count")
-        if not _is_number(v120) or v120 % 1 != 0 or v120 < 1 or v120 > 99:
-            return ".slots[" + str(i114) + "].count" + _fail("integer in 1..99", v120)
-        v121 = t117.get("rarity")
-        if v121 is not None:
-            if not isinstance(v121, str) or v121 not in _ENUM_4:
-                return ".slots[" + str(i114) + "].rarity" + _fail("one of \"Common\", \"Rare\", \"Epic\"", v121)
-    v122 = t97.get("label")
-    if not isinstance(v122, str):
-        return ".label" + _fail("string of at least 1 bytes", v122)
-    if _bad_utf8(v122):
+    if n98 > 40:
+        return ".slots" + _fail_count("array of at most 40 items", n98, "items")
+    for i99 in range(1, n98 + 1):
+        item100 = t97[i99]
+        err101 = _check_inventory_slot(item100)
+        if err101 is not None:
+            return ".slots[" + str(i99) + "]" + err101
+    v102 = t91.get("label")
+    if not isinstance(v102, str):
+        return ".label" + _fail("string of at least 1 bytes", v102)
+    if _bad_utf8(v102):
         return ".label" + ": expected valid UTF-8, got invalid bytes"
-    if _byte_len(v122) < 1:
-        return ".label" + _fail_count("string of at least 1 bytes", _byte_len(v122), "bytes")
-    v123 = t97.get("history")
-    err124 = _table_error(v123, "array")
-    if err124 is not None:
-        return ".history" + err124
-    t125 = _entries(v123)
-    n126 = _array_length(t125)
-    if n126 is None:
+    if _byte_len(v102) < 1:
+        return ".label" + _fail_count("string of at least 1 bytes", _byte_len(v102), "bytes")
+    v103 = t91.get("history")
+    err104 = _table_error(v103, "array")
+    if err104 is not None:
+        return ".history" + err104
+    t105 = _entries(v103)
+    n106 = _array_length(t105)
+    if n106 is None:
         return ".history" + ": expected array, got table with non-array keys"
-    for i127 in range(1, n126 + 1):
-        item128 = t125[i127]
-        if not _is_number(item128) or item128 % 1 != 0 or item128 < 1 or item128 > 65535:
-            return ".history[" + str(i127) + "]" + _fail("integer in 1..65535", item128)
+    for i107 in range(1, n106 + 1):
+        item108 = t105[i107]
+        if not _is_number(item108) or item108 % 1 != 0 or item108 < 1 or item108 > 65535:
+            return ".history[" + str(i107) + "]" + _fail("integer in 1..65535", item108)
     return None
 
 
