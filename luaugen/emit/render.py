@@ -95,5 +95,9 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
     }
     for name, extra in python_files.items():
         files[f"{package}/{name}"] = env.get_template(f"python/{name}.j2").render(python, **extra)
-    return files
+    return {path: _strip_trailing_spaces(text) for path, text in files.items()}
+
+
+def _strip_trailing_spaces(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.split("\n"))
 

@@ -35,8 +35,8 @@ def luau_type(project: ir.Project, t: ir.Type, indent: int = 0) -> str:
         return "{ [" + luau_type(project, t.key, indent) + "]: " + luau_type(project, t.value, indent) + " }"
     if isinstance(t, ir.StructType):
         return luau_fields(project, t.fields, indent)
-    variants = [luau_fields(project, v.fields, indent, (t.tag, f'"{v.name}"')) for v in t.variants]
-    return ("\n" + pad + "| ").join(variants)
+    variants = [luau_fields(project, v.fields, indent + 1, (t.tag, f'"{v.name}"')) for v in t.variants]
+    return "".join("\n" + pad + "\t| " + variant for variant in variants)
 
 
 def luau_fields(project: ir.Project, fields, indent: int, tag: tuple[str, str] | None = None) -> str:
@@ -49,6 +49,9 @@ def luau_fields(project: ir.Project, fields, indent: int, tag: tuple[str, str] |
         lines.append(f"{pad}{f.name}: {inner},")
     if not lines:
         return "{}"
+    inline = "{ " + " ".join(line.strip() for line in lines).rstrip(",") + " }"
+    if "\n" not in inline and len(inline) <= 80:
+        return inline
     return "{\n" + "\n".join(lines) + "\n" + "\t" * indent + "}"
 
 

@@ -79,7 +79,7 @@ class LuauDialect(_Dialect):
             pieces.append(text)
         if literal:
             pieces.append(self.quote(literal))
-        return " .. ".join([*pieces, tail])
+        return " .. ".join([*pieces, tail] if tail else pieces)
 
     def helper(self, name: str) -> str:
         return name
@@ -154,7 +154,7 @@ class PythonDialect(_Dialect):
             else:
                 pieces.append((is_literal, text))
         rendered = [self.quote(text) if literal else f"str({text})" for literal, text in pieces]
-        return " + ".join([*rendered, tail])
+        return " + ".join([*rendered, tail] if tail else rendered)
 
     def helper(self, name: str) -> str:
         return "_" + _snake(name)
@@ -306,7 +306,7 @@ class ValidatorWriter:
             self._fail(out, depth, d.not_bool(x), path, self._fail_value(expected, x))
         elif isinstance(t, ir.StringType):
             self._fail(out, depth, d.not_string(x), path, self._fail_value(expected, x))
-            self._fail(out, depth, d.bad_utf8(x), path, d.quote(": expected valid UTF-8, got invalid bytes"))
+            self._fail(out, depth, d.bad_utf8(x), path.lit(": expected valid UTF-8, got invalid bytes"), "")
             bounds = []
             if t.max_length is not None:
                 bounds.append(d.gt(d.byte_len(x), t.max_length))
@@ -395,8 +395,7 @@ class ValidatorWriter:
         tbl = self._table_prologue(out, depth, x, path, "array")
         n = self.fresh("n")
         self._line(out, depth, d.local(n, d.call(self.d.helper("arrayLength"), tbl)))
-        self._fail(out, depth, d.is_nil(n), path,
-                   d.quote(": expected array, got table with non-array keys"))
+        self._fail(out, depth, d.is_nil(n), path.lit(": expected array, got table with non-array keys"), "")
         bounds = []
         if t.max_items is not None:
             bounds.append(d.gt(n, t.max_items))

@@ -247,7 +247,7 @@ def _check_attributes_allocate_points_reply(value: Any) -> str | None:
         if not isinstance(v15, str):
             return ".reason" + _fail("string", v15)
         if _bad_utf8(v15):
-            return ".reason" + ": expected valid UTF-8, got invalid bytes"
+            return ".reason: expected valid UTF-8, got invalid bytes"
     return None
 
 
@@ -341,7 +341,7 @@ def _check_cooldowns_request_cooldowns(value: Any) -> str | None:
         t41 = _entries(v39)
         n42 = _array_length(t41)
         if n42 is None:
-            return ".skillIds" + ": expected array, got table with non-array keys"
+            return ".skillIds: expected array, got table with non-array keys"
         if n42 > 64:
             return ".skillIds" + _fail_count("array of at most 64 items", n42, "items")
         for i43 in range(1, n42 + 1):
@@ -349,7 +349,7 @@ def _check_cooldowns_request_cooldowns(value: Any) -> str | None:
             if not isinstance(item44, str):
                 return ".skillIds[" + str(i43) + "]" + _fail("string of 1..48 bytes", item44)
             if _bad_utf8(item44):
-                return ".skillIds[" + str(i43) + "]" + ": expected valid UTF-8, got invalid bytes"
+                return ".skillIds[" + str(i43) + "]: expected valid UTF-8, got invalid bytes"
             if _byte_len(item44) > 48 or _byte_len(item44) < 1:
                 return ".skillIds[" + str(i43) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item44), "bytes")
     return None
@@ -367,7 +367,7 @@ def _check_cooldowns_cooldown(value: Any) -> str | None:
     if not isinstance(v53, str):
         return ".skillId" + _fail("string of 1..48 bytes", v53)
     if _bad_utf8(v53):
-        return ".skillId" + ": expected valid UTF-8, got invalid bytes"
+        return ".skillId: expected valid UTF-8, got invalid bytes"
     if _byte_len(v53) > 48 or _byte_len(v53) < 1:
         return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(v53), "bytes")
     v54 = t51.get("endsAt")
@@ -416,7 +416,7 @@ def _check_cooldowns_cooldown_snapshot(value: Any) -> str | None:
     t63 = _entries(v61)
     n64 = _array_length(t63)
     if n64 is None:
-        return ".cooldowns" + ": expected array, got table with non-array keys"
+        return ".cooldowns: expected array, got table with non-array keys"
     if n64 > 64:
         return ".cooldowns" + _fail_count("array of at most 64 items", n64, "items")
     for i65 in range(1, n64 + 1):
@@ -460,7 +460,7 @@ def _check_entity_info_inspect_entity_reply(value: Any) -> str | None:
         if not isinstance(v77, str):
             return ".name" + _fail("string of at most 64 bytes", v77)
         if _bad_utf8(v77):
-            return ".name" + ": expected valid UTF-8, got invalid bytes"
+            return ".name: expected valid UTF-8, got invalid bytes"
         if _byte_len(v77) > 64:
             return ".name" + _fail_count("string of at most 64 bytes", _byte_len(v77), "bytes")
     v78 = t74.get("level")
@@ -479,7 +479,7 @@ def _check_entity_info_inspect_entity_reply(value: Any) -> str | None:
         t82 = _entries(v80)
         n83 = _array_length(t82)
         if n83 is None:
-            return ".equipment" + ": expected array, got table with non-array keys"
+            return ".equipment: expected array, got table with non-array keys"
         if n83 > 12:
             return ".equipment" + _fail_count("array of at most 12 items", n83, "items")
         for i84 in range(1, n83 + 1):
@@ -487,7 +487,7 @@ def _check_entity_info_inspect_entity_reply(value: Any) -> str | None:
             if not isinstance(item85, str):
                 return ".equipment[" + str(i84) + "]" + _fail("string of 1..48 bytes", item85)
             if _bad_utf8(item85):
-                return ".equipment[" + str(i84) + "]" + ": expected valid UTF-8, got invalid bytes"
+                return ".equipment[" + str(i84) + "]: expected valid UTF-8, got invalid bytes"
             if _byte_len(item85) > 48 or _byte_len(item85) < 1:
                 return ".equipment[" + str(i84) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item85), "bytes")
     return None
@@ -523,7 +523,7 @@ def _check_entity_info_entity_spawned(value: Any) -> str | None:
     if not isinstance(v96, str):
         return ".displayName" + _fail("string of 1..64 bytes", v96)
     if _bad_utf8(v96):
-        return ".displayName" + ": expected valid UTF-8, got invalid bytes"
+        return ".displayName: expected valid UTF-8, got invalid bytes"
     if _byte_len(v96) > 64 or _byte_len(v96) < 1:
         return ".displayName" + _fail_count("string of 1..64 bytes", _byte_len(v96), "bytes")
     return None
@@ -617,7 +617,7 @@ def _check_skills_cast_skill(value: Any) -> str | None:
     if not isinstance(v115, str):
         return ".skillId" + _fail("string of 1..48 bytes", v115)
     if _bad_utf8(v115):
-        return ".skillId" + ": expected valid UTF-8, got invalid bytes"
+        return ".skillId: expected valid UTF-8, got invalid bytes"
     if _byte_len(v115) > 48 or _byte_len(v115) < 1:
         return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(v115), "bytes")
     v116 = t113.get("target")
@@ -640,7 +640,7 @@ def _check_skills_cast_skill(value: Any) -> str | None:
     t132 = _entries(v130)
     n133 = _array_length(t132)
     if n133 is None:
-        return ".modifiers" + ": expected array, got table with non-array keys"
+        return ".modifiers: expected array, got table with non-array keys"
     if n133 > 4:
         return ".modifiers" + _fail_count("array of at most 4 items", n133, "items")
     for i134 in range(1, n133 + 1):
@@ -648,7 +648,7 @@ def _check_skills_cast_skill(value: Any) -> str | None:
         if not isinstance(item135, str):
             return ".modifiers[" + str(i134) + "]" + _fail("string of 1..48 bytes", item135)
         if _bad_utf8(item135):
-            return ".modifiers[" + str(i134) + "]" + ": expected valid UTF-8, got invalid bytes"
+            return ".modifiers[" + str(i134) + "]: expected valid UTF-8, got invalid bytes"
         if _byte_len(item135) > 48 or _byte_len(item135) < 1:
             return ".modifiers[" + str(i134) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item135), "bytes")
     return None
@@ -708,7 +708,7 @@ def _check_skills_skill_cast(value: Any) -> str | None:
     if not isinstance(v151, str):
         return ".skillId" + _fail("string of 1..48 bytes", v151)
     if _bad_utf8(v151):
-        return ".skillId" + ": expected valid UTF-8, got invalid bytes"
+        return ".skillId: expected valid UTF-8, got invalid bytes"
     if _byte_len(v151) > 48 or _byte_len(v151) < 1:
         return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(v151), "bytes")
     v152 = t147.get("target")
@@ -752,7 +752,7 @@ def _check_skills_skill_hit(value: Any) -> str | None:
     t166 = _entries(v164)
     n167 = _array_length(t166)
     if n167 is None:
-        return ".effects" + ": expected array, got table with non-array keys"
+        return ".effects: expected array, got table with non-array keys"
     if n167 > 8:
         return ".effects" + _fail_count("array of at most 8 items", n167, "items")
     for i168 in range(1, n167 + 1):
@@ -768,7 +768,7 @@ def _check_skills_skill_hit(value: Any) -> str | None:
         if not isinstance(v173, str):
             return ".effects[" + str(i168) + "].name" + _fail("string of 1..48 bytes", v173)
         if _bad_utf8(v173):
-            return ".effects[" + str(i168) + "].name" + ": expected valid UTF-8, got invalid bytes"
+            return ".effects[" + str(i168) + "].name: expected valid UTF-8, got invalid bytes"
         if _byte_len(v173) > 48 or _byte_len(v173) < 1:
             return ".effects[" + str(i168) + "].name" + _fail_count("string of 1..48 bytes", _byte_len(v173), "bytes")
         v174 = t171.get("duration")

@@ -198,7 +198,7 @@ def _check_inventory_move_item(value: Any) -> str | None:
         if not isinstance(v7, str):
             return ".note" + _fail("string of at most 40 bytes", v7)
         if _bad_utf8(v7):
-            return ".note" + ": expected valid UTF-8, got invalid bytes"
+            return ".note: expected valid UTF-8, got invalid bytes"
         if _byte_len(v7) > 40:
             return ".note" + _fail_count("string of at most 40 bytes", _byte_len(v7), "bytes")
     return None
@@ -243,7 +243,7 @@ def _check_inventory_move_item_reply(value: Any) -> str | None:
     t14 = _entries(v12)
     n15 = _array_length(t14)
     if n15 is None:
-        return ".slots" + ": expected array, got table with non-array keys"
+        return ".slots: expected array, got table with non-array keys"
     for i16 in range(1, n15 + 1):
         item17 = t14[i16]
         err18 = _check_inventory_slot(item17)
@@ -357,7 +357,7 @@ def _check_inventory_tune(value: Any) -> str | None:
     t44 = _entries(v42)
     n45 = _array_length(t44)
     if n45 is None:
-        return ".tags" + ": expected array, got table with non-array keys"
+        return ".tags: expected array, got table with non-array keys"
     if n45 > 10 or n45 < 1:
         return ".tags" + _fail_count("array of 1..10 items", n45, "items")
     for i46 in range(1, n45 + 1):
@@ -365,7 +365,7 @@ def _check_inventory_tune(value: Any) -> str | None:
         if not isinstance(item47, str):
             return ".tags[" + str(i46) + "]" + _fail("string of at most 8 bytes", item47)
         if _bad_utf8(item47):
-            return ".tags[" + str(i46) + "]" + ": expected valid UTF-8, got invalid bytes"
+            return ".tags[" + str(i46) + "]: expected valid UTF-8, got invalid bytes"
         if _byte_len(item47) > 8:
             return ".tags[" + str(i46) + "]" + _fail_count("string of at most 8 bytes", _byte_len(item47), "bytes")
     v48 = t26.get("counts")
@@ -453,7 +453,7 @@ def _check_inventory_tune(value: Any) -> str | None:
         if not isinstance(v89, str):
             return ".class" + _fail("string of at most 40 bytes", v89)
         if _bad_utf8(v89):
-            return ".class" + ": expected valid UTF-8, got invalid bytes"
+            return ".class: expected valid UTF-8, got invalid bytes"
         if _byte_len(v89) > 40:
             return ".class" + _fail_count("string of at most 40 bytes", _byte_len(v89), "bytes")
     return None
@@ -478,7 +478,7 @@ def _check_inventory_dropped(value: Any) -> str | None:
     t97 = _entries(v95)
     n98 = _array_length(t97)
     if n98 is None:
-        return ".slots" + ": expected array, got table with non-array keys"
+        return ".slots: expected array, got table with non-array keys"
     if n98 > 40:
         return ".slots" + _fail_count("array of at most 40 items", n98, "items")
     for i99 in range(1, n98 + 1):
@@ -490,7 +490,7 @@ def _check_inventory_dropped(value: Any) -> str | None:
     if not isinstance(v102, str):
         return ".label" + _fail("string of at least 1 bytes", v102)
     if _bad_utf8(v102):
-        return ".label" + ": expected valid UTF-8, got invalid bytes"
+        return ".label: expected valid UTF-8, got invalid bytes"
     if _byte_len(v102) < 1:
         return ".label" + _fail_count("string of at least 1 bytes", _byte_len(v102), "bytes")
     v103 = t91.get("history")
@@ -500,7 +500,7 @@ def _check_inventory_dropped(value: Any) -> str | None:
     t105 = _entries(v103)
     n106 = _array_length(t105)
     if n106 is None:
-        return ".history" + ": expected array, got table with non-array keys"
+        return ".history: expected array, got table with non-array keys"
     for i107 in range(1, n106 + 1):
         item108 = t105[i107]
         if not _is_number(item108) or item108 % 1 != 0 or item108 < 1 or item108 > 65535:
