@@ -181,22 +181,27 @@ def _messages(project: ir.Project) -> list[Diagnostic]:
     found = []
     for channel in project.channels:
         if channel.rate is not None and channel.rate.count <= 0:
-            found.append(error("bad-rate", f"rate of channel '{channel.name}' must be above zero", channel.span))
-        if not channel.reliable and channel.qos != "LOW":
+            found.append(error("bad-rate", f"rate of channel '{channel.name}' must be above zero",
+                               channel.span_of("rate")))
+        channel_tier_error = not channel.reliable and channel.qos != "LOW"
+        if channel_tier_error:
             found.append(error("unreliable-tier", f"channel '{channel.name}' is unreliable but its tier is "
-                               f"{channel.qos}: only LOW traffic may be unreliable", channel.span))
+                               f"{channel.qos}: only LOW traffic may be unreliable",
+                               channel.span_of("reliable", "qos"), "set `qos: LOW` or `reliable: true`"))
         for m in channel.messages:
-            if not m.reliable and m.qos != "LOW":
+            own_choice = m.declares("reliable") or m.declares("qos")
+            if not m.reliable and m.qos != "LOW" and (own_choice or not channel_tier_error):
                 found.append(error("unreliable-tier", f"'{m.name}' is unreliable but its tier is {m.qos}: only LOW "
-                                   "traffic may be unreliable", m.span, "set `qos: LOW` or `reliable: true`"))
+                                   "traffic may be unreliable", m.span_of("reliable", "qos"),
+                                   "set `qos: LOW` or `reliable: true`"))
             if not m.reliable and m.reply is not None:
                 found.append(error("unreliable-request", f"request '{m.name}' must be reliable: its reply is awaited",
-                                   m.span))
-            if m.rate is not None and m.rate.count <= 0:
-                found.append(error("bad-rate", f"rate of '{m.name}' must be above zero", m.span))
+                                   m.span_of("reliable"), "set `reliable: true`"))
+            if m.rate is not None and m.rate.count <= 0 and m.declares("rate"):
+                found.append(error("bad-rate", f"rate of '{m.name}' must be above zero", m.span_of("rate")))
             if m.retry is not None and m.retry.base > m.retry.max:
                 found.append(error("min-greater-than-max", f"retry of '{m.name}': base {m.retry.base:g} is greater than "
-                                   f"max {m.retry.max:g}", m.span))
+                                   f"max {m.retry.max:g}", m.span_of("retry")))
     return found
 
 

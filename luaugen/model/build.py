@@ -173,6 +173,7 @@ class _Builder:
             span=key_span, description=get("description"),
             rate=self.rate(node.get("rate")) or channel.rate,
             retry=retry if kind == "intent" else None, timeout=timeout if kind == "intent" else None, reply=reply,
+            key_spans=_key_spans(node),
         )
 
     def channel(self, doc: Document, scope: _Scope) -> ir.Channel:
@@ -182,6 +183,7 @@ class _Builder:
             name=get("channel"), source=doc.path, span=root.get("channel").span,
             qos=get("qos") or "NORMAL", reliable=True if get("reliable") is None else get("reliable"),
             replay=get("replay") or 0, messages=(), description=get("description"), rate=self.rate(root.get("rate")),
+            key_spans=_key_spans(root),
         )
         messages = []
         for section, kind in (("intents", "intent"), ("events", "event")):
@@ -189,6 +191,10 @@ class _Builder:
             for name, entry in (node.value.items() if node is not None else ()):
                 messages.append(self.message(name, kind, entry.value, entry.key_span, channel, scope))
         return replace(channel, messages=tuple(messages))
+
+
+def _key_spans(node: Node) -> tuple[tuple[str, Span], ...]:
+    return tuple((key, entry.value.span) for key, entry in node.value.items())
 
 
 def _generated_type_name(channel: str | None, name: str) -> str:

@@ -178,8 +178,26 @@ class Retry:
     max: float
 
 
+class _KeySpans:
+    """Where each optional key of a channel or message was written, so checks can point at it."""
+
+    span: Span
+    key_spans: tuple[tuple[str, Span], ...]
+
+    def declares(self, key: str) -> bool:
+        return any(k == key for k, _ in self.key_spans)
+
+    def span_of(self, *keys: str) -> Span:
+        """The span of the first of `keys` written here, else of the name."""
+        for key in keys:
+            for k, span in self.key_spans:
+                if k == key:
+                    return span
+        return self.span
+
+
 @dataclass(frozen=True)
-class Message:
+class Message(_KeySpans):
     name: str
     kind: str  # "intent" (client → server) or "event" (server → client)
     channel: str
@@ -193,6 +211,7 @@ class Message:
     timeout: float | None = None
     reply: StructType | None = None
     id: int = 0
+    key_spans: tuple[tuple[str, Span], ...] = ()
 
     @property
     def is_intent(self) -> bool:
@@ -208,7 +227,7 @@ class Message:
 
 
 @dataclass(frozen=True)
-class Channel:
+class Channel(_KeySpans):
     name: str
     source: str
     span: Span
@@ -219,6 +238,7 @@ class Channel:
     description: str | None = None
     rate: Rate | None = None
     id: int = 0
+    key_spans: tuple[tuple[str, Span], ...] = ()
 
 
 @dataclass(frozen=True)
