@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .config import Config
-from .diagnostics import Diagnostic, Span, error
+from .diagnostics import Diagnostic, Span, error, warning
 
 SCHEMA_SUFFIXES = (".yaml", ".yml")
 
@@ -19,10 +19,17 @@ def read_sources(config: Config) -> tuple[dict[str, str], list[Diagnostic]]:
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.suffix in SCHEMA_SUFFIXES:
             relative = path.relative_to(config.root).as_posix()
+            data = path.read_bytes()
             try:
-                sources[relative] = path.read_text(encoding="utf-8")
+                sources[relative] = data.decode("utf-8")
             except UnicodeDecodeError as exc:
-                problems.append(error("encoding", f"not UTF-8 text: {exc.reason}", Span(relative, 1, 1)))
+                line = data.count(b"\n", 0, exc.start) + 1
+                col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+                problems.append(error("encoding", f"not UTF-8 text: {exc.reason}", Span(relative, line, col),
+                                      "save the file as UTF-8"))
+    if not sources and not problems:
+        problems.append(warning("no-schemas", f"no schema files (*.yaml, *.yml) in '{config.schemas}'", None,
+                                "add a channel file; the build has no channels"))
     return sources, problems
 
 

@@ -1,7 +1,6 @@
 """Obtain the two manifests to compare: from a saved manifest file, from the working tree, or from a git revision.
 
-Compiling is done in memory with `luaugen.compiler.compile_project`, imported lazily so this package works (for saved
-manifests) without the compiler.
+Both sides are compiled in memory with `luaugen.compiler.compile_project`; nothing is written.
 """
 
 from __future__ import annotations
@@ -13,11 +12,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..compiler import compile_project
 from ..config import CONFIG_NAME, Config, ConfigError, load_config
 from ..diagnostics import Diagnostic, error, has_errors
+from ..project import SCHEMA_SUFFIXES, read_previous_manifest, read_sources
 from .compare import ManifestError, check_manifest
-
-SCHEMA_SUFFIXES = (".yaml", ".yml")
 
 
 class SourceError(Exception):
@@ -66,10 +65,6 @@ def load_manifest_file(path: Path) -> Contract:
 
 def compile_manifest(config: Config, sources: dict[str, str], previous: dict | None, label: str) -> Contract:
     """Compile `sources` in memory and return the manifest it would write; SourceError on compile errors."""
-    try:
-        from ..compiler import compile_project
-    except ImportError as exc:
-        raise SourceError(f"cannot compile {label}: luaugen.compiler is not available ({exc})") from exc
     result = compile_project(config, sources, previous)
     if has_errors(result.diagnostics):
         err = SourceError(f"{label} does not compile", [d for d in result.diagnostics])
@@ -85,25 +80,15 @@ def _is_schema(relpath: str) -> bool:
     return relpath.endswith(SCHEMA_SUFFIXES)
 
 
-def working_tree_sources(config: Config) -> dict[str, str]:
-    folder = config.root / config.schemas
-    sources: dict[str, str] = {}
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and _is_schema(path.name):
-                sources[path.relative_to(config.root).as_posix()] = path.read_text(encoding="utf-8")
-    return sources
-
-
 def load_working_tree(config: Config) -> Contract:
-    previous = None
-    manifest_path = config.root / config.manifest
-    if manifest_path.is_file():
-        try:
-            previous = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            previous = None  # a broken lock file is the compiler's business, not ours
-    return compile_manifest(config, working_tree_sources(config), previous, "the working tree")
+    sources, problems = read_sources(config)
+    previous, manifest_problems = read_previous_manifest(config)
+    problems = [d for d in problems + manifest_problems if d.is_error]
+    if problems:
+        err = SourceError("the working tree cannot be read", problems)
+        err.sources = sources
+        raise err
+    return compile_manifest(config, sources, previous, "the working tree")
 
 
 # -- git revisions -----------------------------------------------------------------------------------------------

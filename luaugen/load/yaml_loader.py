@@ -71,6 +71,9 @@ def load_document(path: str, text: str) -> tuple[Document | None, list[Diagnosti
                 hint="each name may appear once per mapping",
             )
         ]
-    except yaml.YAMLError as exc:
-        return None, [error("yaml-syntax", f"invalid YAML value: {exc}", _span(path, composed))]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        span = Span(path, mark.line + 1, mark.column + 1) if mark else _span(path, composed)
+        return None, [error("yaml-value", f"unsupported YAML value: {exc.problem or exc.context}", span,
+                            "schema files hold plain mappings, lists, strings, numbers and booleans")]
     return Document(path, text, root), []

@@ -1,9 +1,9 @@
 """`--against <git revision>`: read schemas, luaugen.toml and the lock file at the revision, compile them in memory.
 
 Two layers:
-* with a stand-in `luaugen.compiler` (installed in sys.modules per test) the git plumbing is tested now: which files
-  are read at the revision, which config and previous manifest reach the compiler, exit codes;
-* with the real compiler the end-to-end tests run; they are skipped only while `luaugen.compiler` cannot be imported.
+* with a stand-in compiler (patched into luaugen.breaking.sources per test) the git plumbing: which files are read at
+  the revision, which config and previous manifest reach the compiler, exit codes;
+* with the real compiler, end to end.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from luaugen.breaking.command import command
+from luaugen.breaking import sources as sources_module
 from luaugen.breaking.sources import SourceError, load_revision
 from luaugen.diagnostics import error
 
@@ -85,9 +84,7 @@ def fake_compiler(monkeypatch):
             channels.append(channel(spec["channel"], spec["id"], messages=[msg]))
         return FakeResult({config.manifest: json.dumps(manifest(*channels))})
 
-    module = types.ModuleType("luaugen.compiler")
-    module.compile_project = compile_project
-    monkeypatch.setitem(sys.modules, "luaugen.compiler", module)
+    monkeypatch.setattr(sources_module, "compile_project", compile_project)
     return calls
 
 
@@ -240,7 +237,6 @@ events:
 
 @pytest.fixture
 def real_repo(tmp_path, monkeypatch):
-    pytest.importorskip("luaugen.compiler", reason="luaugen.compiler has not landed yet")
     repo = init_repo(tmp_path / "repo")
     write(repo / "luaugen.toml", '[project]\nschemas = "schemas"\n')
     write(repo / "schemas/skills.yaml", SKILLS_V1)
