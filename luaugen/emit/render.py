@@ -11,7 +11,8 @@ from .contract import format_number
 from .manifest import build_manifest, manifest_text
 from .templates import environment, luau_templates
 from .typenames import PythonTypes, luau_type, named_types_in_dependency_order
-from .validators import LuauDialect, PythonDialect, write_validators
+from .dialects import LuauDialect, PythonDialect
+from .validators import write_validators
 from .wire import wire_shapes
 
 

@@ -12,208 +12,8 @@ from dataclasses import dataclass, field
 from ..config import Limits
 from ..model import ir
 from ..model.walk import descendants
-from .contract import effective, expectation, format_number, resolve
-
-
-@dataclass
-class _Path:
-    """A path relative to the value being checked: literal segments and runtime expressions (loop indices)."""
-
-    parts: tuple[tuple[bool, str], ...] = ()
-
-    def lit(self, text: str) -> "_Path":
-        return _Path(self.parts + ((True, text),))
-
-    def expr(self, code: str) -> "_Path":
-        return _Path(self.parts + ((False, code),))
-
-
-class _Dialect:
-    """What both languages write alike; subclasses hold the differences."""
-
-    def quote(self, text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-    def or_(self, *conds: str) -> str:
-        return " or ".join(conds)
-
-    def and_(self, *conds: str) -> str:
-        return " and ".join(conds)
-
-    def lt(self, a, b) -> str:
-        return f"{a} < {b}"
-
-    def gt(self, a, b) -> str:
-        return f"{a} > {b}"
-
-    def num(self, value: float) -> str:
-        return format_number(value) if float(value).is_integer() else repr(float(value))
-
-    def call(self, fn: str, *args: str) -> str:
-        return f"{fn}({', '.join(args)})"
-
-    def count_up(self, var: str) -> str:
-        return f"{var} += 1"
-
-    def ret(self, expr: str) -> str:
-        return f"return {expr}"
-
-    def index(self, table: str, key: str) -> str:
-        return f"{table}[{key}]"
-
-
-class LuauDialect(_Dialect):
-    end = "end"
-    nil = "nil"
-    else_ = "else"
-
-    def concat(self, path: _Path, tail: str) -> str:
-        pieces, literal = [], ""
-        for is_literal, text in path.parts:
-            if is_literal:
-                literal += text
-                continue
-            if literal:
-                pieces.append(self.quote(literal))
-                literal = ""
-            pieces.append(text)
-        if literal:
-            pieces.append(self.quote(literal))
-        return " .. ".join([*pieces, tail] if tail else pieces)
-
-    def helper(self, name: str) -> str:
-        return name
-
-    def if_(self, cond: str) -> str:
-        return f"if {cond} then"
-
-    def elseif(self, cond: str) -> str:
-        return f"elseif {cond} then"
-
-    def is_nil(self, x: str) -> str:
-        return f"{x} == nil"
-
-    def not_nil(self, x: str) -> str:
-        return f"{x} ~= nil"
-
-    def local(self, name: str, expr: str) -> str:
-        return f"local {name} = {expr}"
-
-    def for_range(self, var: str, n: str) -> str:
-        return f"for {var} = 1, {n} do"
-
-    def for_keys(self, var: str, table: str) -> str:
-        return f"for {var} in next, {table} do"
-
-    def field(self, table: str, name: str) -> str:
-        return f"{table}.{name}"
-
-    def table_view(self, x: str) -> str:
-        return x
-
-    def not_bool(self, x): return f'type({x}) ~= "boolean"'
-    def not_string(self, x): return f'type({x}) ~= "string"'
-    def bad_utf8(self, x): return f"utf8.len({x}) == nil"
-    def byte_len(self, x): return f"#{x}"
-    def not_number(self, x): return f'type({x}) ~= "number"'
-    def is_nan(self, x): return f"{x} ~= {x}"
-    def is_inf(self, x): return f"{x} == math.huge or {x} == -math.huge"
-    def not_integral(self, x): return f"{x} % 1 ~= 0"
-    def not_instance(self, x, cls): return f'typeof({x}) ~= "Instance" or not {x}:IsA({self.quote(cls)})'
-    def not_member(self, x, set_name): return f'type({x}) ~= "string" or {set_name}[{x}] == nil'
-    def not_known_key(self, x, set_name): return f"{set_name}[{x}] == nil"
-    def string_member(self, x, set_name): return f'type({x}) == "string" and {set_name}[{x}] ~= nil'
-
-    def string_key_ok(self, k, max_len):
-        return f'type({k}) == "string" and utf8.len({k}) ~= nil and #{k} <= {max_len}'
-
-    def integer_key_ok(self, k, low, high):
-        return f'type({k}) == "number" and {k} % 1 == 0 and {k} >= {low} and {k} <= {high}'
-
-    def string_set(self, name, values):
-        body = ", ".join(f"[{self.quote(v)}] = true" for v in values)
-        return f"local {name} = table.freeze({{ {body} }})" if body else f"local {name} = table.freeze({{}})"
-
-    def constant_name(self, name: str) -> str:
-        return name
-
-    def fn_name(self, base: str) -> str:
-        return base
-
-
-class PythonDialect(_Dialect):
-    end = None
-    nil = "None"
-    else_ = "else:"
-
-    def concat(self, path: _Path, tail: str) -> str:
-        pieces: list[tuple[bool, str]] = []
-        for is_literal, text in path.parts:
-            if is_literal and pieces and pieces[-1][0]:
-                pieces[-1] = (True, pieces[-1][1] + text)
-            else:
-                pieces.append((is_literal, text))
-        rendered = [self.quote(text) if literal else f"str({text})" for literal, text in pieces]
-        return " + ".join([*rendered, tail] if tail else rendered)
-
-    def helper(self, name: str) -> str:
-        return "_" + _snake(name)
-
-    def if_(self, cond: str) -> str:
-        return f"if {cond}:"
-
-    def elseif(self, cond: str) -> str:
-        return f"elif {cond}:"
-
-    def is_nil(self, x: str) -> str:
-        return f"{x} is None"
-
-    def not_nil(self, x: str) -> str:
-        return f"{x} is not None"
-
-    def local(self, name: str, expr: str) -> str:
-        return f"{name} = {expr}"
-
-    def for_range(self, var: str, n: str) -> str:
-        return f"for {var} in range(1, {n} + 1):"
-
-    def for_keys(self, var: str, table: str) -> str:
-        return f"for {var} in {table}:"
-
-    def field(self, table: str, name: str) -> str:
-        return f"{table}.get({self.quote(name)})"
-
-    def table_view(self, x: str) -> str:
-        """Python checks work on `_entries(x)`: the keys and values a Luau table made from x would hold."""
-        return f"_entries({x})"
-
-    def not_bool(self, x): return f"not isinstance({x}, bool)"
-    def not_string(self, x): return f"not isinstance({x}, str)"
-    def bad_utf8(self, x): return f"_bad_utf8({x})"
-    def byte_len(self, x): return f"_byte_len({x})"
-    def not_number(self, x): return f"not _is_number({x})"
-    def is_nan(self, x): return f"{x} != {x}"
-    def is_inf(self, x): return f"{x} in _INFINITIES"
-    def not_integral(self, x): return f"{x} % 1 != 0"
-    def not_instance(self, x, cls): return f"not _is_instance({x}, {self.quote(cls)})"
-    def not_member(self, x, set_name): return f"not isinstance({x}, str) or {x} not in {set_name}"
-    def not_known_key(self, x, set_name): return self.not_member(x, set_name)
-    def string_member(self, x, set_name): return f"isinstance({x}, str) and {x} in {set_name}"
-
-    def string_key_ok(self, k, max_len):
-        return f"isinstance({k}, str) and not _bad_utf8({k}) and _byte_len({k}) <= {max_len}"
-
-    def integer_key_ok(self, k, low, high):
-        return f"_is_number({k}) and {k} % 1 == 0 and {k} >= {low} and {k} <= {high}"
-
-    def string_set(self, name, values):
-        return f"{name} = frozenset({{{', '.join(self.quote(v) for v in values)}}})"
-
-    def constant_name(self, name: str) -> str:
-        return "_" + name
-
-    def fn_name(self, base: str) -> str:
-        return self.helper(base)
+from .contract import effective, expectation, resolve
+from .dialects import Path
 
 
 @dataclass
@@ -274,7 +74,7 @@ class ValidatorWriter:
         self._taken.add(unique)
         fn = _Function(self.d.fn_name(unique))
         self._names.append(unique)
-        self._emit(fn.lines, 1, type_, "value", _Path(), strict)
+        self._emit(fn.lines, 1, type_, "value", Path(), strict)
         self._names.pop()
         fn.lines.append("\t" + self.d.ret(self.d.nil))
         self.functions.append(fn)
@@ -285,7 +85,7 @@ class ValidatorWriter:
         if text is not None:
             out.append("\t" * depth + text)
 
-    def _fail(self, out, depth, cond, path: _Path, tail: str) -> None:
+    def _fail(self, out, depth, cond, path: Path, tail: str) -> None:
         self._line(out, depth, self.d.if_(cond))
         self._line(out, depth + 1, self.d.ret(self.d.concat(path, tail)))
         self._line(out, depth, self.d.end)
@@ -293,7 +93,7 @@ class ValidatorWriter:
     def _fail_value(self, expected: str, x: str) -> str:
         return self.d.call(self.d.helper("fail"), self.d.quote(expected), x)
 
-    def _emit(self, out: list[str], depth: int, type_: ir.Type, x: str, path: _Path, strict: bool) -> None:
+    def _emit(self, out: list[str], depth: int, type_: ir.Type, x: str, path: Path, strict: bool) -> None:
         d = self.d
         t = effective(self.project, type_, strict, self.limits)
         if isinstance(type_, ir.RefType) and isinstance(t, (ir.StructType, ir.UnionType, ir.ArrayType, ir.MapType)):
@@ -446,14 +246,10 @@ class ValidatorWriter:
         self._line(out, depth, d.end)
 
 
-def _pascal(path: _Path) -> str:
+def _pascal(path: Path) -> str:
     """`.stats.byRarity` -> `StatsByRarity`: names a helper after where it is used."""
     words = [text for is_literal, text in path.parts if is_literal for text in text.split(".") if text.isidentifier()]
     return "".join(w[:1].upper() + w[1:] for w in words)
-
-
-def _snake(name: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
 
 
 def write_validators(project: ir.Project, limits: Limits, dialect, *, payloads: bool = True,
