@@ -1,0 +1,181 @@
+"""Stress harness: spam every channel of a project through the generated dispatcher in the simulator, then report
+counters, latency bands and queue depth from `Net.stats()` on every peer.
+
+    report = run_stress(Path("."), clients=4, seconds=5, link=Link(latency=0.05, jitter=0.02))
+    assert not report.check({"p99_ms": {"CRITICAL": 100}, "max_invalid": 0}), report.format()
+
+Each client sends every intent at `rate_factor` times its declared per-player rate (requests for intents with a
+reply), the server fires every event to all clients at its declared rate (DEFAULT_RATE per second when a message
+declares none). Payloads are valid examples (luaugen.sim.examples); the server's handlers answer requests with
+valid example replies.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import random
+import tempfile
+from pathlib import Path
+
+from ..compiler import compile_project
+from ..config import load_config
+from ..model.roblox_classes import is_a
+from ..project import read_previous_manifest, read_sources
+from .build import build_luau
+from .examples import example_payload, instance_classes
+from .network import Link
+from .simulator import SimulationTimeout, Simulator
+from .stress_report import DEFAULT_THRESHOLDS, StressReport, build_report
+
+__all__ = ["DEFAULT_RATE", "DEFAULT_THRESHOLDS", "StressReport", "UnknownMessage", "catalog_of", "run_stress"]
+
+DEFAULT_RATE = 10.0  # messages per second for a message without a declared rate
+PACING = 0.99  # senders stay this fraction under the rate they aim at
+POOL = 8  # distinct example payloads per message
+MOUNT = "ReplicatedStorage/Networking"
+DRIVER = Path(__file__).with_name("stress.luau")
+NET = "require(game:GetService('ReplicatedStorage').Networking)"
+
+
+class UnknownMessage(ValueError):
+    """A selected message name is not in the project."""
+
+
+def _manifest(config) -> dict:
+    sources, _ = read_sources(config)
+    previous, _ = read_previous_manifest(config)
+    result = compile_project(config, sources, previous)
+    return json.loads(result.files[config.manifest])
+
+
+def catalog_of(manifest: dict) -> dict[str, dict]:
+    """{"Channel.Message": message entry of the manifest} in manifest order."""
+    return {f"{c['name']}.{m['name']}": m for c in manifest["channels"] for m in c["messages"]}
+
+
+def _select(catalog: dict[str, dict], messages: list[str] | None) -> dict[str, dict]:
+    if not messages:
+        return dict(catalog)
+    for name in messages:
+        if name not in catalog:
+            close = difflib.get_close_matches(name, list(catalog), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise UnknownMessage(f"unknown message {name!r} (expected Channel.Message){hint}")
+    return {name: m for name, m in catalog.items() if name in messages}
+
+
+def _rate(rate: dict | None) -> float:
+    return rate["count"] / rate["per"] if rate else DEFAULT_RATE
+
+
+def _rates(manifest: dict, selected: dict[str, dict], rate_factor: float) -> dict[str, float]:
+    """Messages per second for each selected message. A channel's rate is one budget its intents share (the server
+    checks it besides each intent's own), so intents of a channel with a rate are scaled down to fit it together;
+    senders pace at PACING of that, so float noise at the exact limit is not counted as rate limiting."""
+    rates = {}
+    for channel in manifest["channels"]:
+        names = {f"{channel['name']}.{m['name']}": m for m in channel["messages"]}
+        intents = {n: _rate(m["rate"]) for n, m in names.items() if n in selected and m["kind"] == "intent"}
+        share = 1.0
+        if channel["rate"] and intents:
+            share = min(1.0, _rate(channel["rate"]) / sum(intents.values()))
+        for name, message in names.items():
+            if name in selected:
+                factor = rate_factor * share if message["kind"] == "intent" else 1.0
+                rates[name] = _rate(message["rate"]) * factor * PACING
+    return rates
+
+
+def _pool(type_json: dict, rng: random.Random) -> list:
+    return [example_payload(type_json, rng) for _ in range(POOL)]
+
+
+def _plans(catalog: dict[str, dict], selected: dict[str, dict], rates: dict[str, float], seed: int):
+    """Per side: handlers to register and messages to send, as the driver's setup() takes them."""
+    rng = random.Random(seed)
+    server_handlers, client_handlers, server_sends, client_sends = [], [], [], []
+    for name, message in catalog.items():
+        channel, msg = name.split(".", 1)
+        intent = message["kind"] == "intent"
+        handler = {"channel": channel, "message": msg}
+        if intent and message["reply"] is not None:
+            handler["replies"] = _pool(message["reply"], rng)
+        (server_handlers if intent else client_handlers).append(handler)
+        if name in selected:
+            send = {"channel": channel, "message": msg, "rate": rates[name], "request": message["reply"] is not None,
+                    "pool": _pool(message["payload"], rng)}
+            (client_sends if intent else server_sends).append(send)
+    return server_handlers, client_handlers, server_sends, client_sends
+
+
+def _needed_classes(catalog: dict[str, dict]) -> list[str]:
+    classes = set()
+    for message in catalog.values():
+        for type_json in (message["payload"], message["reply"]):
+            if type_json is not None:
+                classes |= instance_classes(type_json)
+    return sorted(c for c in classes if not is_a("Player", c))
+
+
+def _drain(sim: Simulator, idles: list, limit: float) -> None:
+    """Run until every peer's queues are empty, no request is pending and nothing is in flight (or `limit` s)."""
+    def quiet() -> bool:
+        if sim.frame_count % 6:
+            return False
+        in_flight = sum(s[d]["in_flight"] for s in sim.stats().values() for d in ("up", "down"))
+        return in_flight == 0 and all(vm.call(idle) for vm, idle in idles)
+
+    try:
+        sim.run_until(quiet, timeout=limit)
+    except SimulationTimeout:
+        pass  # still busy: the report shows what is pending as failed or undelivered
+
+
+def run_stress(config_root: Path | str, *, clients: int = 4, seconds: float = 5.0, rate_factor: float = 1.0,
+               link: Link | None = None, seed: int = 1, messages: list[str] | None = None) -> StressReport:
+    """Build the project at `config_root`, spam it for `seconds` of virtual time with `clients` players on `link`,
+    and report what `Net.stats()` counted on every peer."""
+    if clients < 1 or seconds <= 0 or rate_factor < 0:
+        raise ValueError("clients must be >= 1, seconds > 0 and rate_factor >= 0")
+    link = link or Link()
+    config = load_config(Path(config_root))
+    manifest = _manifest(config)
+    catalog = catalog_of(manifest)
+    selected = _select(catalog, messages)
+    rates = _rates(manifest, selected, rate_factor)
+    server_handlers, client_handlers, server_sends, client_sends = _plans(catalog, selected, rates, seed)
+    driver = DRIVER.read_text(encoding="utf-8")
+    report = StressReport(clients, seconds, rate_factor, seed,
+                          {"latency_ms": link.latency * 1000, "jitter_ms": link.jitter * 1000, "loss": link.loss})
+    with tempfile.TemporaryDirectory(prefix="luaugen-stress-") as tmp:
+        folder = build_luau(config, Path(tmp) / "Networking")
+        with Simulator(seed=seed, mounts={MOUNT: folder}) as sim:
+            sim.server.exec(f"_G.Net = {NET}\n" + driver)
+            missing = sim.server.call(sim.server.eval("return _G.Stress.props"), _needed_classes(catalog))
+            peers = [sim.add_client(f"Stress{i + 1}", link=link) for i in range(clients)]
+            for vm in peers:
+                vm.exec(f"_G.Net = {NET}\n" + driver)
+            sim.step(2)  # remotes and props replicate
+            ticks, idles = [], []
+            for index, vm in enumerate(sim.vms):
+                vm.call(vm.eval("return _G.Stress.seed"), seed * 1000 + index)
+                handlers, sends = (server_handlers, server_sends) if vm.is_server else (client_handlers, client_sends)
+                skipped = vm.call(vm.eval("return _G.Stress.setup"), handlers, sends)
+                report.skipped.update(skipped or {})
+                ticks.append((vm, vm.eval("return _G.Stress.tick")))
+                idles.append((vm, vm.eval("return _G.Stress.idle")))
+            for name in missing or []:
+                report.errors.append(f"cannot create a {name} instance for the payloads")
+            for _ in range(max(1, round(seconds / sim.frame))):
+                for vm, tick in ticks:
+                    vm.call(tick, sim.frame)
+                sim.step()
+            timeouts = [m.get("timeout") or config.runtime.request_timeout for m in selected.values() if m["reply"]]
+            _drain(sim, idles, max([2.0, *timeouts]) + 1.0 + link.latency * 4)
+            snapshots = [vm.eval(f"return {NET}.stats()") for vm in sim.vms]
+            for vm in sim.vms:
+                report.errors += [f"{vm.name}: {e}" for e in vm.errors]
+                report.errors += [f"{vm.name}: {e}" for e in vm.eval("return _G.Stress.errors()") or []]
+    shown = {name: m for name, m in catalog.items() if name in selected}
+    return build_report(report, shown, snapshots[0], snapshots[1:])
