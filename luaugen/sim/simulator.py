@@ -124,7 +124,6 @@ class Simulator:
         self.frame = frame
         self.unreliable_max_bytes = unreliable_max_bytes
         self.echo = echo
-        self.rng = random.Random(seed)
         self.time = 0.0
         self.frame_count = 0
         self.trace: list[tuple] = []
@@ -156,8 +155,10 @@ class Simulator:
             client._rt.get("addPlayer")(other.user_id, other.player_name, False)
         client._rt.get("addPlayer")(user_id, name, True)
         self._links[user_id] = link
-        self._up[user_id] = Channel(link, self.rng, self.frame, self._seq)
-        self._down[user_id] = Channel(link, self.rng, self.frame, self._seq)
+        # One generator per direction and client: a link's losses must not depend on the order in which the
+        # server happens to serve its players (Luau iterates tables keyed by Player in address order).
+        self._up[user_id] = Channel(link, random.Random(f"{self.seed}/{name}/up"), self.frame, self._seq)
+        self._down[user_id] = Channel(link, random.Random(f"{self.seed}/{name}/down"), self.frame, self._seq)
         for other in self.clients:
             self._down[other.user_id].send(self.time, "player-add", True, "", 0, (user_id, name))
         self.clients.append(client)
