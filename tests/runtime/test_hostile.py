@@ -1,7 +1,9 @@
 """A hostile client: invalid payloads, malformed envelopes and batches, spam. Nothing reaches a handler, nothing
 crashes the server, everything is counted."""
 
-from .conftest import no_errors, start
+from luaugen.sim import Link
+
+from .conftest import build, no_errors, start
 
 SERVER = """
     _G.calls = 0
@@ -112,4 +114,30 @@ def test_rate_limits_against_a_spamming_client():
     # the spamming client is warned at its own call site, once
     qos = [line for line in spammer.output if "exceeds the declared rate" in line]
     assert len(qos) == 1 and "Skills.CancelCast" in qos[0]
+    no_errors(sim)
+
+
+def test_an_honest_client_at_the_declared_rate_over_a_jittery_link_is_never_limited():
+    # Cooldowns.RequestCooldowns is 1/s; jitter bunches two sends closer than a second now and then.
+    sim, (client,) = start(link=Link(latency=0.05, jitter=0.12), server_setup="""
+        _G.calls = 0
+        Net.Cooldowns.RequestCooldowns.on(function() _G.calls += 1 end)
+    """)
+    client.exec("for i = 1, 12 do Net.Cooldowns.RequestCooldowns.send({}) task.wait(1.01) end")
+    sim.run_for(13)
+    assert sim.server.eval("_G.calls") == 12
+    assert sim.server.eval("Net.stats().channels.Cooldowns.RequestCooldowns.rateLimited") == 0
+    no_errors(sim)
+
+
+def test_a_per_minute_rate_allows_one_second_of_burst_not_a_minute(tmp_path):
+    folder = build(tmp_path / "Networking", extra={"schemas/zz_chat.yaml": (
+        "channel: Chat\nintents:\n  Say:\n    rate: 600/m\n    payload:\n      text: string\n")})
+    sim, (client,) = start(folder, server_setup="""
+        _G.said = 0
+        Net.Chat.Say.on(function() _G.said += 1 end)
+    """)
+    client.exec("for i = 1, 100 do Net.Chat.Say.send({ text = 'hi' }) end")
+    sim.run_for(0.1)
+    assert 10 <= sim.server.eval("_G.said") <= 12  # 600/m is 10/s: a burst of 10 plus refill during the flight
     no_errors(sim)

@@ -141,3 +141,24 @@ def test_request_outside_a_yieldable_thread_is_an_error():
 
     with pytest.raises(LuauError, match="yields"):
         client.call(client.eval("function() return Net.Skills.CastSkill.request({}) end"))
+
+
+def test_retries_wait_for_the_observed_round_trip_on_a_slow_link():
+    # CastSkill retries after 0.1 s (exponential); a 0.18 s round trip would otherwise double every request.
+    sim, (client,) = start(link=Link(latency=0.09), server_setup="""
+        _G.handled = 0
+        Net.Skills.CastSkill.on(function(player, p) _G.handled += 1 return { accepted = true } end)
+    """)
+    client.exec("""
+        _G.ok = 0
+        for i = 1, 10 do
+            if Net.Skills.CastSkill.request({ skillId = "Fireball", target = { kind = "self" }, modifiers = {} }) then
+                _G.ok += 1
+            end
+        end
+    """)
+    sim.run_until(lambda: client.eval("_G.ok") == 10, timeout=10)
+    retried = client.eval("Net.stats().channels.Skills.CastSkill.retried")
+    assert retried <= 1  # only the first request, before any round trip was measured
+    assert sim.server.eval("_G.handled") == 10
+    no_errors(sim)
