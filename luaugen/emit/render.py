@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import pprint
-
 from ..config import Config
 from ..model import ir
 from ..model.roblox_classes import CLASS_PARENTS
 from .contract import format_number
+from .dialects import LuauDialect, PythonDialect
 from .manifest import build_manifest, manifest_text
+from .pyliteral import py_literal
 from .templates import environment, luau_templates
 from .typenames import PythonTypes, luau_type, named_types_in_dependency_order
-from .dialects import LuauDialect, PythonDialect
 from .validators import write_validators
 from .wire import wire_shapes
 
@@ -47,7 +46,7 @@ def _registry_literal(manifest: dict) -> str:
                                                        "timeout")} | {"has_reply": m["reply"] is not None}
                          for m in c["messages"]},
         }
-    return pprint.pformat(channels, indent=4, width=110, sort_dicts=True)
+    return py_literal(channels)
 
 
 def render_project(project: ir.Project, retired: dict, config: Config, sources: list[str]) -> dict[str, str]:
