@@ -10,7 +10,7 @@ from .dialects import LuauDialect, PythonDialect
 from .manifest import build_manifest, manifest_text
 from .pyliteral import py_literal
 from .templates import environment, luau_templates
-from .typenames import PythonTypes, luau_type, named_types_in_dependency_order
+from .typenames import PythonTypes, luau_definition, luau_type, named_types_in_dependency_order
 from .validators import write_validators
 from .wire import wire_shapes
 
@@ -56,7 +56,7 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
         "config": config, "profile": config.profile, "schema_hash": manifest["schema_hash"],
         "channels": project.channels, "messages": project.messages(), "project": project,
         "named_types": named_types_in_dependency_order(project),
-        "luau_type": lambda t: luau_type(project, t), "lua_bool": lambda b: "true" if b else "false",
+        "luau_type": lambda t: luau_type(project, t), "luau_definition": lambda t: luau_definition(project, t), "lua_bool": lambda b: "true" if b else "false",
         "rate": _lua_rate, "retry": _lua_retry, "num": _lua_num,
         "wire": wire_shapes(project),
     }
@@ -95,9 +95,5 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
     }
     for name, extra in python_files.items():
         files[f"{package}/{name}"] = env.get_template(f"python/{name}.j2").render(python, **extra)
-    return {path: _strip_trailing_spaces(text) for path, text in files.items()}
-
-
-def _strip_trailing_spaces(text: str) -> str:
-    return "\n".join(line.rstrip() for line in text.split("\n"))
+    return files
 

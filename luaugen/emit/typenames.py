@@ -39,6 +39,12 @@ def luau_type(project: ir.Project, t: ir.Type, indent: int = 0) -> str:
     return "".join("\n" + pad + "\t| " + variant for variant in variants)
 
 
+def luau_definition(project: ir.Project, t: ir.Type) -> str:
+    """What follows `export type X =`: the type on the same line, or a union's variants one per line below."""
+    text = luau_type(project, t)
+    return text if text.startswith("\n") else " " + text
+
+
 def luau_fields(project: ir.Project, fields, indent: int, tag: tuple[str, str] | None = None) -> str:
     pad = "\t" * (indent + 1)
     lines = [f"{pad}{tag[0]}: {tag[1]},"] if tag else []
@@ -118,12 +124,11 @@ class PythonTypes:
         return " | ".join(self.struct(context + pascal(v.name), v.fields, tag=(t.tag, v.name)) for v in t.variants)
 
     def named(self, named: ir.NamedType) -> None:
-        self._taken.add(named.generated_name)
         t = named.type
         if isinstance(t, ir.StructType):
-            self._taken.discard(named.generated_name)
             self.struct(named.generated_name, t.fields, named.description)
         else:
+            self._taken.add(named.generated_name)
             self.classes.append(PyClass(named.generated_name, alias=self.annotation(t, named.generated_name),
                                         doc=named.description))
 

@@ -18,3 +18,8 @@ def test_same_file_set():
 def test_file_matches_golden(relative):
     expected = (EXPECTED / relative).read_text(encoding="utf-8")
     assert FILES[relative] == expected, f"{relative} differs from its golden file: run `make golden` and review"
+
+
+@pytest.mark.parametrize("relative", sorted(FILES))
+def test_no_trailing_whitespace(relative):
+    assert [n for n, line in enumerate(FILES[relative].splitlines(), 1) if line != line.rstrip()] == []
