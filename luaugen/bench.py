@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import sys
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> None:
     root = find_root(Path.cwd())
     manifest = json.loads((root / "generated" / "manifest.json").read_text(encoding="utf-8"))
     results = {
-        "cpus": len(__import__("os").sched_getaffinity(0)),
+        "cpus": len(os.sched_getaffinity(0)),
         "compile": bench_compile(root),
         "validators": bench_validators(root),
         "lint": measure_lint(manifest, lines=200_000, repeat=3),

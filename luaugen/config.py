@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Span, error
@@ -68,8 +68,6 @@ class Config:
         return f"{self.python_out}/{self.python_package}"
 
     def with_profile(self, profile: str) -> "Config":
-        from dataclasses import replace
-
         return replace(self, profile=profile)
 
 
