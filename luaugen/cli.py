@@ -94,6 +94,24 @@ def build(check: bool, profile: str | None, fmt: str, root: Path | None) -> None
 
 
 @main.command()
+@click.argument("folder", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite existing files (and a conflicting Rojo entry).")
+@click.option("--rojo", is_flag=True, help="Merge the Networking entry into default.project.json instead of printing it.")
+@click.option("--install", metavar="REQUIREMENT",
+              help="pip requirement the CI workflow installs luaugen with (default: where this luaugen came from).")
+def init(folder: Path, force: bool, rojo: bool, install: str | None) -> None:
+    """Start using luaugen in FOLDER (default: here): config, example channel, Rojo entry, CI workflow."""
+    from .init import InitError, init_project, next_steps
+
+    try:
+        result = init_project(folder, force=force, rojo=rojo, install=install)
+    except InitError as exc:
+        click.echo(f"luaugen init: {exc}", err=True)
+        sys.exit(2)
+    click.echo(next_steps(result), nl=False)
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of schema files (for editors and the YAML language server)."""
     click.echo(meta_schema_text(), nl=False)
