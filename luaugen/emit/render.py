@@ -51,7 +51,7 @@ def _registry_literal(manifest: dict) -> str:
 
 def render_project(project: ir.Project, retired: dict, config: Config, sources: list[str]) -> dict[str, str]:
     env = environment()
-    manifest = build_manifest(project, retired, config.limits)
+    manifest = build_manifest(project, retired, config.limits, config.profile)
     common = {
         "config": config, "profile": config.profile, "schema_hash": manifest["schema_hash"],
         "channels": project.channels, "messages": project.messages(), "project": project,
