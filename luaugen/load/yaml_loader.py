@@ -8,6 +8,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..diagnostics import Diagnostic, Span, error
 from .nodes import Document, MapEntry, Node
+from .yaml_errors import describe
 
 _scalars = SafeConstructor()
 # libyaml's parser when PyYAML was built with it: same nodes and marks, several times faster.
@@ -51,13 +52,9 @@ def load_document(path: str, text: str) -> tuple[Document | None, list[Diagnosti
         # Errors are rare: re-parse with the pure-Python parser, whose messages say more (e.g. it names a tab).
         try:
             composed = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            problem = exc.problem or exc.context or "invalid YAML"
-            return None, [error("yaml-syntax", f"invalid YAML: {problem}", Span(path, line, col))]
         except yaml.YAMLError as exc:
-            return None, [error("yaml-syntax", f"invalid YAML: {exc}", Span(path, 1, 1))]
+            problem = describe(exc, text)
+            return None, [error("yaml-syntax", problem.message, Span(path, problem.line, problem.col), problem.hint)]
     if composed is None:
         return None, [error("empty-file", "schema file is empty", Span(path, 1, 1), hint="add `channel:` or `types:`")]
     try:
