@@ -27,15 +27,14 @@ class _Relevant:
 
     def __init__(self, root: Path):
         self.root = root
+        self.schemas = (root / "schemas").resolve()
         self.refresh()
 
     def refresh(self) -> None:
         try:
-            schemas = load_config(self.root).schemas
+            self.schemas = (self.root / load_config(self.root).schemas).resolve()
         except ConfigError:
-            schemas = None  # keep the folder from the last good config
-        if schemas is not None or not hasattr(self, "schemas"):
-            self.schemas = (self.root / (schemas or "schemas")).resolve()
+            pass  # an invalid luaugen.toml while the user types it: keep watching the last good schemas folder
 
     def __call__(self, change: Change, path: str) -> bool:
         changed = Path(path)
