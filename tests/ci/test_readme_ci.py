@@ -1,8 +1,8 @@
 """The documented CI example works as written.
 
 The GitHub Actions workflow in docs/ci.md ("Using luaugen in CI", linked from README.md) is parsed and its
-`luaugen …` steps are run in a throw-away git repository holding a copy of this repository's schemas/, luaugen.toml, a freshly built generated/
-and the clean game tree from tests/lint/realgame/. The hooks of .pre-commit-hooks.yaml are run the same way.
+`luaugen …` steps are run in a throw-away git repository holding a copy of this repository's schemas/,
+luaugen.toml, a freshly built generated/ and the clean game tree from tests/lint/realgame/. The hooks of .pre-commit-hooks.yaml are run the same way.
 """
 
 from __future__ import annotations
