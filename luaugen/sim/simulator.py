@@ -57,6 +57,9 @@ class VM(LuauHost):
         self.player_name = name
         self._guid_rng = random.Random(f"{sim.seed}/{name}")
         super().__init__(name=name, echo=echo, extra_runtime=("services",), setup=self._setup)
+        # The VM seeds math.random from the wall clock; the runtime draws retry jitter from it, so an unseeded VM
+        # made request timing (and every test counting retries) differ from run to run.
+        self.lua.globals().get("math").get("randomseed")(random.Random(f"{sim.seed}/{name}/math").getrandbits(31))
         for path, folder in sim.mounts.items():
             self.mount(path, folder)
 
