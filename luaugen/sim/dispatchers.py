@@ -26,6 +26,7 @@ WATCHED = ("CRITICAL", "HIGH")  # the tiers saturation is about
 NETRAY_CYCLE = 0.1  # seconds between the legacy receiver's processing cycles
 NETRAY_PER_CYCLE = {"CRITICAL": None, "HIGH": 5, "NORMAL": 3, "LOW": 2, "BACKGROUND": 1}  # None: drain all
 DISPATCHERS = ("tiered", "fifo", "netray")
+SAMPLE_FRAMES = 6  # queue depth is sampled every 0.1 s
 SERVER = -1  # peer index of the server; clients are 0..n-1
 ALL = -2  # destination of a fireAll
 
@@ -155,12 +156,18 @@ class TieredQueue:
     def pending(self) -> int:
         return sum(self.depth.values())
 
+    def tier_depth(self, tier: str) -> int:
+        return self.depth[tier]
+
 
 class FifoQueue(TieredQueue):
     """One queue for every tier, first in first out, with the same frame budget and queue limit."""
 
     def _lane(self, block: Block) -> str:
         return "CRITICAL"  # every message waits in the one lane
+
+    def tier_depth(self, tier: str) -> int:
+        return sum(b.count for b in self.queues["CRITICAL"] if b.source.tier == tier)
 
     def flush(self, frame: int) -> list[Block]:
         out = self._take("CRITICAL", min(self.depth["CRITICAL"], self.budget))
@@ -197,6 +204,7 @@ class Run:
     delays: dict[str, dict[int, int]]  # tier -> {delay in frames: messages}
     dropped: dict[str, int]  # tier -> messages dropped by the dispatcher (queue full, LOW shed)
     stuck: int  # messages still queued when the drain gave up
+    depth: dict[str, list[int]]  # tier -> messages queued on all peers after every SAMPLE_FRAMES-th frame
 
     @property
     def saturation(self) -> float:
@@ -270,6 +278,7 @@ def run_dispatcher(dispatcher: str, sources: list[Source], *, clients: int, fram
             return [Block(frame_no, block.count, block.source, SERVER, block.sender, reply=True)]
         return []
 
+    depth: dict[str, list[int]] = {tier: [] for tier in TIERS}
     frame_no = 0
     while True:
         frame_no += 1
@@ -304,6 +313,9 @@ def run_dispatcher(dispatcher: str, sources: list[Source], *, clients: int, fram
             for queue in queues.values():
                 outgoing += queue.flush(frame_no)
         send(outgoing, now)
+        if frame_no % SAMPLE_FRAMES == 0 and frame_no <= frames:
+            for tier in TIERS:
+                depth[tier].append(sum(q.tier_depth(tier) for q in queues.values()))
         pending = sum(q.pending() for q in queues.values()) + sum(len(c.queue) for c in (*up, *down))
         if frame_no >= frames and (pending == 0 or frame_no >= frames + drain_frames):
             break
@@ -315,4 +327,4 @@ def run_dispatcher(dispatcher: str, sources: list[Source], *, clients: int, fram
                 stuck += block.count
     return Run(dispatcher, frames, frame, recorder.saturated_frames(),
                {tier: dict(sorted(c.items())) for tier, c in recorder.delays.items()},
-               {tier: recorder.dropped[tier] for tier in TIERS}, stuck)
+               {tier: recorder.dropped[tier] for tier in TIERS}, stuck, depth)
