@@ -25,6 +25,7 @@ from ..config import load_config
 from ..model.roblox_classes import is_a
 from ..project import read_previous_manifest, read_sources
 from .build import build_luau
+from .dispatchers import SAMPLE_FRAMES
 from .examples import example_payload, instance_classes
 from .network import Link
 from .simulator import SimulationTimeout, Simulator
@@ -37,7 +38,6 @@ DEFAULT_RATE = 10.0  # messages per second for a message without a declared rate
 PACING = 0.99  # senders stay this fraction under the rate they aim at
 POOL = 8  # distinct example payloads per message
 MOUNT = "ReplicatedStorage/Networking"
-SAMPLE_FRAMES = 6  # the timeline samples every 0.1 s of virtual time
 DRIVER = Path(__file__).with_name("stress.luau")
 NET = "require(game:GetService('ReplicatedStorage').Networking)"
 
@@ -205,11 +205,11 @@ def run_stress(config_root: Path | str, *, clients: int = 4, seconds: float = 5.
             for frame in range(1, frames + 1):
                 for vm, tick in ticks:
                     vm.call(tick, sim.frame)
+                sim.step()
                 if frame % SAMPLE_FRAMES == 0:
-                    timeline.sample()  # what this frame's flush is about to face
+                    timeline.sample()  # what the flush left waiting
                     if progress:
                         progress(frame, frames)
-                sim.step()
             if progress:
                 progress(frames, frames)
             timeouts = [m.get("timeout") or config.runtime.request_timeout for m in selected.values() if m["reply"]]
@@ -239,7 +239,7 @@ def _histograms(sim: Simulator, selected: dict[str, dict]) -> dict[str, dict[str
 
 
 class Timeline:
-    """Queue depth per tier (summed over peers, just before a flush) and link bytes per second, every
+    """Queue depth per tier (summed over peers, after the frame's flush) and link bytes per second, every
     SAMPLE_FRAMES frames."""
 
     def __init__(self, sim: Simulator, depths: list):

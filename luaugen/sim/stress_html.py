@@ -118,7 +118,7 @@ def _runtime(outcome: "Outcome") -> str:
             charts.append(_histogram(f"{name} {'one-way latency' if key == 'latency' else 'round trip'}", counts))
     timeline = report.timeline
     if timeline.get("time"):
-        charts.append(_figure(line_chart("Queued before each flush", timeline["time"], timeline["depth"], "seconds",
+        charts.append(_figure(line_chart("Queued after each flush", timeline["time"], timeline["depth"], "seconds",
                                          "messages"), "generated runtime: messages in the tier queues, all peers"))
         charts.append(_figure(line_chart("Bytes per second", timeline["time"],
                                          {"client to server": timeline["up_bps"],
