@@ -245,20 +245,25 @@ class Timeline:
     def __init__(self, sim: Simulator, depths: list):
         self.sim, self.depths = sim, depths
         self.data: dict[str, Any] = {"time": [], "depth": {tier: [] for tier in TIERS}, "up_bps": [], "down_bps": []}
-        self._last = (0.0, 0, 0)
+        self.start = sim.time  # traffic starts now: time 0 of the timeline
+        self._last = (sim.time, *self._bytes())
+
+    def _bytes(self) -> tuple[int, int]:
+        up = down = 0
+        for row in self.sim.stats().values():
+            up += sum(row["up"][k]["bytes_sent"] for k in ("reliable", "unreliable"))
+            down += sum(row["down"][k]["bytes_sent"] for k in ("reliable", "unreliable"))
+        return up, down
 
     def sample(self) -> None:
         totals = dict.fromkeys(TIERS, 0)
         for vm, depths in self.depths:
             for tier, depth in (vm.call(depths) or {}).items():
                 totals[tier] += int(depth)
-        up = down = 0
-        for row in self.sim.stats().values():
-            up += sum(row["up"][k]["bytes_sent"] for k in ("reliable", "unreliable"))
-            down += sum(row["down"][k]["bytes_sent"] for k in ("reliable", "unreliable"))
+        up, down = self._bytes()
         then, last_up, last_down = self._last
         span = max(self.sim.time - then, self.sim.frame)
-        self.data["time"].append(round(self.sim.time, 4))
+        self.data["time"].append(round(self.sim.time - self.start, 4))
         for tier in TIERS:
             self.data["depth"][tier].append(totals[tier])
         self.data["up_bps"].append(round((up - last_up) / span))
