@@ -86,8 +86,8 @@ def parse_dump(text: str, path: str, catalog: dict[str, dict]) -> Dump:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        truncated = exc.pos >= len(text.rstrip())
-        what = "truncated JSON (the file ends early)" if truncated else f"invalid JSON: {exc.msg}"
+        truncated = not text.rstrip().endswith(("}", "]"))  # a dump is one object: cut short, it cannot end so
+        what = f"truncated JSON (the file ends early): {exc.msg}" if truncated else f"invalid JSON: {exc.msg}"
         raise ReplayError(f"{path}:{exc.lineno}:{exc.colno}: {what}") from None
     except RecursionError:
         raise ReplayError(f"{path}: JSON nested too deeply to be a replay dump") from None
