@@ -120,3 +120,23 @@ def test_progress_only_on_request_or_a_terminal(tmp_path):
     assert "%" not in quiet.stderr and "[#" not in quiet.output
     shown = _cli(str(path), "--seconds", "0.2", "--progress", "on")
     assert "[##############################] 100%  frame 12/12" in shown.stderr
+
+
+def test_auto_progress_follows_the_terminal_and_ci(monkeypatch):
+    from luaugen.sim.command import _show_progress
+
+    class Terminal:
+        def __init__(self, tty: bool):
+            self.tty = tty
+
+        def isatty(self) -> bool:
+            return self.tty
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr("sys.stderr", Terminal(True))
+    assert _show_progress("auto") is True and _show_progress("off") is False
+    monkeypatch.setenv("CI", "true")
+    assert _show_progress("auto") is False and _show_progress("on") is True
+    monkeypatch.delenv("CI")
+    monkeypatch.setattr("sys.stderr", Terminal(False))
+    assert _show_progress("auto") is False
