@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.compiler.harness import run_cli, snapshot
+from tests.typecheck.analyzer import string_requires
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -84,24 +85,13 @@ def test_a_wrong_direction_call_is_a_lint_finding(game: Path, tmp_path: Path):
     assert "[wrong-direction]" in out + err
 
 
-def _string_requires(source: str, is_init: bool) -> str:
-    """Rojo instance requires (`script.Parent.X`) as the relative string requires luau-analyze resolves."""
-    def rewrite(match: re.Match) -> str:
-        parts = match[1].split(".")[1:]
-        ups = len(parts) - len([p for p in parts if p != "Parent"])
-        names = parts[ups:]
-        base = "@self/" if is_init and ups == 0 else "./" if ups == 1 else "../" * (ups - 1)
-        return f'require("{base}{"/".join(names)}")'
-    return re.sub(r"require\(script((?:\.[A-Za-z_]\w*)+)\)", rewrite, source)
-
-
 @pytest.mark.skipif(not (TOOLS / "luau-analyze").is_file(), reason=f"luau-analyze not found in {TOOLS}")
 def test_the_game_code_type_checks_against_the_generated_module(game: Path, tmp_path: Path):
     # Only the game's files are judged: the generated runtime's own findings belong to the type-clean issue.
     for path in (game / "generated" / "luau").rglob("*.luau"):
         target = tmp_path / path.relative_to(game)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(_string_requires(path.read_text(encoding="utf-8"), path.name == "init.luau"), encoding="utf-8")
+        target.write_text(string_requires(path.read_text(encoding="utf-8"), path.name == "init.luau"), encoding="utf-8")
     files = []
     for relative, text in game_code().items():
         assert REQUIRE_NET in text

@@ -1,4 +1,5 @@
-"""Compile the golden fixture in memory (shared by the golden test and its update command)."""
+"""Compile the golden fixture (or another test project) in memory; shared by the golden test, its update command
+and the type-check test."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ FIXTURE = Path(__file__).parent / "fixture"
 EXPECTED = Path(__file__).parent / "expected"
 
 
-def compile_fixture(profile: str = "dev") -> dict[str, str]:
-    config = load_config(FIXTURE).with_profile(profile)
+def compile_fixture(profile: str = "dev", root: Path = FIXTURE) -> dict[str, str]:
+    config = load_config(root).with_profile(profile)
     sources, problems = read_sources(config)
     result = compile_project(config, sources, None)
     assert not problems and result.ok, result.diagnostics
