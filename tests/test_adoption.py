@@ -114,6 +114,10 @@ def test_the_game_code_type_checks_against_the_generated_module(game: Path, tmp_
     assert findings(*files) == []
     assert findings("src/server/Broken.server.luau") == [
         "./src/server/Broken.server.luau:4.66-4.77: TypeError: Key 'emot' not found in table 'GreetingsGreet'"]
+    # docs/typecheck.md shows this finding in the game's own file, one line lower (its GetService line is kept).
+    typecheck_page = (ROOT / "docs" / "typecheck.md").read_text(encoding="utf-8")
+    assert "src/server/Greetings.server.luau(5,66): TypeError: Key 'emot' not found in table 'GreetingsGreet'" \
+        in typecheck_page
 
 
 def test_a_release_deploy_leaves_the_committed_tree_and_check_alone(game: Path, tmp_path: Path):
