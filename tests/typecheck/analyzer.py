@@ -70,25 +70,40 @@ class Finding:
         return f"{self.path}:{self.line}: {self.kind}: {self.message}"
 
 
-def analyze(cwd: Path, files: list[Path], solver: str) -> list[Finding]:
-    """Every finding (errors and lint warnings) of one strict luau-analyze run over `files`, paths relative to cwd.
+@dataclass(frozen=True)
+class Run:
+    """One luau-analyze process over `files` (paths reported relative to `cwd`), started and not yet read."""
+    cwd: Path
+    process: subprocess.Popen[str]
+
+
+def start(cwd: Path, files: list[Path], solver: str) -> Run:
+    """Start one strict luau-analyze run; the runs of a test go side by side and are read with `findings`.
 
     Files are passed as absolute paths: a module named one way on the command line and another way by a require
     would be checked (and reported) twice."""
     args = [str(ANALYZE), "--mode=strict", "--formatter=gnu", f"--definitions={DEFINITIONS}"]
     if solver == "old":
         args.append("--solver=old")
-    done = subprocess.run([*args, *(str(path.resolve()) for path in files)], cwd=cwd, capture_output=True, text=True, timeout=240)
-    findings: list[Finding] = []
-    for line in (done.stdout + done.stderr).splitlines():
+    args += [str(path.resolve()) for path in files]
+    return Run(cwd, subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+
+
+def findings(run: Run) -> list[Finding]:
+    """Every finding (errors and lint warnings) of a run, waiting for it to end."""
+    output, _ = run.process.communicate(timeout=240)
+    found: list[Finding] = []
+    for line in output.splitlines():
         match = _FINDING.match(line)
         if match:
             path = Path(match["path"])
-            path = str(path.relative_to(cwd) if path.is_absolute() else path).removeprefix("./")
-            findings.append(Finding(path, int(match["line"]), match["kind"], match["message"]))
-        elif findings and line.strip():
-            last = findings[-1]
-            findings[-1] = Finding(last.path, last.line, last.kind, f"{last.message} {line.strip()}")
-    if done.returncode not in (0, 1) or (done.returncode == 1 and not findings):
-        raise RuntimeError(f"luau-analyze exited {done.returncode}:\n{done.stdout}{done.stderr}")
-    return findings
+            path = str(path.relative_to(run.cwd) if path.is_absolute() else path).removeprefix("./")
+            found.append(Finding(path, int(match["line"]), match["kind"], match["message"]))
+        elif found and line.strip():
+            last = found[-1]
+            found[-1] = Finding(last.path, last.line, last.kind, f"{last.message} {line.strip()}")
+    code = run.process.returncode
+    if code not in (0, 1) or (code == 1 and not found):
+        raise RuntimeError(f"luau-analyze exited {code}:\n{output}")
+    return found
+

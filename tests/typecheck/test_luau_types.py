@@ -13,9 +13,10 @@ import pytest
 
 from tests.golden.build import FIXTURE, compile_fixture
 
-from .analyzer import MISSING, ROOT, SOLVERS, Finding, analyze, tools_present, write_checkable
+from .analyzer import (MISSING, ROOT, SOLVERS, Finding, findings as read_findings, start, string_requires,
+                       tools_present, write_checkable)
 
-pytestmark = pytest.mark.skipif(not tools_present(), reason=MISSING)
+needs_tools = pytest.mark.skipif(not tools_present(), reason=MISSING)
 
 HERE = Path(__file__).parent
 CONSUMERS = sorted((HERE / "consumers").glob("*.luau"))
@@ -31,8 +32,8 @@ WITH_CONSUMERS = "type-check project"
 
 @pytest.fixture(scope="module")
 def findings(tmp_path_factory) -> dict[tuple[str, str], list[Finding]]:
-    """Every finding of every project under both solvers, keyed (project, solver)."""
-    out = {}
+    """Every finding of every project under both solvers, keyed (project, solver); the runs go side by side."""
+    runs = {}
     for index, (project, (root, profile)) in enumerate(PROJECTS.items()):
         folder = tmp_path_factory.mktemp(f"project{index}")
         files = {path.removeprefix("generated/luau/"): text for path, text in compile_fixture(profile, root).items()
@@ -42,10 +43,28 @@ def findings(tmp_path_factory) -> dict[tuple[str, str], list[Finding]]:
         if project == WITH_CONSUMERS:
             paths += write_checkable({c.name: c.read_text(encoding="utf-8") for c in CONSUMERS}, folder)
         for solver in SOLVERS:
-            out[project, solver] = analyze(folder, paths, solver)
-    return out
+            runs[project, solver] = start(folder, paths, solver)
+    return {key: read_findings(run) for key, run in runs.items()}
 
 
+def test_rojo_requires_become_the_string_requires_of_the_same_files():
+    source = ("local A = require(script.Parent.Checks)\nlocal B = require(script.Parent.Parent.Registry)\n"
+              "local C = require(script.Parent.Parent.Parent.Shared.Util)\nlocal D = require( script.Types )\n")
+    assert string_requires(source.replace("script.Types", "script.Parent.Types"), is_init=False) == (
+        'local A = require("./Checks")\nlocal B = require("../Registry")\n'
+        'local C = require("../../Shared/Util")\nlocal D = require("./Types")\n')
+    assert string_requires(source, is_init=True) == (
+        'local A = require("./Checks")\nlocal B = require("../Registry")\n'
+        'local C = require("../../Shared/Util")\nlocal D = require("@self/Types")\n')
+    assert string_requires("require(game.ReplicatedStorage.X) require(script)", is_init=False) == \
+        "require(game.ReplicatedStorage.X) require(script)"
+    with pytest.raises(ValueError, match="script.Child"):
+        string_requires("require(script.Child)", is_init=False)
+    with pytest.raises(ValueError, match="ancestor"):
+        string_requires("require(script.Parent)", is_init=True)
+
+
+@needs_tools
 @pytest.mark.parametrize("solver", SOLVERS)
 @pytest.mark.parametrize("project", PROJECTS)
 def test_generated_luau_has_no_findings(findings, project: str, solver: str):
@@ -60,6 +79,7 @@ def test_the_consumer_files_cover_both_directions():
         assert len(EXPECT_ERROR.findall(consumer.read_text(encoding="utf-8"))) >= 8, consumer.name
 
 
+@needs_tools
 @pytest.mark.parametrize("solver", SOLVERS)
 @pytest.mark.parametrize("consumer", [c.name for c in CONSUMERS])
 def test_exactly_the_tagged_lines_of_a_consumer_are_findings(findings, consumer: str, solver: str):
