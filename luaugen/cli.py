@@ -15,7 +15,7 @@ from .config import CONFIG_NAME, PROFILES, ConfigError, find_root, load_config
 from .diagnostics import Diagnostic, has_errors, render_github, render_json, render_text
 from .project import read_previous_manifest, read_sources
 from .validate.metaschema import meta_schema_text
-from .write import plan, write
+from .write import plan, recover, write
 
 FORMATS = {"text": None, "json": render_json, "github": render_github}
 
@@ -49,7 +49,11 @@ def build(check: bool, profile: str | None, fmt: str, root: Path | None) -> None
         config = load_config(project_root)
     except ConfigError as exc:
         config_file = project_root / CONFIG_NAME
-        report([exc.diagnostic], {CONFIG_NAME: config_file.read_text(encoding="utf-8", errors="replace")}, fmt)
+        try:
+            text = config_file.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        report([exc.diagnostic], {CONFIG_NAME: text}, fmt)
         click.echo("luaugen: 1 error; nothing written", err=True)
         sys.exit(2)
     if profile:
@@ -64,20 +68,18 @@ def build(check: bool, profile: str | None, fmt: str, root: Path | None) -> None
         errors = sum(d.is_error for d in diagnostics)
         click.echo(f"luaugen: {errors} error{'s' if errors != 1 else ''}; nothing written", err=True)
         sys.exit(2)
-    the_plan = plan(config, result.files)
     if check:
-        if the_plan.is_clean:
-            click.echo(f"luaugen: generated files are up to date ({len(the_plan.unchanged)} files)", err=True)
-            return
-        stale = [(path, "stale") for path in the_plan.changed] + [(path, "no longer produced") for path in the_plan.stale]
-        for path, why in stale:
-            if fmt == "github":
-                click.echo(f"::error file={path},title=luaugen build --check::{why}: run `luaugen build` and commit")
-            else:
-                click.echo(f"{why}: {path}", err=True)
-        click.echo("luaugen: generated files differ from the schemas; run `luaugen build` and commit", err=True)
-        sys.exit(1)
-    write(config, result.files, the_plan)
+        _check(config, result.files, previous, fmt)
+        return
+    try:
+        for line in recover(config):
+            click.echo(f"luaugen: {line}", err=True)
+        the_plan = plan(config, result.files, previous)
+        write(config, result.files, the_plan)
+    except (OSError, ValueError) as exc:
+        detail = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.filename else str(exc)
+        click.echo(f"luaugen: cannot write the build: {detail}; the previous output is unchanged", err=True)
+        sys.exit(2)
     elapsed = time.perf_counter() - started
     manifest = json.loads(result.files[config.manifest])
     channels = len(manifest["channels"])
@@ -91,6 +93,24 @@ def build(check: bool, profile: str | None, fmt: str, root: Path | None) -> None
         click.echo(f"  wrote {path}")
     for path in the_plan.stale:
         click.echo(f"  removed {path}")
+    for path in the_plan.kept:
+        click.echo(f"  left {path} (no longer generated, but edited since luaugen wrote it)")
+
+
+def _check(config, files: dict[str, str], previous: dict | None, fmt: str) -> None:
+    the_plan = plan(config, files, previous)
+    if the_plan.is_clean:
+        click.echo(f"luaugen: generated files are up to date ({len(the_plan.unchanged)} files)", err=True)
+        return
+    stale = ([(path, "stale") for path in the_plan.changed] + [(path, "no longer produced") for path in the_plan.stale]
+             + [(path, "left by an interrupted build") for path in the_plan.leftovers])
+    for path, why in stale:
+        if fmt == "github":
+            click.echo(f"::error file={path},title=luaugen build --check::{why}: run `luaugen build` and commit")
+        else:
+            click.echo(f"{why}: {path}", err=True)
+    click.echo("luaugen: generated files differ from the schemas; run `luaugen build` and commit", err=True)
+    sys.exit(1)
 
 
 @main.command()

@@ -50,5 +50,9 @@ def build_manifest(project: ir.Project, retired: dict, limits: Limits) -> dict:
     return {"format": 1, "generator": "luaugen", "schema_hash": schema_hash, "channels": channels, "retired": retired}
 
 
+def file_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def manifest_text(manifest: dict) -> str:
     return json_text(manifest, indent=2, sort_keys=True) + "\n"

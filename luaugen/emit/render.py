@@ -10,7 +10,7 @@ from ..model.roblox_classes import CLASS_PARENTS
 from .contract import format_number
 from .escape import luau_comment, python_comment
 from .dialects import LuauDialect, PythonDialect
-from .manifest import build_manifest, manifest_text
+from .manifest import build_manifest, file_hash, manifest_text
 from .pyliteral import py_literal
 from .templates import environment, luau_templates
 from .typenames import PythonTypes, luau_definition, luau_type, named_types_in_dependency_order
@@ -64,7 +64,7 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
         "rate": _lua_rate, "retry": _lua_retry, "num": _lua_num,
         "wire": wire_shapes(project),
     }
-    files: dict[str, str] = {config.manifest: manifest_text(manifest)}
+    files: dict[str, str] = {}
     luau = dict(common, header=_header(luau_comment, sources))
     for name in luau_templates():
         if not name.endswith(".j2"):
@@ -79,6 +79,17 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
         files[f"{config.luau_out}/{module}.luau"] = env.get_template("luau/_validators.luau.j2").render(
             luau, module=module, root=root, table=payloads if is_payload else replies, constants=writer.constants,
             functions=writer.functions)
+    if config.python_package_dir is not None:
+        files.update(_python_mirror(project, config, manifest, common, sources))
+    # What luaugen wrote, by content: the next build removes a file only if it is listed here and unchanged.
+    manifest["files"] = {path: file_hash(text) for path, text in sorted(files.items())}
+    files[config.manifest] = manifest_text(manifest)
+    return files
+
+
+def _python_mirror(project: ir.Project, config: Config, manifest: dict, common: dict, sources: list[str]) -> dict:
+    env = environment()
+    files = {}
     python = dict(common, header=_header(python_comment, sources))
     writer, payloads, replies = write_validators(project, config.limits, PythonDialect())
     py_types = PythonTypes(project)
