@@ -165,13 +165,14 @@ def _confine(config: Config) -> None:
     root = config.root.resolve()
     keys = {"luau": config.luau_out, "python": config.python_package_dir, "manifest": config.manifest,
             "schemas": config.schemas}
+    written = dict(keys, python=config.python_out)  # as in luaugen.toml, for messages
     resolved = {}
     for key, relative in keys.items():
         if relative is None:
             continue
         target = (root / relative).resolve()
         if Path(relative).is_absolute() or not target.is_relative_to(root) or target == root:
-            raise _BadKey(f"{key} = {relative!r} must name a path inside the project folder (not the folder "
+            raise _BadKey(f"{key} = {written[key]!r} must name a path inside the project folder (not the folder "
                           "itself, not through a symlink leading out)", key)
         resolved[key] = target
     protected = {name: root / name for name in _PROTECTED} | {"schemas": resolved["schemas"]}
@@ -180,7 +181,7 @@ def _confine(config: Config) -> None:
         others = [(other, resolved[other]) for other in outputs[i + 1:]] + list(protected.items())
         for other, path in others:
             if path.is_relative_to(resolved[key]) or resolved[key].is_relative_to(path):
-                raise _BadKey(f"{key} = {keys[key]!r} overlaps {other} ({path.relative_to(root).as_posix()}): "
+                raise _BadKey(f"{key} = {written[key]!r} overlaps {other} ({path.relative_to(root).as_posix()}): "
                               "outputs must be separate from each other and from the project's own files", key)
 
 
@@ -217,7 +218,7 @@ def _ranged(section: dict, key: str, kind: type, default, low, high=MAX_SETTING)
     """A numeric setting within [low, high]: zero or negative budgets, caches and timeouts break the runtime."""
     value = _typed(section, key, kind, default)
     if not (math.isfinite(value) and low <= value <= high):
-        raise _BadKey(f"{key} must be between {low:g} and {high:g}, got {value!r}", key)
+        raise _BadKey(f"{key} must be between {low} and {high}, got {value!r}", key)
     return value
 
 
