@@ -88,7 +88,7 @@ class _BadKey(ValueError):
 
 
 def _key_position(text: str, key: str) -> tuple[int, int]:
-    pattern = re.compile(rf'^(\s*)"?{re.escape(key)}"?\s*=', re.MULTILINE)
+    pattern = re.compile(rf'^([ \t]*)"?{re.escape(key)}"?[ \t]*=', re.MULTILINE)  # not \s: it spans lines
     match = pattern.search(text)
     if match is None:
         return 1, 1

@@ -82,8 +82,10 @@ def luau_string(text: str) -> str:
 
 
 def python_string(text: str) -> str:
-    """A double-quoted Python string literal holding exactly `text` (JSON string syntax is valid Python)."""
-    return json_text(text)
+    """A double-quoted Python string literal holding exactly `text`."""
+    literal = json.dumps(text, ensure_ascii=False)  # JSON string syntax is Python syntax for what it escapes
+    return "".join((f"\\U{ord(c):08x}" if ord(c) > 0xFFFF else f"\\u{ord(c):04x}") if ord(c) > 0x7E and _unsafe(c)
+                   else c for c in literal)
 
 
 def python_docstring(text: str, indent: str) -> str:
@@ -97,4 +99,4 @@ def python_docstring(text: str, indent: str) -> str:
 def json_text(data, **options) -> str:
     """`json.dumps`, readable non-ASCII kept, but no raw bidi, separator or control character in the file."""
     text = json.dumps(data, ensure_ascii=False, **options)
-    return "".join(f"\\u{ord(c):04x}" if ord(c) > 0x7E and _unsafe(c) else c for c in text)
+    return "".join(json.dumps(c)[1:-1] if ord(c) > 0x7E and _unsafe(c) else c for c in text)

@@ -29,11 +29,14 @@ HOSTILE = {
     "separators": "para\u2028line\u2029next\x85end\x0cform feed",
     "blank_lines": "first\n\n\n  indented\n\ttabbed",
     "huge": "x" * 10_000,
+    "astral": "tag \U000e0041 private \U000f0000 end",
 }
 
 
 def _schema(text: str) -> str:
-    quoted = json.dumps(text)  # a JSON string is a valid YAML double-quoted scalar
+    # A JSON string is a YAML double-quoted scalar, except that YAML writes astral characters as \U, not as pairs.
+    quoted = re.sub(r"\\ud[89ab][0-9a-f]{2}\\ud[c-f][0-9a-f]{2}",
+                    lambda m: f"\\U{ord(json.loads(chr(34) + m[0] + chr(34))):08x}", json.dumps(text))
     return (f"channel: Chat\ndescription: {quoted}\n"
             f"types:\n  Mood:\n    type: enum\n    values: [calm, angry]\n    description: {quoted}\n"
             f"  Note:\n    type: struct\n    fields: {{ body: string }}\n    description: {quoted}\n"
