@@ -37,7 +37,8 @@ def message_json(project: ir.Project, m: ir.Message, limits: Limits) -> dict:
             "source": {"path": m.span.path, "line": m.span.line, "col": m.span.col}}
 
 
-def build_manifest(project: ir.Project, retired: dict, limits: Limits) -> dict:
+def build_manifest(project: ir.Project, retired: dict, limits: Limits, profile: str) -> dict:
+    """`profile` is recorded so `build --check` can tell a tree built with another profile from stale code."""
     channels = []
     hashes = []
     for c in project.channels:
@@ -47,7 +48,8 @@ def build_manifest(project: ir.Project, retired: dict, limits: Limits) -> dict:
                          "qos": c.qos, "reliable": c.reliable, "replay": c.replay, "rate": _rate(c.rate),
                          "messages": messages})
     schema_hash = hashlib.sha256("\n".join(sorted(hashes)).encode()).hexdigest()
-    return {"format": 1, "generator": "luaugen", "schema_hash": schema_hash, "channels": channels, "retired": retired}
+    return {"format": 1, "generator": "luaugen", "profile": profile, "schema_hash": schema_hash, "channels": channels,
+            "retired": retired}
 
 
 def file_hash(text: str) -> str:

@@ -8,6 +8,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..diagnostics import Diagnostic, Span, error
 from .nodes import Document, MapEntry, Node
+from .yaml_errors import describe
 
 _scalars = SafeConstructor()
 # Hostile files cost bounded work: nesting deeper than any real schema is refused before the (recursive) composer
@@ -40,10 +41,10 @@ def _too_deep_at(path: str, mark) -> Diagnostic:
                  "schemas nest a few levels; name inner types in `types:`")
 
 
-def _too_deep(path: str, text: str) -> Diagnostic | None:
+def _too_deep(path: str, text: str, loader=_LOADER) -> Diagnostic | None:
     """Scan the event stream (flat, no recursion) for nesting beyond MAX_DEPTH."""
     depth = 0
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
@@ -87,18 +88,15 @@ def load_document(path: str, text: str) -> tuple[Document | None, list[Diagnosti
             # libyaml stops at 1,000 levels while scanning ahead; the pure-Python parser would take seconds.
             return None, [_too_deep_at(path, mark)]
         # Errors are rare: re-parse with the pure-Python parser, whose messages say more (e.g. it names a tab).
-        # Its event stream, not its composer: the composer recurses once per nesting level.
+        # Its event stream first: the composer recurses once per nesting level.
         try:
-            for _ in yaml.parse(text, Loader=yaml.SafeLoader):
-                pass
-            raise fast_error
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            problem = exc.problem or exc.context or "invalid YAML"
-            return None, [error("yaml-syntax", f"invalid YAML: {problem}", Span(path, line, col))]
+            too_deep = _too_deep(path, text, yaml.SafeLoader)
+            if too_deep is not None:
+                return None, [too_deep]
+            composed = yaml.compose(text, Loader=yaml.SafeLoader)  # depth is known to be small now
         except yaml.YAMLError as exc:
-            return None, [error("yaml-syntax", f"invalid YAML: {exc}", Span(path, 1, 1))]
+            problem = describe(exc, text)
+            return None, [error("yaml-syntax", problem.message, Span(path, problem.line, problem.col), problem.hint)]
     if composed is None:
         return None, [error("empty-file", "schema file is empty", Span(path, 1, 1), hint="add `channel:` or `types:`")]
     try:
