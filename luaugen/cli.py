@@ -75,10 +75,12 @@ def schema() -> None:
 def _register_tools() -> None:
     from .breaking.command import command as breaking
     from .lint.command import command as lint
+    from .replay.command import command as replay
     from .sim.command import command as stress
 
     main.add_command(breaking, "breaking")
     main.add_command(lint, "lint")
+    main.add_command(replay, "replay")
     main.add_command(stress, "stress")
 
 
