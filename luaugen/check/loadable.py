@@ -17,7 +17,7 @@ from collections import defaultdict
 from ..diagnostics import Diagnostic, error
 from ..model import ir
 from ..model.roblox_classes import CLASS_PARENTS
-from ..model.walk import all_types, children, descendants, roots
+from ..model.walk import all_types, children, descendants
 
 MAX_UNION_MEMBERS = 999
 MAX_NESTING = 16

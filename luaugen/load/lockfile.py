@@ -18,35 +18,49 @@ def _is_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 2**31 - 1
 
 
+def _entries(items: list, where: tuple, what: str, qualify: str = "") -> tuple[list[dict | None], list]:
+    """Check a list of named, numbered entries (channels, or one channel's messages): names and ids unique."""
+    found: list[tuple[tuple, str]] = []
+    names: set[str] = set()
+    ids: set[int] = set()
+    entries: list[dict | None] = []
+    for index, entry in enumerate(items):
+        at = where + (index,)
+        if not isinstance(entry, dict):
+            found.append((at, f"a {what} entry must be an object"))
+            entries.append(None)
+            continue
+        entries.append(entry)
+        name, number = entry.get("name"), entry.get("id")
+        if not isinstance(name, str) or not name:
+            found.append((at, f"{what} entry{qualify} without a 'name' string"))
+        elif name in names:
+            found.append((at + ("name",), f"{what} '{name}'{qualify} is listed twice"))
+        names.add(name)
+        if not _is_id(number):
+            found.append((at + ("id",), f"{what} id must be a whole number from 1, got {number!r}"))
+        elif number in ids:
+            found.append((at + ("id",), f"{what} id {number} is used twice{qualify}"))
+        else:
+            ids.add(number)
+    return entries, found
+
+
 def _problems(data: dict) -> list[tuple[tuple, str]]:
     """(JSON path, message) for each problem; paths as in jsonschema (keys and list indices)."""
-    found: list[tuple[tuple, str]] = []
     channels = data.get("channels")
     if not isinstance(channels, list):
         return [((), "the manifest has no 'channels' list")]
-    names: set[str] = set()
-    ids: set[int] = set()
-    for i, channel in enumerate(channels):
-        where = ("channels", i)
-        if not isinstance(channel, dict):
-            found.append((where, "a channel entry must be an object"))
+    entries, found = _entries(channels, ("channels",), "channel")
+    for index, channel in enumerate(entries):
+        if channel is None:
             continue
-        name, channel_id, messages = channel.get("name"), channel.get("id"), channel.get("messages")
-        if not isinstance(name, str) or not name:
-            found.append((where, "channel entry without a 'name' string"))
-        elif name in names:
-            found.append((where + ("name",), f"channel '{name}' is listed twice"))
-        names.add(name)
-        if not _is_id(channel_id):
-            found.append((where + ("id",), f"channel id must be a whole number from 1, got {channel_id!r}"))
-        elif channel_id in ids:
-            found.append((where + ("id",), f"channel id {channel_id} is used twice"))
-        else:
-            ids.add(channel_id)
+        messages = channel.get("messages")
         if not isinstance(messages, list):
-            found.append((where, "channel entry without a 'messages' list"))
+            found.append((("channels", index), "channel entry without a 'messages' list"))
             continue
-        found += _message_problems(messages, where, name)
+        found += _entries(messages, ("channels", index, "messages"), "message",
+                          f" in channel '{channel.get('name')}'")[1]
     files = data.get("files", {})
     if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) and HASH.match(v)
                                                for k, v in files.items()):
@@ -56,30 +70,6 @@ def _problems(data: dict) -> list[tuple[tuple, str]]:
             isinstance(retired.get(k, {}), dict) and all(_is_id(v) for v in retired.get(k, {}).values())
             for k in ("channels", "messages")):
         found.append((("retired",), "'retired' must map channel and message names to ids"))
-    return found
-
-
-def _message_problems(messages: list, where: tuple, channel: object) -> list[tuple[tuple, str]]:
-    found = []
-    names: set[str] = set()
-    ids: set[int] = set()
-    for j, message in enumerate(messages):
-        at = where + ("messages", j)
-        if not isinstance(message, dict):
-            found.append((at, "a message entry must be an object"))
-            continue
-        name, message_id = message.get("name"), message.get("id")
-        if not isinstance(name, str) or not name:
-            found.append((at, f"message entry of channel '{channel}' without a 'name' string"))
-        elif name in names:
-            found.append((at + ("name",), f"message '{channel}.{name}' is listed twice"))
-        names.add(name)
-        if not _is_id(message_id):
-            found.append((at + ("id",), f"message id must be a whole number from 1, got {message_id!r}"))
-        elif message_id in ids:
-            found.append((at + ("id",), f"message id {message_id} is used twice in channel '{channel}'"))
-        else:
-            ids.add(message_id)
     return found
 
 

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from luaugen import write as write_module
 from luaugen.breaking.command import command as breaking
 
-from ..compiler.harness import make_project, run_cli, snapshot
+from ..compiler.harness import run_cli, snapshot
 
 CHAT = "channel: Chat\nevents:\n  Said:\n    payload: { text: string }\n"
 
