@@ -15,7 +15,7 @@ from .config import CONFIG_NAME, ConfigError, load_config
 from .deploy import DeployError, check_profile, deploy_config, deploy_files, recorded_profile_mismatch
 from .diagnostics import Diagnostic, has_errors, render_github, render_json, render_text, use_color
 from .project import read_previous_manifest, read_sources
-from .write import plan, recover, write
+from .write import plan, recover, with_record, write
 
 FORMATS = {"text": None, "json": render_json, "github": render_github}
 OK, DRIFT, ERRORS = 0, 1, 2
@@ -75,8 +75,9 @@ def build_once(request: BuildRequest) -> int:
     if has_errors(diagnostics):
         click.echo(_errors_line(sum(d.is_error for d in diagnostics)), err=True)
         return ERRORS
-    files = deploy_files(config, target, result.files) if target is not config else result.files
-    lock = previous if target is config else None
+    files, lock = result.files, previous
+    if target is not config:  # a deploy folder has no manifest: a record of its files stands in for it
+        files, lock = with_record(target, deploy_files(config, target, result.files))
     if request.check:
         return _check(target, committed, lock, plan(target, files, lock), request.fmt)
     try:

@@ -31,6 +31,7 @@ from pathlib import Path
 from .config import CONFIG_NAME, Config
 
 JOURNAL = ".luaugen-journal.json"
+RECORD = ".luaugen-files"  # in a `--out` deploy folder: the file list a manifest keeps elsewhere (no extension: Rojo skips it)
 _TEMP = re.compile(r"^\..+\.luaugen-[a-z0-9_]+\.(tmp|bak)$")
 
 
@@ -107,6 +108,22 @@ def plan(config: Config, files: dict[str, str], previous_manifest: dict | None =
         (result.stale if ours else result.kept).append(relative)
     result.leftovers = leftovers(config)
     return result
+
+
+def with_record(config: Config, files: dict[str, str]) -> tuple[dict[str, str], dict | None]:
+    """`files` plus a record of their hashes in the Luau folder, and the previous record (the removal lock)."""
+    relative = f"{config.luau_out}/{RECORD}"
+    try:
+        previous = json.loads((config.root / relative).read_text(encoding="utf-8"))
+        listed = previous.get("files") if isinstance(previous, dict) else None
+        # Only files inside the deploy folder: the record lives there and speaks for nothing else.
+        previous = {"files": {path: digest for path, digest in listed.items()
+                              if isinstance(path, str) and path.startswith(config.luau_out + "/")}}
+    except (OSError, ValueError, AttributeError):
+        previous = None
+    hashes = {path: hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in sorted(files.items())}
+    record = json.dumps({"generator": "luaugen", "files": hashes}, indent=2, sort_keys=True) + "\n"
+    return {**files, relative: record}, previous
 
 
 def _new_file(target: Path, suffix: str) -> tuple[int, Path]:
