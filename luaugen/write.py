@@ -57,18 +57,23 @@ def _digest(path: Path) -> str | None:
         return None
 
 
-def _inside(config: Config, relative: str) -> Path | None:
-    """`relative` (from a manifest or journal) as a path luaugen may touch: inside the root after symlinks (an
-    earlier build may have used other output paths) but never in the schemas, luaugen.toml or .git; else None."""
-    if not isinstance(relative, str) or Path(relative).is_absolute():
-        return None
+def _guard(config: Config):
+    """A check for paths read from a manifest or journal: the path luaugen may touch, or None. Allowed: inside the
+    root after symlinks (an earlier build may have used other output paths), never the schemas, luaugen.toml or
+    .git."""
     root = config.root.resolve()
-    path = root / relative
-    resolved = path.resolve()
     protected = [(root / name).resolve() for name in (config.schemas, CONFIG_NAME, ".git")]
-    if any(resolved.is_relative_to(p) for p in protected) or not resolved.is_relative_to(root) or resolved == root:
-        return None
-    return path
+
+    def inside(relative: object) -> Path | None:
+        if not isinstance(relative, str) or Path(relative).is_absolute():
+            return None
+        path = root / relative
+        resolved = path.resolve()
+        if any(resolved.is_relative_to(p) for p in protected) or not resolved.is_relative_to(root) or resolved == root:
+            return None
+        return path
+
+    return inside
 
 
 def _journal_path(config: Config) -> Path:
@@ -100,9 +105,10 @@ def plan(config: Config, files: dict[str, str], previous_manifest: dict | None =
             same = False
         (result.unchanged if same else result.changed).append(relative)
     written_before = (previous_manifest or {}).get("files", {})
+    inside = _guard(config)
     for relative, digest in sorted(written_before.items()):
-        path = _inside(config, relative)
-        if relative in files or path is None or not path.exists():
+        path = None if relative in files else inside(relative)
+        if path is None or not path.exists():
             continue
         ours = not path.is_symlink() and path.is_file() and _digest(path) == digest
         (result.stale if ours else result.kept).append(relative)
@@ -152,8 +158,6 @@ def write(config: Config, files: dict[str, str], the_plan: Plan) -> None:
             staged.append((temp, target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(files[relative].encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
         stale = [root / relative for relative in the_plan.stale]
         for target in [*(target for _, target in staged), *stale]:
             backups[target] = _backup(target) if target.exists() else None
@@ -210,8 +214,9 @@ def recover(config: Config) -> list[str]:
     if journal.exists():
         try:
             entries = json.loads(journal.read_text(encoding="utf-8"))
-            targets = [(_inside(config, t), _inside(config, b) if b is not None else None) for t, b in entries["targets"]]
-            staged = [_inside(config, temp) for temp in entries["staged"]]
+            inside = _guard(config)
+            targets = [(inside(t), inside(b) if b is not None else None) for t, b in entries["targets"]]
+            staged = [inside(temp) for temp in entries["staged"]]
             temporary = staged + [b for _, b in targets if b is not None]
             if any(t is None for t, _ in targets) or any(p is None or not _TEMP.match(p.name) for p in temporary):
                 raise ValueError("it names paths luaugen does not write")

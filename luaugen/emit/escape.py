@@ -22,6 +22,7 @@ import unicodedata
 # Line breaks for Luau (\n, \r), Python (\n, \r, \r\n, form feed resets indentation) and editors (U+2028...).
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _ESCAPE_IN_COMMENT = re.compile(r"\\|[^\t\x20-\x7e]")
+_NON_ASCII = re.compile(r"[^\x00-\x7e]")  # json.dumps already escaped the ASCII controls
 
 
 def _unsafe(char: str) -> bool:
@@ -84,8 +85,8 @@ def luau_string(text: str) -> str:
 def python_string(text: str) -> str:
     """A double-quoted Python string literal holding exactly `text`."""
     literal = json.dumps(text, ensure_ascii=False)  # JSON string syntax is Python syntax for what it escapes
-    return "".join((f"\\U{ord(c):08x}" if ord(c) > 0xFFFF else f"\\u{ord(c):04x}") if ord(c) > 0x7E and _unsafe(c)
-                   else c for c in literal)
+    return _NON_ASCII.sub(lambda m: (f"\\U{ord(m[0]):08x}" if ord(m[0]) > 0xFFFF else f"\\u{ord(m[0]):04x}")
+                          if _unsafe(m[0]) else m[0], literal)
 
 
 def python_docstring(text: str, indent: str) -> str:
@@ -99,4 +100,4 @@ def python_docstring(text: str, indent: str) -> str:
 def json_text(data, **options) -> str:
     """`json.dumps`, readable non-ASCII kept, but no raw bidi, separator or control character in the file."""
     text = json.dumps(data, ensure_ascii=False, **options)
-    return "".join(json.dumps(c)[1:-1] if ord(c) > 0x7E and _unsafe(c) else c for c in text)
+    return _NON_ASCII.sub(lambda m: json.dumps(m[0])[1:-1] if _unsafe(m[0]) else m[0], text)
