@@ -55,6 +55,7 @@ class _Dialect:
 
 
 class LuauDialect(_Dialect):
+    do = "do"
     end = "end"
     nil = "nil"
     else_ = "else"
@@ -134,6 +135,7 @@ class LuauDialect(_Dialect):
 
 
 class PythonDialect(_Dialect):
+    do = None
     end = None
     nil = "None"
     else_ = "else:"

@@ -162,35 +162,121 @@ def _validator(check: Callable[[Any], str | None], root: str) -> Callable[[Any],
     return validate
 
 
-_FIELDS_1 = frozenset({"allocations"})
-_ENUM_2 = frozenset({"Strength", "Agility", "Intellect", "Vitality", "Luck"})
-_FIELDS_3 = frozenset({"accepted", "remainingPoints", "reason"})
-_FIELDS_4 = frozenset({"confirm"})
-_FIELDS_5 = frozenset({"unspentPoints", "attributes", "modifiers"})
-_FIELDS_6 = frozenset({"skillIds"})
-_FIELDS_7 = frozenset({"cooldown", "slot"})
-_FIELDS_8 = frozenset({"skillId", "endsAt", "duration", "charges"})
-_FIELDS_9 = frozenset({"cooldowns", "serverTime"})
-_FIELDS_10 = frozenset({"entityId"})
-_FIELDS_11 = frozenset({"found", "name", "level", "faction", "equipment"})
-_ENUM_12 = frozenset({"Player", "Monster", "Npc", "Neutral"})
-_FIELDS_13 = frozenset({"entityId", "faction", "model", "spawnCFrame", "tint", "displayName"})
-_FIELDS_14 = frozenset({"entityId", "reason"})
-_ENUM_15 = frozenset({"Died", "Unloaded", "Removed"})
-_FIELDS_16 = frozenset({"entityId", "position", "velocity", "facing", "animationId"})
-_FIELDS_17 = frozenset({"skillId", "target", "aim", "comboStep", "modifiers"})
-_FIELDS_18 = frozenset({"kind", "position"})
-_FIELDS_19 = frozenset({"kind", "entityId"})
-_FIELDS_20 = frozenset({"kind"})
-_FIELDS_21 = frozenset({"accepted", "castId", "reason"})
-_ENUM_22 = frozenset({"Cooldown", "NoMana", "OutOfRange", "InvalidTarget", "Silenced"})
-_FIELDS_23 = frozenset({"castId"})
-_FIELDS_24 = frozenset({"castId", "casterId", "skillId", "target", "castTime"})
-_FIELDS_25 = frozenset({"castId", "targetId", "damage", "critical", "hitPosition", "effects"})
-_FIELDS_26 = frozenset({"name", "duration"})
-_FIELDS_27 = frozenset({})
-_FIELDS_28 = frozenset({"entityId", "level", "experience", "stats", "healthRatio"})
-_FIELDS_29 = frozenset({"entityId", "stat", "value", "delta"})
+_COOLDOWNS_COOLDOWN_FIELDS = frozenset({"skillId", "endsAt", "duration", "charges"})
+_SKILLS_TARGET_POINT_FIELDS = frozenset({"kind", "position"})
+_SKILLS_TARGET_ENTITY_FIELDS = frozenset({"kind", "entityId"})
+_SKILLS_TARGET_SELF_FIELDS = frozenset({"kind"})
+_STAT_NAME_KEYS = frozenset({"Strength", "Agility", "Intellect", "Vitality", "Luck"})
+_ATTRIBUTES_ALLOCATE_POINTS_FIELDS = frozenset({"allocations"})
+_ATTRIBUTES_RESET_ATTRIBUTES_FIELDS = frozenset({"confirm"})
+_ATTRIBUTES_ATTRIBUTES_UPDATED_FIELDS = frozenset({"unspentPoints", "attributes", "modifiers"})
+_COOLDOWNS_REQUEST_COOLDOWNS_FIELDS = frozenset({"skillIds"})
+_COOLDOWNS_COOLDOWN_STARTED_FIELDS = frozenset({"cooldown", "slot"})
+_COOLDOWNS_COOLDOWN_SNAPSHOT_FIELDS = frozenset({"cooldowns", "serverTime"})
+_ENTITY_INFO_INSPECT_ENTITY_FIELDS = frozenset({"entityId"})
+_ENTITY_INFO_ENTITY_SPAWNED_FIELDS = frozenset({"entityId", "faction", "model", "spawnCFrame", "tint", "displayName"})
+_ENTITY_INFO_FACTION_VALUES = frozenset({"Player", "Monster", "Npc", "Neutral"})
+_ENTITY_INFO_ENTITY_DESPAWNED_FIELDS = frozenset({"entityId", "reason"})
+_ENTITY_INFO_ENTITY_DESPAWNED_REASON_VALUES = frozenset({"Died", "Unloaded", "Removed"})
+_ENTITY_INFO_ENTITY_MOVED_FIELDS = frozenset({"entityId", "position", "velocity", "facing", "animationId"})
+_SKILLS_CAST_SKILL_FIELDS = frozenset({"skillId", "target", "aim", "comboStep", "modifiers"})
+_SKILLS_CANCEL_CAST_FIELDS = frozenset({"castId"})
+_SKILLS_SKILL_CAST_FIELDS = frozenset({"castId", "casterId", "skillId", "target", "castTime"})
+_SKILLS_SKILL_HIT_FIELDS = frozenset({"castId", "targetId", "damage", "critical", "hitPosition", "effects"})
+_SKILLS_SKILL_HIT_EFFECTS_FIELDS = frozenset({"name", "duration"})
+_STATS_REQUEST_STATS_FIELDS = frozenset({})
+_STATS_STATS_SNAPSHOT_FIELDS = frozenset({"entityId", "level", "experience", "stats", "healthRatio"})
+_STATS_STAT_CHANGED_FIELDS = frozenset({"entityId", "stat", "value", "delta"})
+_STAT_NAME_VALUES = frozenset({"Strength", "Agility", "Intellect", "Vitality", "Luck"})
+_ATTRIBUTES_ALLOCATE_POINTS_REPLY_FIELDS = frozenset({"accepted", "remainingPoints", "reason"})
+_ENTITY_INFO_INSPECT_ENTITY_REPLY_FIELDS = frozenset({"found", "name", "level", "faction", "equipment"})
+_SKILLS_CAST_SKILL_REPLY_FIELDS = frozenset({"accepted", "castId", "reason"})
+_SKILLS_CAST_SKILL_REPLY_REASON_VALUES = frozenset({"Cooldown", "NoMana", "OutOfRange", "InvalidTarget", "Silenced"})
+
+
+def _check_cooldowns_cooldown(value: Any) -> str | None:
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _COOLDOWNS_COOLDOWN_FIELDS:
+            return _unexpected_key(t, _COOLDOWNS_COOLDOWN_FIELDS)
+    skillId = t.get("skillId")
+    if not isinstance(skillId, str):
+        return ".skillId" + _fail("string of 1..48 bytes", skillId)
+    if _bad_utf8(skillId):
+        return ".skillId: expected valid UTF-8, got invalid bytes"
+    if _byte_len(skillId) > 48 or _byte_len(skillId) < 1:
+        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(skillId), "bytes")
+    endsAt = t.get("endsAt")
+    if not _is_number(endsAt) or endsAt != endsAt or endsAt in _INFINITIES:
+        return ".endsAt" + _fail("finite number", endsAt)
+    duration = t.get("duration")
+    if not _is_number(duration) or duration != duration or duration in _INFINITIES or duration < 0:
+        return ".duration" + _fail("finite number >= 0", duration)
+    charges = t.get("charges")
+    if charges is not None:
+        if not _is_number(charges) or charges % 1 != 0 or charges < 0 or charges > 255:
+            return ".charges" + _fail("integer in 0..255", charges)
+    return None
+
+
+def _check_skills_target(value: Any) -> str | None:
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    tag = t.get("kind")
+    if tag == "point":
+        for key in t:
+            if not isinstance(key, str) or key not in _SKILLS_TARGET_POINT_FIELDS:
+                return _unexpected_key(t, _SKILLS_TARGET_POINT_FIELDS)
+        position = t.get("position")
+        err2 = _check_datatype(position, "Vector3")
+        if err2 is not None:
+            return ".position" + err2
+    elif tag == "entity":
+        for key2 in t:
+            if not isinstance(key2, str) or key2 not in _SKILLS_TARGET_ENTITY_FIELDS:
+                return _unexpected_key(t, _SKILLS_TARGET_ENTITY_FIELDS)
+        entityId = t.get("entityId")
+        if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
+            return ".entityId" + _fail("integer in 1..4294967295", entityId)
+    elif tag == "self":
+        for key3 in t:
+            if not isinstance(key3, str) or key3 not in _SKILLS_TARGET_SELF_FIELDS:
+                return _unexpected_key(t, _SKILLS_TARGET_SELF_FIELDS)
+    else:
+        return ".kind" + _fail("one of \"point\", \"entity\", \"self\"", tag)
+    return None
+
+
+def _check_stats_stat_block_value(value: Any) -> str | None:
+    if not _is_number(value) or value != value or value in _INFINITIES or value < 0:
+        return _fail("finite number >= 0", value)
+    return None
+
+
+def _check_stats_stat_block(value: Any) -> str | None:
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    count = 0
+    badKeys = 0
+    for k in t:
+        count += 1
+        if not (isinstance(k, str) and k in _STAT_NAME_KEYS):
+            badKeys += 1
+    if count > 16:
+        return _fail_count("table of at most 16 entries", count, "entries")
+    if badKeys > 0:
+        return _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys)
+    for k in t:
+        if _check_stats_stat_block_value(t[k]) is not None:
+            return _first_map_error(t, _check_stats_stat_block_value)
+    return None
 
 
 def _check_attributes_allocate_points_allocations_value(value: Any) -> str | None:
@@ -200,68 +286,45 @@ def _check_attributes_allocate_points_allocations_value(value: Any) -> str | Non
 
 
 def _check_attributes_allocate_points(value: Any) -> str | None:
-    err1 = _table_error(value, "table")
-    if err1 is not None:
-        return err1
-    t2 = _entries(value)
-    for key3 in t2:
-        if not isinstance(key3, str) or key3 not in _FIELDS_1:
-            return _unexpected_key(t2, _FIELDS_1)
-    v4 = t2.get("allocations")
-    err5 = _table_error(v4, "table")
-    if err5 is not None:
-        return ".allocations" + err5
-    t6 = _entries(v4)
-    count8 = 0
-    badKeys9 = 0
-    for k7 in t6:
-        count8 += 1
-        if not (isinstance(k7, str) and k7 in _ENUM_2):
-            badKeys9 += 1
-    if count8 > 5:
-        return ".allocations" + _fail_count("table of at most 5 entries", count8, "entries")
-    if badKeys9 > 0:
-        return ".allocations" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys9)
-    for k7 in t6:
-        if _check_attributes_allocate_points_allocations_value(t6[k7]) is not None:
-            return ".allocations" + _first_map_error(t6, _check_attributes_allocate_points_allocations_value)
-    return None
-
-
-def _check_attributes_allocate_points_reply(value: Any) -> str | None:
-    err10 = _table_error(value, "table")
-    if err10 is not None:
-        return err10
-    t11 = _entries(value)
-    for key12 in t11:
-        if not isinstance(key12, str) or key12 not in _FIELDS_3:
-            return _unexpected_key(t11, _FIELDS_3)
-    v13 = t11.get("accepted")
-    if not isinstance(v13, bool):
-        return ".accepted" + _fail("boolean", v13)
-    v14 = t11.get("remainingPoints")
-    if not _is_number(v14) or v14 % 1 != 0 or v14 < 0 or v14 > 65535:
-        return ".remainingPoints" + _fail("integer in 0..65535", v14)
-    v15 = t11.get("reason")
-    if v15 is not None:
-        if not isinstance(v15, str):
-            return ".reason" + _fail("string", v15)
-        if _bad_utf8(v15):
-            return ".reason: expected valid UTF-8, got invalid bytes"
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _ATTRIBUTES_ALLOCATE_POINTS_FIELDS:
+            return _unexpected_key(t, _ATTRIBUTES_ALLOCATE_POINTS_FIELDS)
+    allocations = t.get("allocations")
+    err2 = _table_error(allocations, "table")
+    if err2 is not None:
+        return ".allocations" + err2
+    t2 = _entries(allocations)
+    count = 0
+    badKeys = 0
+    for k in t2:
+        count += 1
+        if not (isinstance(k, str) and k in _STAT_NAME_KEYS):
+            badKeys += 1
+    if count > 5:
+        return ".allocations" + _fail_count("table of at most 5 entries", count, "entries")
+    if badKeys > 0:
+        return ".allocations" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys)
+    for k in t2:
+        if _check_attributes_allocate_points_allocations_value(t2[k]) is not None:
+            return ".allocations" + _first_map_error(t2, _check_attributes_allocate_points_allocations_value)
     return None
 
 
 def _check_attributes_reset_attributes(value: Any) -> str | None:
-    err16 = _table_error(value, "table")
-    if err16 is not None:
-        return err16
-    t17 = _entries(value)
-    for key18 in t17:
-        if not isinstance(key18, str) or key18 not in _FIELDS_4:
-            return _unexpected_key(t17, _FIELDS_4)
-    v19 = t17.get("confirm")
-    if not isinstance(v19, bool):
-        return ".confirm" + _fail("boolean", v19)
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _ATTRIBUTES_RESET_ATTRIBUTES_FIELDS:
+            return _unexpected_key(t, _ATTRIBUTES_RESET_ATTRIBUTES_FIELDS)
+    confirm = t.get("confirm")
+    if not isinstance(confirm, bool):
+        return ".confirm" + _fail("boolean", confirm)
     return None
 
 
@@ -278,590 +341,528 @@ def _check_attributes_attributes_updated_modifiers_value(value: Any) -> str | No
 
 
 def _check_attributes_attributes_updated(value: Any) -> str | None:
-    err20 = _table_error(value, "table")
-    if err20 is not None:
-        return err20
-    t21 = _entries(value)
-    for key22 in t21:
-        if not isinstance(key22, str) or key22 not in _FIELDS_5:
-            return _unexpected_key(t21, _FIELDS_5)
-    v23 = t21.get("unspentPoints")
-    if not _is_number(v23) or v23 % 1 != 0 or v23 < 0 or v23 > 65535:
-        return ".unspentPoints" + _fail("integer in 0..65535", v23)
-    v24 = t21.get("attributes")
-    err25 = _table_error(v24, "table")
-    if err25 is not None:
-        return ".attributes" + err25
-    t26 = _entries(v24)
-    count28 = 0
-    badKeys29 = 0
-    for k27 in t26:
-        count28 += 1
-        if not (isinstance(k27, str) and k27 in _ENUM_2):
-            badKeys29 += 1
-    if badKeys29 > 0:
-        return ".attributes" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys29)
-    for k27 in t26:
-        if _check_attributes_attributes_updated_attributes_value(t26[k27]) is not None:
-            return ".attributes" + _first_map_error(t26, _check_attributes_attributes_updated_attributes_value)
-    v30 = t21.get("modifiers")
-    err31 = _table_error(v30, "table")
-    if err31 is not None:
-        return ".modifiers" + err31
-    t32 = _entries(v30)
-    count34 = 0
-    badKeys35 = 0
-    for k33 in t32:
-        count34 += 1
-        if not (isinstance(k33, str) and not _bad_utf8(k33) and _byte_len(k33) <= 32):
-            badKeys35 += 1
-    if count34 > 32:
-        return ".modifiers" + _fail_count("table of at most 32 entries", count34, "entries")
-    if badKeys35 > 0:
-        return ".modifiers" + _fail_keys("string of at most 32 bytes", badKeys35)
-    for k33 in t32:
-        if _check_attributes_attributes_updated_modifiers_value(t32[k33]) is not None:
-            return ".modifiers" + _first_map_error(t32, _check_attributes_attributes_updated_modifiers_value)
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _ATTRIBUTES_ATTRIBUTES_UPDATED_FIELDS:
+            return _unexpected_key(t, _ATTRIBUTES_ATTRIBUTES_UPDATED_FIELDS)
+    unspentPoints = t.get("unspentPoints")
+    if not _is_number(unspentPoints) or unspentPoints % 1 != 0 or unspentPoints < 0 or unspentPoints > 65535:
+        return ".unspentPoints" + _fail("integer in 0..65535", unspentPoints)
+    attributes = t.get("attributes")
+    err2 = _table_error(attributes, "table")
+    if err2 is not None:
+        return ".attributes" + err2
+    t2 = _entries(attributes)
+    count = 0
+    badKeys = 0
+    for k in t2:
+        count += 1
+        if not (isinstance(k, str) and k in _STAT_NAME_KEYS):
+            badKeys += 1
+    if badKeys > 0:
+        return ".attributes" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys)
+    for k in t2:
+        if _check_attributes_attributes_updated_attributes_value(t2[k]) is not None:
+            return ".attributes" + _first_map_error(t2, _check_attributes_attributes_updated_attributes_value)
+    modifiers = t.get("modifiers")
+    err3 = _table_error(modifiers, "table")
+    if err3 is not None:
+        return ".modifiers" + err3
+    t3 = _entries(modifiers)
+    count2 = 0
+    badKeys2 = 0
+    for k2 in t3:
+        count2 += 1
+        if not (isinstance(k2, str) and not _bad_utf8(k2) and _byte_len(k2) <= 32):
+            badKeys2 += 1
+    if count2 > 32:
+        return ".modifiers" + _fail_count("table of at most 32 entries", count2, "entries")
+    if badKeys2 > 0:
+        return ".modifiers" + _fail_keys("string of at most 32 bytes", badKeys2)
+    for k2 in t3:
+        if _check_attributes_attributes_updated_modifiers_value(t3[k2]) is not None:
+            return ".modifiers" + _first_map_error(t3, _check_attributes_attributes_updated_modifiers_value)
     return None
 
 
 def _check_cooldowns_request_cooldowns(value: Any) -> str | None:
-    err36 = _table_error(value, "table")
-    if err36 is not None:
-        return err36
-    t37 = _entries(value)
-    for key38 in t37:
-        if not isinstance(key38, str) or key38 not in _FIELDS_6:
-            return _unexpected_key(t37, _FIELDS_6)
-    v39 = t37.get("skillIds")
-    if v39 is not None:
-        err40 = _table_error(v39, "array")
-        if err40 is not None:
-            return ".skillIds" + err40
-        t41 = _entries(v39)
-        n42 = _array_length(t41)
-        if n42 is None:
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _COOLDOWNS_REQUEST_COOLDOWNS_FIELDS:
+            return _unexpected_key(t, _COOLDOWNS_REQUEST_COOLDOWNS_FIELDS)
+    skillIds = t.get("skillIds")
+    if skillIds is not None:
+        err2 = _table_error(skillIds, "array")
+        if err2 is not None:
+            return ".skillIds" + err2
+        t2 = _entries(skillIds)
+        n = _array_length(t2)
+        if n is None:
             return ".skillIds: expected array, got table with non-array keys"
-        if n42 > 64:
-            return ".skillIds" + _fail_count("array of at most 64 items", n42, "items")
-        for i43 in range(1, n42 + 1):
-            item44 = t41[i43]
-            if not isinstance(item44, str):
-                return ".skillIds[" + str(i43) + "]" + _fail("string of 1..48 bytes", item44)
-            if _bad_utf8(item44):
-                return ".skillIds[" + str(i43) + "]: expected valid UTF-8, got invalid bytes"
-            if _byte_len(item44) > 48 or _byte_len(item44) < 1:
-                return ".skillIds[" + str(i43) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item44), "bytes")
-    return None
-
-
-def _check_cooldowns_cooldown(value: Any) -> str | None:
-    err50 = _table_error(value, "table")
-    if err50 is not None:
-        return err50
-    t51 = _entries(value)
-    for key52 in t51:
-        if not isinstance(key52, str) or key52 not in _FIELDS_8:
-            return _unexpected_key(t51, _FIELDS_8)
-    v53 = t51.get("skillId")
-    if not isinstance(v53, str):
-        return ".skillId" + _fail("string of 1..48 bytes", v53)
-    if _bad_utf8(v53):
-        return ".skillId: expected valid UTF-8, got invalid bytes"
-    if _byte_len(v53) > 48 or _byte_len(v53) < 1:
-        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(v53), "bytes")
-    v54 = t51.get("endsAt")
-    if not _is_number(v54) or v54 != v54 or v54 in _INFINITIES:
-        return ".endsAt" + _fail("finite number", v54)
-    v55 = t51.get("duration")
-    if not _is_number(v55) or v55 != v55 or v55 in _INFINITIES or v55 < 0:
-        return ".duration" + _fail("finite number >= 0", v55)
-    v56 = t51.get("charges")
-    if v56 is not None:
-        if not _is_number(v56) or v56 % 1 != 0 or v56 < 0 or v56 > 255:
-            return ".charges" + _fail("integer in 0..255", v56)
+        if n > 64:
+            return ".skillIds" + _fail_count("array of at most 64 items", n, "items")
+        for i in range(1, n + 1):
+            item = t2[i]
+            if not isinstance(item, str):
+                return ".skillIds[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
+            if _bad_utf8(item):
+                return ".skillIds[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+            if _byte_len(item) > 48 or _byte_len(item) < 1:
+                return ".skillIds[" + str(i) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item), "bytes")
     return None
 
 
 def _check_cooldowns_cooldown_started(value: Any) -> str | None:
-    err45 = _table_error(value, "table")
-    if err45 is not None:
-        return err45
-    t46 = _entries(value)
-    for key47 in t46:
-        if not isinstance(key47, str) or key47 not in _FIELDS_7:
-            return _unexpected_key(t46, _FIELDS_7)
-    v48 = t46.get("cooldown")
-    err49 = _check_cooldowns_cooldown(v48)
-    if err49 is not None:
-        return ".cooldown" + err49
-    v57 = t46.get("slot")
-    if not _is_number(v57) or v57 % 1 != 0 or v57 < -1 or v57 > 12:
-        return ".slot" + _fail("integer in -1..12", v57)
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _COOLDOWNS_COOLDOWN_STARTED_FIELDS:
+            return _unexpected_key(t, _COOLDOWNS_COOLDOWN_STARTED_FIELDS)
+    cooldown = t.get("cooldown")
+    err2 = _check_cooldowns_cooldown(cooldown)
+    if err2 is not None:
+        return ".cooldown" + err2
+    slot = t.get("slot")
+    if not _is_number(slot) or slot % 1 != 0 or slot < -1 or slot > 12:
+        return ".slot" + _fail("integer in -1..12", slot)
     return None
 
 
 def _check_cooldowns_cooldown_snapshot(value: Any) -> str | None:
-    err58 = _table_error(value, "table")
-    if err58 is not None:
-        return err58
-    t59 = _entries(value)
-    for key60 in t59:
-        if not isinstance(key60, str) or key60 not in _FIELDS_9:
-            return _unexpected_key(t59, _FIELDS_9)
-    v61 = t59.get("cooldowns")
-    err62 = _table_error(v61, "array")
-    if err62 is not None:
-        return ".cooldowns" + err62
-    t63 = _entries(v61)
-    n64 = _array_length(t63)
-    if n64 is None:
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _COOLDOWNS_COOLDOWN_SNAPSHOT_FIELDS:
+            return _unexpected_key(t, _COOLDOWNS_COOLDOWN_SNAPSHOT_FIELDS)
+    cooldowns = t.get("cooldowns")
+    err2 = _table_error(cooldowns, "array")
+    if err2 is not None:
+        return ".cooldowns" + err2
+    t2 = _entries(cooldowns)
+    n = _array_length(t2)
+    if n is None:
         return ".cooldowns: expected array, got table with non-array keys"
-    if n64 > 64:
-        return ".cooldowns" + _fail_count("array of at most 64 items", n64, "items")
-    for i65 in range(1, n64 + 1):
-        item66 = t63[i65]
-        err67 = _check_cooldowns_cooldown(item66)
-        if err67 is not None:
-            return ".cooldowns[" + str(i65) + "]" + err67
-    v68 = t59.get("serverTime")
-    if not _is_number(v68) or v68 != v68 or v68 in _INFINITIES:
-        return ".serverTime" + _fail("finite number", v68)
+    if n > 64:
+        return ".cooldowns" + _fail_count("array of at most 64 items", n, "items")
+    for i in range(1, n + 1):
+        item = t2[i]
+        err3 = _check_cooldowns_cooldown(item)
+        if err3 is not None:
+            return ".cooldowns[" + str(i) + "]" + err3
+    serverTime = t.get("serverTime")
+    if not _is_number(serverTime) or serverTime != serverTime or serverTime in _INFINITIES:
+        return ".serverTime" + _fail("finite number", serverTime)
     return None
 
 
 def _check_entity_info_inspect_entity(value: Any) -> str | None:
-    err69 = _table_error(value, "table")
-    if err69 is not None:
-        return err69
-    t70 = _entries(value)
-    for key71 in t70:
-        if not isinstance(key71, str) or key71 not in _FIELDS_10:
-            return _unexpected_key(t70, _FIELDS_10)
-    v72 = t70.get("entityId")
-    if not _is_number(v72) or v72 % 1 != 0 or v72 < 1 or v72 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v72)
-    return None
-
-
-def _check_entity_info_inspect_entity_reply(value: Any) -> str | None:
-    err73 = _table_error(value, "table")
-    if err73 is not None:
-        return err73
-    t74 = _entries(value)
-    for key75 in t74:
-        if not isinstance(key75, str) or key75 not in _FIELDS_11:
-            return _unexpected_key(t74, _FIELDS_11)
-    v76 = t74.get("found")
-    if not isinstance(v76, bool):
-        return ".found" + _fail("boolean", v76)
-    v77 = t74.get("name")
-    if v77 is not None:
-        if not isinstance(v77, str):
-            return ".name" + _fail("string of at most 64 bytes", v77)
-        if _bad_utf8(v77):
-            return ".name: expected valid UTF-8, got invalid bytes"
-        if _byte_len(v77) > 64:
-            return ".name" + _fail_count("string of at most 64 bytes", _byte_len(v77), "bytes")
-    v78 = t74.get("level")
-    if v78 is not None:
-        if not _is_number(v78) or v78 % 1 != 0 or v78 < 0 or v78 > 65535:
-            return ".level" + _fail("integer in 0..65535", v78)
-    v79 = t74.get("faction")
-    if v79 is not None:
-        if not isinstance(v79, str) or v79 not in _ENUM_12:
-            return ".faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", v79)
-    v80 = t74.get("equipment")
-    if v80 is not None:
-        err81 = _table_error(v80, "array")
-        if err81 is not None:
-            return ".equipment" + err81
-        t82 = _entries(v80)
-        n83 = _array_length(t82)
-        if n83 is None:
-            return ".equipment: expected array, got table with non-array keys"
-        if n83 > 12:
-            return ".equipment" + _fail_count("array of at most 12 items", n83, "items")
-        for i84 in range(1, n83 + 1):
-            item85 = t82[i84]
-            if not isinstance(item85, str):
-                return ".equipment[" + str(i84) + "]" + _fail("string of 1..48 bytes", item85)
-            if _bad_utf8(item85):
-                return ".equipment[" + str(i84) + "]: expected valid UTF-8, got invalid bytes"
-            if _byte_len(item85) > 48 or _byte_len(item85) < 1:
-                return ".equipment[" + str(i84) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item85), "bytes")
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _ENTITY_INFO_INSPECT_ENTITY_FIELDS:
+            return _unexpected_key(t, _ENTITY_INFO_INSPECT_ENTITY_FIELDS)
+    entityId = t.get("entityId")
+    if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
+        return ".entityId" + _fail("integer in 1..4294967295", entityId)
     return None
 
 
 def _check_entity_info_entity_spawned(value: Any) -> str | None:
-    err86 = _table_error(value, "table")
-    if err86 is not None:
-        return err86
-    t87 = _entries(value)
-    for key88 in t87:
-        if not isinstance(key88, str) or key88 not in _FIELDS_13:
-            return _unexpected_key(t87, _FIELDS_13)
-    v89 = t87.get("entityId")
-    if not _is_number(v89) or v89 % 1 != 0 or v89 < 1 or v89 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v89)
-    v90 = t87.get("faction")
-    if not isinstance(v90, str) or v90 not in _ENUM_12:
-        return ".faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", v90)
-    v91 = t87.get("model")
-    if not _is_instance(v91, "Model"):
-        return ".model" + _fail("Model", v91)
-    v92 = t87.get("spawnCFrame")
-    err93 = _check_datatype(v92, "CFrame")
-    if err93 is not None:
-        return ".spawnCFrame" + err93
-    v94 = t87.get("tint")
-    if v94 is not None:
-        err95 = _check_datatype(v94, "Color3")
-        if err95 is not None:
-            return ".tint" + err95
-    v96 = t87.get("displayName")
-    if not isinstance(v96, str):
-        return ".displayName" + _fail("string of 1..64 bytes", v96)
-    if _bad_utf8(v96):
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _ENTITY_INFO_ENTITY_SPAWNED_FIELDS:
+            return _unexpected_key(t, _ENTITY_INFO_ENTITY_SPAWNED_FIELDS)
+    entityId = t.get("entityId")
+    if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
+        return ".entityId" + _fail("integer in 1..4294967295", entityId)
+    faction = t.get("faction")
+    if not isinstance(faction, str) or faction not in _ENTITY_INFO_FACTION_VALUES:
+        return ".faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", faction)
+    model = t.get("model")
+    if not _is_instance(model, "Model"):
+        return ".model" + _fail("Model", model)
+    spawnCFrame = t.get("spawnCFrame")
+    err2 = _check_datatype(spawnCFrame, "CFrame")
+    if err2 is not None:
+        return ".spawnCFrame" + err2
+    tint = t.get("tint")
+    if tint is not None:
+        err3 = _check_datatype(tint, "Color3")
+        if err3 is not None:
+            return ".tint" + err3
+    displayName = t.get("displayName")
+    if not isinstance(displayName, str):
+        return ".displayName" + _fail("string of 1..64 bytes", displayName)
+    if _bad_utf8(displayName):
         return ".displayName: expected valid UTF-8, got invalid bytes"
-    if _byte_len(v96) > 64 or _byte_len(v96) < 1:
-        return ".displayName" + _fail_count("string of 1..64 bytes", _byte_len(v96), "bytes")
+    if _byte_len(displayName) > 64 or _byte_len(displayName) < 1:
+        return ".displayName" + _fail_count("string of 1..64 bytes", _byte_len(displayName), "bytes")
     return None
 
 
 def _check_entity_info_entity_despawned(value: Any) -> str | None:
-    err97 = _table_error(value, "table")
-    if err97 is not None:
-        return err97
-    t98 = _entries(value)
-    for key99 in t98:
-        if not isinstance(key99, str) or key99 not in _FIELDS_14:
-            return _unexpected_key(t98, _FIELDS_14)
-    v100 = t98.get("entityId")
-    if not _is_number(v100) or v100 % 1 != 0 or v100 < 1 or v100 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v100)
-    v101 = t98.get("reason")
-    if not isinstance(v101, str) or v101 not in _ENUM_15:
-        return ".reason" + _fail("one of \"Died\", \"Unloaded\", \"Removed\"", v101)
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _ENTITY_INFO_ENTITY_DESPAWNED_FIELDS:
+            return _unexpected_key(t, _ENTITY_INFO_ENTITY_DESPAWNED_FIELDS)
+    entityId = t.get("entityId")
+    if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
+        return ".entityId" + _fail("integer in 1..4294967295", entityId)
+    reason = t.get("reason")
+    if not isinstance(reason, str) or reason not in _ENTITY_INFO_ENTITY_DESPAWNED_REASON_VALUES:
+        return ".reason" + _fail("one of \"Died\", \"Unloaded\", \"Removed\"", reason)
     return None
 
 
 def _check_entity_info_entity_moved(value: Any) -> str | None:
-    err102 = _table_error(value, "table")
-    if err102 is not None:
-        return err102
-    t103 = _entries(value)
-    for key104 in t103:
-        if not isinstance(key104, str) or key104 not in _FIELDS_16:
-            return _unexpected_key(t103, _FIELDS_16)
-    v105 = t103.get("entityId")
-    if not _is_number(v105) or v105 % 1 != 0 or v105 < 1 or v105 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v105)
-    v106 = t103.get("position")
-    err107 = _check_datatype(v106, "Vector3")
-    if err107 is not None:
-        return ".position" + err107
-    v108 = t103.get("velocity")
-    err109 = _check_datatype(v108, "Vector3")
-    if err109 is not None:
-        return ".velocity" + err109
-    v110 = t103.get("facing")
-    if not _is_number(v110) or v110 % 1 != 0 or v110 < -180 or v110 > 180:
-        return ".facing" + _fail("integer in -180..180", v110)
-    v111 = t103.get("animationId")
-    if v111 is not None:
-        if not _is_number(v111) or v111 % 1 != 0 or v111 < -2147483648 or v111 > 2147483647:
-            return ".animationId" + _fail("integer in -2147483648..2147483647", v111)
-    return None
-
-
-def _check_skills_target(value: Any) -> str | None:
-    err118 = _table_error(value, "table")
-    if err118 is not None:
-        return err118
-    t119 = _entries(value)
-    tag120 = t119.get("kind")
-    if tag120 == "point":
-        for key121 in t119:
-            if not isinstance(key121, str) or key121 not in _FIELDS_18:
-                return _unexpected_key(t119, _FIELDS_18)
-        v122 = t119.get("position")
-        err123 = _check_datatype(v122, "Vector3")
-        if err123 is not None:
-            return ".position" + err123
-    elif tag120 == "entity":
-        for key124 in t119:
-            if not isinstance(key124, str) or key124 not in _FIELDS_19:
-                return _unexpected_key(t119, _FIELDS_19)
-        v125 = t119.get("entityId")
-        if not _is_number(v125) or v125 % 1 != 0 or v125 < 1 or v125 > 4294967295:
-            return ".entityId" + _fail("integer in 1..4294967295", v125)
-    elif tag120 == "self":
-        for key126 in t119:
-            if not isinstance(key126, str) or key126 not in _FIELDS_20:
-                return _unexpected_key(t119, _FIELDS_20)
-    else:
-        return ".kind" + _fail("one of \"point\", \"entity\", \"self\"", tag120)
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _ENTITY_INFO_ENTITY_MOVED_FIELDS:
+            return _unexpected_key(t, _ENTITY_INFO_ENTITY_MOVED_FIELDS)
+    entityId = t.get("entityId")
+    if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
+        return ".entityId" + _fail("integer in 1..4294967295", entityId)
+    position = t.get("position")
+    err2 = _check_datatype(position, "Vector3")
+    if err2 is not None:
+        return ".position" + err2
+    velocity = t.get("velocity")
+    err3 = _check_datatype(velocity, "Vector3")
+    if err3 is not None:
+        return ".velocity" + err3
+    facing = t.get("facing")
+    if not _is_number(facing) or facing % 1 != 0 or facing < -180 or facing > 180:
+        return ".facing" + _fail("integer in -180..180", facing)
+    animationId = t.get("animationId")
+    if animationId is not None:
+        if not _is_number(animationId) or animationId % 1 != 0 or animationId < -2147483648 or animationId > 2147483647:
+            return ".animationId" + _fail("integer in -2147483648..2147483647", animationId)
     return None
 
 
 def _check_skills_cast_skill(value: Any) -> str | None:
-    err112 = _table_error(value, "table")
-    if err112 is not None:
-        return err112
-    t113 = _entries(value)
-    for key114 in t113:
-        if not isinstance(key114, str) or key114 not in _FIELDS_17:
-            return _unexpected_key(t113, _FIELDS_17)
-    v115 = t113.get("skillId")
-    if not isinstance(v115, str):
-        return ".skillId" + _fail("string of 1..48 bytes", v115)
-    if _bad_utf8(v115):
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _SKILLS_CAST_SKILL_FIELDS:
+            return _unexpected_key(t, _SKILLS_CAST_SKILL_FIELDS)
+    skillId = t.get("skillId")
+    if not isinstance(skillId, str):
+        return ".skillId" + _fail("string of 1..48 bytes", skillId)
+    if _bad_utf8(skillId):
         return ".skillId: expected valid UTF-8, got invalid bytes"
-    if _byte_len(v115) > 48 or _byte_len(v115) < 1:
-        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(v115), "bytes")
-    v116 = t113.get("target")
-    err117 = _check_skills_target(v116)
-    if err117 is not None:
-        return ".target" + err117
-    v127 = t113.get("aim")
-    if v127 is not None:
-        err128 = _check_datatype(v127, "Vector2")
-        if err128 is not None:
-            return ".aim" + err128
-    v129 = t113.get("comboStep")
-    if v129 is not None:
-        if not _is_number(v129) or v129 % 1 != 0 or v129 < 0 or v129 > 5:
-            return ".comboStep" + _fail("integer in 0..5", v129)
-    v130 = t113.get("modifiers")
-    err131 = _table_error(v130, "array")
-    if err131 is not None:
-        return ".modifiers" + err131
-    t132 = _entries(v130)
-    n133 = _array_length(t132)
-    if n133 is None:
+    if _byte_len(skillId) > 48 or _byte_len(skillId) < 1:
+        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(skillId), "bytes")
+    target = t.get("target")
+    err2 = _check_skills_target(target)
+    if err2 is not None:
+        return ".target" + err2
+    aim = t.get("aim")
+    if aim is not None:
+        err3 = _check_datatype(aim, "Vector2")
+        if err3 is not None:
+            return ".aim" + err3
+    comboStep = t.get("comboStep")
+    if comboStep is not None:
+        if not _is_number(comboStep) or comboStep % 1 != 0 or comboStep < 0 or comboStep > 5:
+            return ".comboStep" + _fail("integer in 0..5", comboStep)
+    modifiers = t.get("modifiers")
+    err4 = _table_error(modifiers, "array")
+    if err4 is not None:
+        return ".modifiers" + err4
+    t2 = _entries(modifiers)
+    n = _array_length(t2)
+    if n is None:
         return ".modifiers: expected array, got table with non-array keys"
-    if n133 > 4:
-        return ".modifiers" + _fail_count("array of at most 4 items", n133, "items")
-    for i134 in range(1, n133 + 1):
-        item135 = t132[i134]
-        if not isinstance(item135, str):
-            return ".modifiers[" + str(i134) + "]" + _fail("string of 1..48 bytes", item135)
-        if _bad_utf8(item135):
-            return ".modifiers[" + str(i134) + "]: expected valid UTF-8, got invalid bytes"
-        if _byte_len(item135) > 48 or _byte_len(item135) < 1:
-            return ".modifiers[" + str(i134) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item135), "bytes")
-    return None
-
-
-def _check_skills_cast_skill_reply(value: Any) -> str | None:
-    err136 = _table_error(value, "table")
-    if err136 is not None:
-        return err136
-    t137 = _entries(value)
-    for key138 in t137:
-        if not isinstance(key138, str) or key138 not in _FIELDS_21:
-            return _unexpected_key(t137, _FIELDS_21)
-    v139 = t137.get("accepted")
-    if not isinstance(v139, bool):
-        return ".accepted" + _fail("boolean", v139)
-    v140 = t137.get("castId")
-    if v140 is not None:
-        if not _is_number(v140) or v140 % 1 != 0 or v140 < 0 or v140 > 4294967295:
-            return ".castId" + _fail("integer in 0..4294967295", v140)
-    v141 = t137.get("reason")
-    if v141 is not None:
-        if not isinstance(v141, str) or v141 not in _ENUM_22:
-            return ".reason" + _fail("one of \"Cooldown\", \"NoMana\", \"OutOfRange\", \"InvalidTarget\", \"Silenced\"", v141)
+    if n > 4:
+        return ".modifiers" + _fail_count("array of at most 4 items", n, "items")
+    for i in range(1, n + 1):
+        item = t2[i]
+        if not isinstance(item, str):
+            return ".modifiers[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
+        if _bad_utf8(item):
+            return ".modifiers[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+        if _byte_len(item) > 48 or _byte_len(item) < 1:
+            return ".modifiers[" + str(i) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item), "bytes")
     return None
 
 
 def _check_skills_cancel_cast(value: Any) -> str | None:
-    err142 = _table_error(value, "table")
-    if err142 is not None:
-        return err142
-    t143 = _entries(value)
-    for key144 in t143:
-        if not isinstance(key144, str) or key144 not in _FIELDS_23:
-            return _unexpected_key(t143, _FIELDS_23)
-    v145 = t143.get("castId")
-    if not _is_number(v145) or v145 % 1 != 0 or v145 < 0 or v145 > 4294967295:
-        return ".castId" + _fail("integer in 0..4294967295", v145)
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _SKILLS_CANCEL_CAST_FIELDS:
+            return _unexpected_key(t, _SKILLS_CANCEL_CAST_FIELDS)
+    castId = t.get("castId")
+    if not _is_number(castId) or castId % 1 != 0 or castId < 0 or castId > 4294967295:
+        return ".castId" + _fail("integer in 0..4294967295", castId)
     return None
 
 
 def _check_skills_skill_cast(value: Any) -> str | None:
-    err146 = _table_error(value, "table")
-    if err146 is not None:
-        return err146
-    t147 = _entries(value)
-    for key148 in t147:
-        if not isinstance(key148, str) or key148 not in _FIELDS_24:
-            return _unexpected_key(t147, _FIELDS_24)
-    v149 = t147.get("castId")
-    if not _is_number(v149) or v149 % 1 != 0 or v149 < 0 or v149 > 4294967295:
-        return ".castId" + _fail("integer in 0..4294967295", v149)
-    v150 = t147.get("casterId")
-    if not _is_number(v150) or v150 % 1 != 0 or v150 < 1 or v150 > 4294967295:
-        return ".casterId" + _fail("integer in 1..4294967295", v150)
-    v151 = t147.get("skillId")
-    if not isinstance(v151, str):
-        return ".skillId" + _fail("string of 1..48 bytes", v151)
-    if _bad_utf8(v151):
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _SKILLS_SKILL_CAST_FIELDS:
+            return _unexpected_key(t, _SKILLS_SKILL_CAST_FIELDS)
+    castId = t.get("castId")
+    if not _is_number(castId) or castId % 1 != 0 or castId < 0 or castId > 4294967295:
+        return ".castId" + _fail("integer in 0..4294967295", castId)
+    casterId = t.get("casterId")
+    if not _is_number(casterId) or casterId % 1 != 0 or casterId < 1 or casterId > 4294967295:
+        return ".casterId" + _fail("integer in 1..4294967295", casterId)
+    skillId = t.get("skillId")
+    if not isinstance(skillId, str):
+        return ".skillId" + _fail("string of 1..48 bytes", skillId)
+    if _bad_utf8(skillId):
         return ".skillId: expected valid UTF-8, got invalid bytes"
-    if _byte_len(v151) > 48 or _byte_len(v151) < 1:
-        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(v151), "bytes")
-    v152 = t147.get("target")
-    err153 = _check_skills_target(v152)
-    if err153 is not None:
-        return ".target" + err153
-    v154 = t147.get("castTime")
-    if not _is_number(v154) or v154 != v154 or v154 in _INFINITIES or v154 < 0:
-        return ".castTime" + _fail("finite number >= 0", v154)
+    if _byte_len(skillId) > 48 or _byte_len(skillId) < 1:
+        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(skillId), "bytes")
+    target = t.get("target")
+    err2 = _check_skills_target(target)
+    if err2 is not None:
+        return ".target" + err2
+    castTime = t.get("castTime")
+    if not _is_number(castTime) or castTime != castTime or castTime in _INFINITIES or castTime < 0:
+        return ".castTime" + _fail("finite number >= 0", castTime)
     return None
 
 
 def _check_skills_skill_hit(value: Any) -> str | None:
-    err155 = _table_error(value, "table")
-    if err155 is not None:
-        return err155
-    t156 = _entries(value)
-    for key157 in t156:
-        if not isinstance(key157, str) or key157 not in _FIELDS_25:
-            return _unexpected_key(t156, _FIELDS_25)
-    v158 = t156.get("castId")
-    if not _is_number(v158) or v158 % 1 != 0 or v158 < 0 or v158 > 4294967295:
-        return ".castId" + _fail("integer in 0..4294967295", v158)
-    v159 = t156.get("targetId")
-    if not _is_number(v159) or v159 % 1 != 0 or v159 < 1 or v159 > 4294967295:
-        return ".targetId" + _fail("integer in 1..4294967295", v159)
-    v160 = t156.get("damage")
-    if not _is_number(v160) or v160 != v160 or v160 in _INFINITIES or v160 < 0:
-        return ".damage" + _fail("finite number >= 0", v160)
-    v161 = t156.get("critical")
-    if not isinstance(v161, bool):
-        return ".critical" + _fail("boolean", v161)
-    v162 = t156.get("hitPosition")
-    err163 = _check_datatype(v162, "Vector3")
-    if err163 is not None:
-        return ".hitPosition" + err163
-    v164 = t156.get("effects")
-    err165 = _table_error(v164, "array")
-    if err165 is not None:
-        return ".effects" + err165
-    t166 = _entries(v164)
-    n167 = _array_length(t166)
-    if n167 is None:
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _SKILLS_SKILL_HIT_FIELDS:
+            return _unexpected_key(t, _SKILLS_SKILL_HIT_FIELDS)
+    castId = t.get("castId")
+    if not _is_number(castId) or castId % 1 != 0 or castId < 0 or castId > 4294967295:
+        return ".castId" + _fail("integer in 0..4294967295", castId)
+    targetId = t.get("targetId")
+    if not _is_number(targetId) or targetId % 1 != 0 or targetId < 1 or targetId > 4294967295:
+        return ".targetId" + _fail("integer in 1..4294967295", targetId)
+    damage = t.get("damage")
+    if not _is_number(damage) or damage != damage or damage in _INFINITIES or damage < 0:
+        return ".damage" + _fail("finite number >= 0", damage)
+    critical = t.get("critical")
+    if not isinstance(critical, bool):
+        return ".critical" + _fail("boolean", critical)
+    hitPosition = t.get("hitPosition")
+    err2 = _check_datatype(hitPosition, "Vector3")
+    if err2 is not None:
+        return ".hitPosition" + err2
+    effects = t.get("effects")
+    err3 = _table_error(effects, "array")
+    if err3 is not None:
+        return ".effects" + err3
+    t2 = _entries(effects)
+    n = _array_length(t2)
+    if n is None:
         return ".effects: expected array, got table with non-array keys"
-    if n167 > 8:
-        return ".effects" + _fail_count("array of at most 8 items", n167, "items")
-    for i168 in range(1, n167 + 1):
-        item169 = t166[i168]
-        err170 = _table_error(item169, "table")
-        if err170 is not None:
-            return ".effects[" + str(i168) + "]" + err170
-        t171 = _entries(item169)
-        for key172 in t171:
-            if not isinstance(key172, str) or key172 not in _FIELDS_26:
-                return ".effects[" + str(i168) + "]" + _unexpected_key(t171, _FIELDS_26)
-        v173 = t171.get("name")
-        if not isinstance(v173, str):
-            return ".effects[" + str(i168) + "].name" + _fail("string of 1..48 bytes", v173)
-        if _bad_utf8(v173):
-            return ".effects[" + str(i168) + "].name: expected valid UTF-8, got invalid bytes"
-        if _byte_len(v173) > 48 or _byte_len(v173) < 1:
-            return ".effects[" + str(i168) + "].name" + _fail_count("string of 1..48 bytes", _byte_len(v173), "bytes")
-        v174 = t171.get("duration")
-        if not _is_number(v174) or v174 != v174 or v174 in _INFINITIES or v174 < 0:
-            return ".effects[" + str(i168) + "].duration" + _fail("finite number >= 0", v174)
+    if n > 8:
+        return ".effects" + _fail_count("array of at most 8 items", n, "items")
+    for i in range(1, n + 1):
+        item = t2[i]
+        err4 = _table_error(item, "table")
+        if err4 is not None:
+            return ".effects[" + str(i) + "]" + err4
+        t3 = _entries(item)
+        for key2 in t3:
+            if not isinstance(key2, str) or key2 not in _SKILLS_SKILL_HIT_EFFECTS_FIELDS:
+                return ".effects[" + str(i) + "]" + _unexpected_key(t3, _SKILLS_SKILL_HIT_EFFECTS_FIELDS)
+        name = t3.get("name")
+        if not isinstance(name, str):
+            return ".effects[" + str(i) + "].name" + _fail("string of 1..48 bytes", name)
+        if _bad_utf8(name):
+            return ".effects[" + str(i) + "].name: expected valid UTF-8, got invalid bytes"
+        if _byte_len(name) > 48 or _byte_len(name) < 1:
+            return ".effects[" + str(i) + "].name" + _fail_count("string of 1..48 bytes", _byte_len(name), "bytes")
+        duration = t3.get("duration")
+        if not _is_number(duration) or duration != duration or duration in _INFINITIES or duration < 0:
+            return ".effects[" + str(i) + "].duration" + _fail("finite number >= 0", duration)
     return None
 
 
 def _check_stats_request_stats(value: Any) -> str | None:
-    err175 = _table_error(value, "table")
-    if err175 is not None:
-        return err175
-    t176 = _entries(value)
-    for key177 in t176:
-        if not isinstance(key177, str) or key177 not in _FIELDS_27:
-            return _unexpected_key(t176, _FIELDS_27)
-    return None
-
-
-def _check_stats_stat_block_value(value: Any) -> str | None:
-    if not _is_number(value) or value != value or value in _INFINITIES or value < 0:
-        return _fail("finite number >= 0", value)
-    return None
-
-
-def _check_stats_stat_block(value: Any) -> str | None:
-    err186 = _table_error(value, "table")
-    if err186 is not None:
-        return err186
-    t187 = _entries(value)
-    count189 = 0
-    badKeys190 = 0
-    for k188 in t187:
-        count189 += 1
-        if not (isinstance(k188, str) and k188 in _ENUM_2):
-            badKeys190 += 1
-    if count189 > 16:
-        return _fail_count("table of at most 16 entries", count189, "entries")
-    if badKeys190 > 0:
-        return _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys190)
-    for k188 in t187:
-        if _check_stats_stat_block_value(t187[k188]) is not None:
-            return _first_map_error(t187, _check_stats_stat_block_value)
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _STATS_REQUEST_STATS_FIELDS:
+            return _unexpected_key(t, _STATS_REQUEST_STATS_FIELDS)
     return None
 
 
 def _check_stats_stats_snapshot(value: Any) -> str | None:
-    err178 = _table_error(value, "table")
-    if err178 is not None:
-        return err178
-    t179 = _entries(value)
-    for key180 in t179:
-        if not isinstance(key180, str) or key180 not in _FIELDS_28:
-            return _unexpected_key(t179, _FIELDS_28)
-    v181 = t179.get("entityId")
-    if not _is_number(v181) or v181 % 1 != 0 or v181 < 1 or v181 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v181)
-    v182 = t179.get("level")
-    if not _is_number(v182) or v182 % 1 != 0 or v182 < 1 or v182 > 500:
-        return ".level" + _fail("integer in 1..500", v182)
-    v183 = t179.get("experience")
-    if not _is_number(v183) or v183 % 1 != 0 or v183 < 0 or v183 > 4294967295:
-        return ".experience" + _fail("integer in 0..4294967295", v183)
-    v184 = t179.get("stats")
-    err185 = _check_stats_stat_block(v184)
-    if err185 is not None:
-        return ".stats" + err185
-    v191 = t179.get("healthRatio")
-    if not _is_number(v191) or v191 != v191 or v191 in _INFINITIES or v191 < 0 or v191 > 1:
-        return ".healthRatio" + _fail("finite number in 0..1", v191)
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _STATS_STATS_SNAPSHOT_FIELDS:
+            return _unexpected_key(t, _STATS_STATS_SNAPSHOT_FIELDS)
+    entityId = t.get("entityId")
+    if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
+        return ".entityId" + _fail("integer in 1..4294967295", entityId)
+    level = t.get("level")
+    if not _is_number(level) or level % 1 != 0 or level < 1 or level > 500:
+        return ".level" + _fail("integer in 1..500", level)
+    experience = t.get("experience")
+    if not _is_number(experience) or experience % 1 != 0 or experience < 0 or experience > 4294967295:
+        return ".experience" + _fail("integer in 0..4294967295", experience)
+    stats = t.get("stats")
+    err2 = _check_stats_stat_block(stats)
+    if err2 is not None:
+        return ".stats" + err2
+    healthRatio = t.get("healthRatio")
+    if not _is_number(healthRatio) or healthRatio != healthRatio or healthRatio in _INFINITIES or healthRatio < 0 or healthRatio > 1:
+        return ".healthRatio" + _fail("finite number in 0..1", healthRatio)
     return None
 
 
 def _check_stats_stat_changed(value: Any) -> str | None:
-    err192 = _table_error(value, "table")
-    if err192 is not None:
-        return err192
-    t193 = _entries(value)
-    for key194 in t193:
-        if not isinstance(key194, str) or key194 not in _FIELDS_29:
-            return _unexpected_key(t193, _FIELDS_29)
-    v195 = t193.get("entityId")
-    if not _is_number(v195) or v195 % 1 != 0 or v195 < 1 or v195 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v195)
-    v196 = t193.get("stat")
-    if not isinstance(v196, str) or v196 not in _ENUM_2:
-        return ".stat" + _fail("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", v196)
-    v197 = t193.get("value")
-    if not _is_number(v197) or v197 != v197 or v197 in _INFINITIES:
-        return ".value" + _fail("finite number", v197)
-    v198 = t193.get("delta")
-    if not _is_number(v198) or v198 != v198 or v198 in _INFINITIES:
-        return ".delta" + _fail("finite number", v198)
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _STATS_STAT_CHANGED_FIELDS:
+            return _unexpected_key(t, _STATS_STAT_CHANGED_FIELDS)
+    entityId = t.get("entityId")
+    if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
+        return ".entityId" + _fail("integer in 1..4294967295", entityId)
+    stat = t.get("stat")
+    if not isinstance(stat, str) or stat not in _STAT_NAME_VALUES:
+        return ".stat" + _fail("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", stat)
+    valueValue = t.get("value")
+    if not _is_number(valueValue) or valueValue != valueValue or valueValue in _INFINITIES:
+        return ".value" + _fail("finite number", valueValue)
+    delta = t.get("delta")
+    if not _is_number(delta) or delta != delta or delta in _INFINITIES:
+        return ".delta" + _fail("finite number", delta)
+    return None
+
+
+def _check_attributes_allocate_points_reply(value: Any) -> str | None:
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _ATTRIBUTES_ALLOCATE_POINTS_REPLY_FIELDS:
+            return _unexpected_key(t, _ATTRIBUTES_ALLOCATE_POINTS_REPLY_FIELDS)
+    accepted = t.get("accepted")
+    if not isinstance(accepted, bool):
+        return ".accepted" + _fail("boolean", accepted)
+    remainingPoints = t.get("remainingPoints")
+    if not _is_number(remainingPoints) or remainingPoints % 1 != 0 or remainingPoints < 0 or remainingPoints > 65535:
+        return ".remainingPoints" + _fail("integer in 0..65535", remainingPoints)
+    reason = t.get("reason")
+    if reason is not None:
+        if not isinstance(reason, str):
+            return ".reason" + _fail("string", reason)
+        if _bad_utf8(reason):
+            return ".reason: expected valid UTF-8, got invalid bytes"
+    return None
+
+
+def _check_entity_info_inspect_entity_reply(value: Any) -> str | None:
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _ENTITY_INFO_INSPECT_ENTITY_REPLY_FIELDS:
+            return _unexpected_key(t, _ENTITY_INFO_INSPECT_ENTITY_REPLY_FIELDS)
+    found = t.get("found")
+    if not isinstance(found, bool):
+        return ".found" + _fail("boolean", found)
+    name = t.get("name")
+    if name is not None:
+        if not isinstance(name, str):
+            return ".name" + _fail("string of at most 64 bytes", name)
+        if _bad_utf8(name):
+            return ".name: expected valid UTF-8, got invalid bytes"
+        if _byte_len(name) > 64:
+            return ".name" + _fail_count("string of at most 64 bytes", _byte_len(name), "bytes")
+    level = t.get("level")
+    if level is not None:
+        if not _is_number(level) or level % 1 != 0 or level < 0 or level > 65535:
+            return ".level" + _fail("integer in 0..65535", level)
+    faction = t.get("faction")
+    if faction is not None:
+        if not isinstance(faction, str) or faction not in _ENTITY_INFO_FACTION_VALUES:
+            return ".faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", faction)
+    equipment = t.get("equipment")
+    if equipment is not None:
+        err2 = _table_error(equipment, "array")
+        if err2 is not None:
+            return ".equipment" + err2
+        t2 = _entries(equipment)
+        n = _array_length(t2)
+        if n is None:
+            return ".equipment: expected array, got table with non-array keys"
+        if n > 12:
+            return ".equipment" + _fail_count("array of at most 12 items", n, "items")
+        for i in range(1, n + 1):
+            item = t2[i]
+            if not isinstance(item, str):
+                return ".equipment[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
+            if _bad_utf8(item):
+                return ".equipment[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+            if _byte_len(item) > 48 or _byte_len(item) < 1:
+                return ".equipment[" + str(i) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item), "bytes")
+    return None
+
+
+def _check_skills_cast_skill_reply(value: Any) -> str | None:
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _SKILLS_CAST_SKILL_REPLY_FIELDS:
+            return _unexpected_key(t, _SKILLS_CAST_SKILL_REPLY_FIELDS)
+    accepted = t.get("accepted")
+    if not isinstance(accepted, bool):
+        return ".accepted" + _fail("boolean", accepted)
+    castId = t.get("castId")
+    if castId is not None:
+        if not _is_number(castId) or castId % 1 != 0 or castId < 0 or castId > 4294967295:
+            return ".castId" + _fail("integer in 0..4294967295", castId)
+    reason = t.get("reason")
+    if reason is not None:
+        if not isinstance(reason, str) or reason not in _SKILLS_CAST_SKILL_REPLY_REASON_VALUES:
+            return ".reason" + _fail("one of \"Cooldown\", \"NoMana\", \"OutOfRange\", \"InvalidTarget\", \"Silenced\"", reason)
     return None
 
 

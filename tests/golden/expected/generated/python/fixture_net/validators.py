@@ -162,93 +162,100 @@ def _validator(check: Callable[[Any], str | None], root: str) -> Callable[[Any],
     return validate
 
 
-_FIELDS_1 = frozenset({"from", "to", "amount", "note"})
-_FIELDS_2 = frozenset({"ok", "slots"})
-_FIELDS_3 = frozenset({"item", "count", "rarity"})
-_ENUM_4 = frozenset({"Common", "Rare", "Epic"})
-_FIELDS_5 = frozenset({"ratio", "wide", "any", "tiny", "mid", "big", "bits", "hue", "aim", "at", "owner", "tags", "counts", "names", "byRarity", "drop", "nested", "class"})
-_FIELDS_6 = frozenset({"source", "monsterId", "where"})
-_FIELDS_7 = frozenset({"source", "chest"})
-_FIELDS_8 = frozenset({"source"})
-_FIELDS_9 = frozenset({"flag", "inner"})
-_FIELDS_10 = frozenset({"depth"})
-_FIELDS_11 = frozenset({"drop", "slots", "label", "history"})
-
-
-def _check_inventory_move_item(value: Any) -> str | None:
-    err1 = _table_error(value, "table")
-    if err1 is not None:
-        return err1
-    t2 = _entries(value)
-    for key3 in t2:
-        if not isinstance(key3, str) or key3 not in _FIELDS_1:
-            return _unexpected_key(t2, _FIELDS_1)
-    v4 = t2.get("from")
-    if not _is_number(v4) or v4 % 1 != 0 or v4 < 0 or v4 > 39:
-        return ".from" + _fail("integer in 0..39", v4)
-    v5 = t2.get("to")
-    if not _is_number(v5) or v5 % 1 != 0 or v5 < 0 or v5 > 39:
-        return ".to" + _fail("integer in 0..39", v5)
-    v6 = t2.get("amount")
-    if v6 is not None:
-        if not _is_number(v6) or v6 % 1 != 0 or v6 < 0 or v6 > 255:
-            return ".amount" + _fail("integer in 0..255", v6)
-    v7 = t2.get("note")
-    if v7 is not None:
-        if not isinstance(v7, str):
-            return ".note" + _fail("string of at most 40 bytes", v7)
-        if _bad_utf8(v7):
-            return ".note: expected valid UTF-8, got invalid bytes"
-        if _byte_len(v7) > 40:
-            return ".note" + _fail_count("string of at most 40 bytes", _byte_len(v7), "bytes")
-    return None
+_INVENTORY_SLOT_FIELDS = frozenset({"item", "count", "rarity"})
+_RARITY_VALUES = frozenset({"Common", "Rare", "Epic"})
+_INVENTORY_DROP_MONSTER_FIELDS = frozenset({"source", "monsterId", "where"})
+_INVENTORY_DROP_CHEST_FIELDS = frozenset({"source", "chest"})
+_INVENTORY_DROP_QUEST_FIELDS = frozenset({"source"})
+_INVENTORY_MOVE_ITEM_FIELDS = frozenset({"from", "to", "amount", "note"})
+_INVENTORY_TUNE_FIELDS = frozenset({"ratio", "wide", "any", "tiny", "mid", "big", "bits", "hue", "aim", "at", "owner", "tags", "counts", "names", "byRarity", "drop", "nested", "class"})
+_RARITY_KEYS = frozenset({"Common", "Rare", "Epic"})
+_INVENTORY_TUNE_NESTED_FIELDS = frozenset({"flag", "inner"})
+_INVENTORY_TUNE_NESTED_INNER_FIELDS = frozenset({"depth"})
+_INVENTORY_DROPPED_FIELDS = frozenset({"drop", "slots", "label", "history"})
+_INVENTORY_MOVE_ITEM_REPLY_FIELDS = frozenset({"ok", "slots"})
 
 
 def _check_inventory_slot(value: Any) -> str | None:
-    err19 = _table_error(value, "table")
-    if err19 is not None:
-        return err19
-    t20 = _entries(value)
-    for key21 in t20:
-        if not isinstance(key21, str) or key21 not in _FIELDS_3:
-            return _unexpected_key(t20, _FIELDS_3)
-    v22 = t20.get("item")
-    if not _is_number(v22) or v22 % 1 != 0 or v22 < 1 or v22 > 65535:
-        return ".item" + _fail("integer in 1..65535", v22)
-    v23 = t20.get("count")
-    if not _is_number(v23) or v23 % 1 != 0 or v23 < 1 or v23 > 99:
-        return ".count" + _fail("integer in 1..99", v23)
-    v24 = t20.get("rarity")
-    if v24 is not None:
-        if not isinstance(v24, str) or v24 not in _ENUM_4:
-            return ".rarity" + _fail("one of \"Common\", \"Rare\", \"Epic\"", v24)
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _INVENTORY_SLOT_FIELDS:
+            return _unexpected_key(t, _INVENTORY_SLOT_FIELDS)
+    item = t.get("item")
+    if not _is_number(item) or item % 1 != 0 or item < 1 or item > 65535:
+        return ".item" + _fail("integer in 1..65535", item)
+    count = t.get("count")
+    if not _is_number(count) or count % 1 != 0 or count < 1 or count > 99:
+        return ".count" + _fail("integer in 1..99", count)
+    rarity = t.get("rarity")
+    if rarity is not None:
+        if not isinstance(rarity, str) or rarity not in _RARITY_VALUES:
+            return ".rarity" + _fail("one of \"Common\", \"Rare\", \"Epic\"", rarity)
     return None
 
 
-def _check_inventory_move_item_reply(value: Any) -> str | None:
-    err8 = _table_error(value, "table")
-    if err8 is not None:
-        return err8
-    t9 = _entries(value)
-    for key10 in t9:
-        if not isinstance(key10, str) or key10 not in _FIELDS_2:
-            return _unexpected_key(t9, _FIELDS_2)
-    v11 = t9.get("ok")
-    if not isinstance(v11, bool):
-        return ".ok" + _fail("boolean", v11)
-    v12 = t9.get("slots")
-    err13 = _table_error(v12, "array")
-    if err13 is not None:
-        return ".slots" + err13
-    t14 = _entries(v12)
-    n15 = _array_length(t14)
-    if n15 is None:
-        return ".slots: expected array, got table with non-array keys"
-    for i16 in range(1, n15 + 1):
-        item17 = t14[i16]
-        err18 = _check_inventory_slot(item17)
-        if err18 is not None:
-            return ".slots[" + str(i16) + "]" + err18
+def _check_inventory_drop(value: Any) -> str | None:
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    tag = t.get("source")
+    if tag == "monster":
+        for key in t:
+            if not isinstance(key, str) or key not in _INVENTORY_DROP_MONSTER_FIELDS:
+                return _unexpected_key(t, _INVENTORY_DROP_MONSTER_FIELDS)
+        monsterId = t.get("monsterId")
+        if not _is_number(monsterId) or monsterId % 1 != 0 or monsterId < 0 or monsterId > 4294967295:
+            return ".monsterId" + _fail("integer in 0..4294967295", monsterId)
+        where = t.get("where")
+        err2 = _check_datatype(where, "Vector3")
+        if err2 is not None:
+            return ".where" + err2
+    elif tag == "chest":
+        for key2 in t:
+            if not isinstance(key2, str) or key2 not in _INVENTORY_DROP_CHEST_FIELDS:
+                return _unexpected_key(t, _INVENTORY_DROP_CHEST_FIELDS)
+        chest = t.get("chest")
+        if not _is_instance(chest, "Model"):
+            return ".chest" + _fail("Model", chest)
+    elif tag == "quest":
+        for key3 in t:
+            if not isinstance(key3, str) or key3 not in _INVENTORY_DROP_QUEST_FIELDS:
+                return _unexpected_key(t, _INVENTORY_DROP_QUEST_FIELDS)
+    else:
+        return ".source" + _fail("one of \"monster\", \"chest\", \"quest\"", tag)
+    return None
+
+
+def _check_inventory_move_item(value: Any) -> str | None:
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _INVENTORY_MOVE_ITEM_FIELDS:
+            return _unexpected_key(t, _INVENTORY_MOVE_ITEM_FIELDS)
+    fromValue = t.get("from")
+    if not _is_number(fromValue) or fromValue % 1 != 0 or fromValue < 0 or fromValue > 39:
+        return ".from" + _fail("integer in 0..39", fromValue)
+    to = t.get("to")
+    if not _is_number(to) or to % 1 != 0 or to < 0 or to > 39:
+        return ".to" + _fail("integer in 0..39", to)
+    amount = t.get("amount")
+    if amount is not None:
+        if not _is_number(amount) or amount % 1 != 0 or amount < 0 or amount > 255:
+            return ".amount" + _fail("integer in 0..255", amount)
+    note = t.get("note")
+    if note is not None:
+        if not isinstance(note, str):
+            return ".note" + _fail("string of at most 40 bytes", note)
+        if _bad_utf8(note):
+            return ".note: expected valid UTF-8, got invalid bytes"
+        if _byte_len(note) > 40:
+            return ".note" + _fail_count("string of at most 40 bytes", _byte_len(note), "bytes")
     return None
 
 
@@ -265,246 +272,240 @@ def _check_inventory_tune_names_value(value: Any) -> str | None:
 
 
 def _check_inventory_tune_by_rarity_value(value: Any) -> str | None:
-    err66 = _check_inventory_slot(value)
-    if err66 is not None:
-        return err66
-    return None
-
-
-def _check_inventory_drop(value: Any) -> str | None:
-    err69 = _table_error(value, "table")
-    if err69 is not None:
-        return err69
-    t70 = _entries(value)
-    tag71 = t70.get("source")
-    if tag71 == "monster":
-        for key72 in t70:
-            if not isinstance(key72, str) or key72 not in _FIELDS_6:
-                return _unexpected_key(t70, _FIELDS_6)
-        v73 = t70.get("monsterId")
-        if not _is_number(v73) or v73 % 1 != 0 or v73 < 0 or v73 > 4294967295:
-            return ".monsterId" + _fail("integer in 0..4294967295", v73)
-        v74 = t70.get("where")
-        err75 = _check_datatype(v74, "Vector3")
-        if err75 is not None:
-            return ".where" + err75
-    elif tag71 == "chest":
-        for key76 in t70:
-            if not isinstance(key76, str) or key76 not in _FIELDS_7:
-                return _unexpected_key(t70, _FIELDS_7)
-        v77 = t70.get("chest")
-        if not _is_instance(v77, "Model"):
-            return ".chest" + _fail("Model", v77)
-    elif tag71 == "quest":
-        for key78 in t70:
-            if not isinstance(key78, str) or key78 not in _FIELDS_8:
-                return _unexpected_key(t70, _FIELDS_8)
-    else:
-        return ".source" + _fail("one of \"monster\", \"chest\", \"quest\"", tag71)
+    err = _check_inventory_slot(value)
+    if err is not None:
+        return err
     return None
 
 
 def _check_inventory_tune(value: Any) -> str | None:
-    err25 = _table_error(value, "table")
-    if err25 is not None:
-        return err25
-    t26 = _entries(value)
-    for key27 in t26:
-        if not isinstance(key27, str) or key27 not in _FIELDS_5:
-            return _unexpected_key(t26, _FIELDS_5)
-    v28 = t26.get("ratio")
-    if not _is_number(v28) or v28 != v28 or v28 in _INFINITIES or v28 < 0 or v28 > 1:
-        return ".ratio" + _fail("finite number in 0..1", v28)
-    v29 = t26.get("wide")
-    if not _is_number(v29):
-        return ".wide" + _fail("number", v29)
-    v30 = t26.get("any")
-    if v30 is not None:
-        if not _is_number(v30) or v30 != v30 or v30 in _INFINITIES:
-            return ".any" + _fail("finite number", v30)
-    v31 = t26.get("tiny")
-    if not _is_number(v31) or v31 % 1 != 0 or v31 < -128 or v31 > 127:
-        return ".tiny" + _fail("integer in -128..127", v31)
-    v32 = t26.get("mid")
-    if v32 is not None:
-        if not _is_number(v32) or v32 % 1 != 0 or v32 < -32768 or v32 > 32767:
-            return ".mid" + _fail("integer in -32768..32767", v32)
-    v33 = t26.get("big")
-    if not _is_number(v33) or v33 % 1 != 0 or v33 < -1000000 or v33 > 2147483647:
-        return ".big" + _fail("integer in -1000000..2147483647", v33)
-    v34 = t26.get("bits")
-    if not _is_number(v34) or v34 % 1 != 0 or v34 < 0 or v34 > 4294967295:
-        return ".bits" + _fail("integer in 0..4294967295", v34)
-    v35 = t26.get("hue")
-    err36 = _check_datatype(v35, "Color3")
-    if err36 is not None:
-        return ".hue" + err36
-    v37 = t26.get("aim")
-    err38 = _check_datatype(v37, "Vector2")
-    if err38 is not None:
-        return ".aim" + err38
-    v39 = t26.get("at")
-    err40 = _check_datatype(v39, "CFrame")
-    if err40 is not None:
-        return ".at" + err40
-    v41 = t26.get("owner")
-    if not _is_instance(v41, "Player"):
-        return ".owner" + _fail("Player", v41)
-    v42 = t26.get("tags")
-    err43 = _table_error(v42, "array")
-    if err43 is not None:
-        return ".tags" + err43
-    t44 = _entries(v42)
-    n45 = _array_length(t44)
-    if n45 is None:
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _INVENTORY_TUNE_FIELDS:
+            return _unexpected_key(t, _INVENTORY_TUNE_FIELDS)
+    ratio = t.get("ratio")
+    if not _is_number(ratio) or ratio != ratio or ratio in _INFINITIES or ratio < 0 or ratio > 1:
+        return ".ratio" + _fail("finite number in 0..1", ratio)
+    wide = t.get("wide")
+    if not _is_number(wide):
+        return ".wide" + _fail("number", wide)
+    anyValue = t.get("any")
+    if anyValue is not None:
+        if not _is_number(anyValue) or anyValue != anyValue or anyValue in _INFINITIES:
+            return ".any" + _fail("finite number", anyValue)
+    tiny = t.get("tiny")
+    if not _is_number(tiny) or tiny % 1 != 0 or tiny < -128 or tiny > 127:
+        return ".tiny" + _fail("integer in -128..127", tiny)
+    mid = t.get("mid")
+    if mid is not None:
+        if not _is_number(mid) or mid % 1 != 0 or mid < -32768 or mid > 32767:
+            return ".mid" + _fail("integer in -32768..32767", mid)
+    big = t.get("big")
+    if not _is_number(big) or big % 1 != 0 or big < -1000000 or big > 2147483647:
+        return ".big" + _fail("integer in -1000000..2147483647", big)
+    bits = t.get("bits")
+    if not _is_number(bits) or bits % 1 != 0 or bits < 0 or bits > 4294967295:
+        return ".bits" + _fail("integer in 0..4294967295", bits)
+    hue = t.get("hue")
+    err2 = _check_datatype(hue, "Color3")
+    if err2 is not None:
+        return ".hue" + err2
+    aim = t.get("aim")
+    err3 = _check_datatype(aim, "Vector2")
+    if err3 is not None:
+        return ".aim" + err3
+    at = t.get("at")
+    err4 = _check_datatype(at, "CFrame")
+    if err4 is not None:
+        return ".at" + err4
+    owner = t.get("owner")
+    if not _is_instance(owner, "Player"):
+        return ".owner" + _fail("Player", owner)
+    tags = t.get("tags")
+    err5 = _table_error(tags, "array")
+    if err5 is not None:
+        return ".tags" + err5
+    t2 = _entries(tags)
+    n = _array_length(t2)
+    if n is None:
         return ".tags: expected array, got table with non-array keys"
-    if n45 > 10 or n45 < 1:
-        return ".tags" + _fail_count("array of 1..10 items", n45, "items")
-    for i46 in range(1, n45 + 1):
-        item47 = t44[i46]
-        if not isinstance(item47, str):
-            return ".tags[" + str(i46) + "]" + _fail("string of at most 8 bytes", item47)
-        if _bad_utf8(item47):
-            return ".tags[" + str(i46) + "]: expected valid UTF-8, got invalid bytes"
-        if _byte_len(item47) > 8:
-            return ".tags[" + str(i46) + "]" + _fail_count("string of at most 8 bytes", _byte_len(item47), "bytes")
-    v48 = t26.get("counts")
-    err49 = _table_error(v48, "table")
-    if err49 is not None:
-        return ".counts" + err49
-    t50 = _entries(v48)
-    count52 = 0
-    badKeys53 = 0
-    for k51 in t50:
-        count52 += 1
-        if not (_is_number(k51) and k51 % 1 == 0 and k51 >= 0 and k51 <= 65535):
-            badKeys53 += 1
-    if count52 > 6:
-        return ".counts" + _fail_count("table of at most 6 entries", count52, "entries")
-    if badKeys53 > 0:
-        return ".counts" + _fail_keys("integer in 0..65535", badKeys53)
-    for k51 in t50:
-        if _check_inventory_tune_counts_value(t50[k51]) is not None:
-            return ".counts" + _first_map_error(t50, _check_inventory_tune_counts_value)
-    v54 = t26.get("names")
-    err55 = _table_error(v54, "table")
-    if err55 is not None:
-        return ".names" + err55
-    t56 = _entries(v54)
-    count58 = 0
-    badKeys59 = 0
-    for k57 in t56:
-        count58 += 1
-        if not (isinstance(k57, str) and not _bad_utf8(k57) and _byte_len(k57) <= 6 and _byte_len(k57) >= 2):
-            badKeys59 += 1
-    if count58 > 3:
-        return ".names" + _fail_count("table of at most 3 entries", count58, "entries")
-    if badKeys59 > 0:
-        return ".names" + _fail_keys("string of 2..6 bytes", badKeys59)
-    for k57 in t56:
-        if _check_inventory_tune_names_value(t56[k57]) is not None:
-            return ".names" + _first_map_error(t56, _check_inventory_tune_names_value)
-    v60 = t26.get("byRarity")
-    err61 = _table_error(v60, "table")
-    if err61 is not None:
-        return ".byRarity" + err61
-    t62 = _entries(v60)
-    count64 = 0
-    badKeys65 = 0
-    for k63 in t62:
-        count64 += 1
-        if not (isinstance(k63, str) and k63 in _ENUM_4):
-            badKeys65 += 1
-    if count64 > 6:
-        return ".byRarity" + _fail_count("table of at most 6 entries", count64, "entries")
-    if badKeys65 > 0:
-        return ".byRarity" + _fail_keys("one of \"Common\", \"Rare\", \"Epic\"", badKeys65)
-    for k63 in t62:
-        if _check_inventory_tune_by_rarity_value(t62[k63]) is not None:
-            return ".byRarity" + _first_map_error(t62, _check_inventory_tune_by_rarity_value)
-    v67 = t26.get("drop")
-    err68 = _check_inventory_drop(v67)
-    if err68 is not None:
-        return ".drop" + err68
-    v79 = t26.get("nested")
-    err80 = _table_error(v79, "table")
-    if err80 is not None:
-        return ".nested" + err80
-    t81 = _entries(v79)
-    for key82 in t81:
-        if not isinstance(key82, str) or key82 not in _FIELDS_9:
-            return ".nested" + _unexpected_key(t81, _FIELDS_9)
-    v83 = t81.get("flag")
-    if not isinstance(v83, bool):
-        return ".nested.flag" + _fail("boolean", v83)
-    v84 = t81.get("inner")
-    err85 = _table_error(v84, "table")
-    if err85 is not None:
-        return ".nested.inner" + err85
-    t86 = _entries(v84)
-    for key87 in t86:
-        if not isinstance(key87, str) or key87 not in _FIELDS_10:
-            return ".nested.inner" + _unexpected_key(t86, _FIELDS_10)
-    v88 = t86.get("depth")
-    if not _is_number(v88) or v88 % 1 != 0 or v88 < 0 or v88 > 255:
-        return ".nested.inner.depth" + _fail("integer in 0..255", v88)
-    v89 = t26.get("class")
-    if v89 is not None:
-        if not isinstance(v89, str):
-            return ".class" + _fail("string of at most 40 bytes", v89)
-        if _bad_utf8(v89):
+    if n > 10 or n < 1:
+        return ".tags" + _fail_count("array of 1..10 items", n, "items")
+    for i in range(1, n + 1):
+        item = t2[i]
+        if not isinstance(item, str):
+            return ".tags[" + str(i) + "]" + _fail("string of at most 8 bytes", item)
+        if _bad_utf8(item):
+            return ".tags[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+        if _byte_len(item) > 8:
+            return ".tags[" + str(i) + "]" + _fail_count("string of at most 8 bytes", _byte_len(item), "bytes")
+    counts = t.get("counts")
+    err6 = _table_error(counts, "table")
+    if err6 is not None:
+        return ".counts" + err6
+    t3 = _entries(counts)
+    count = 0
+    badKeys = 0
+    for k in t3:
+        count += 1
+        if not (_is_number(k) and k % 1 == 0 and k >= 0 and k <= 65535):
+            badKeys += 1
+    if count > 6:
+        return ".counts" + _fail_count("table of at most 6 entries", count, "entries")
+    if badKeys > 0:
+        return ".counts" + _fail_keys("integer in 0..65535", badKeys)
+    for k in t3:
+        if _check_inventory_tune_counts_value(t3[k]) is not None:
+            return ".counts" + _first_map_error(t3, _check_inventory_tune_counts_value)
+    names = t.get("names")
+    err7 = _table_error(names, "table")
+    if err7 is not None:
+        return ".names" + err7
+    t4 = _entries(names)
+    count2 = 0
+    badKeys2 = 0
+    for k2 in t4:
+        count2 += 1
+        if not (isinstance(k2, str) and not _bad_utf8(k2) and _byte_len(k2) <= 6 and _byte_len(k2) >= 2):
+            badKeys2 += 1
+    if count2 > 3:
+        return ".names" + _fail_count("table of at most 3 entries", count2, "entries")
+    if badKeys2 > 0:
+        return ".names" + _fail_keys("string of 2..6 bytes", badKeys2)
+    for k2 in t4:
+        if _check_inventory_tune_names_value(t4[k2]) is not None:
+            return ".names" + _first_map_error(t4, _check_inventory_tune_names_value)
+    byRarity = t.get("byRarity")
+    err8 = _table_error(byRarity, "table")
+    if err8 is not None:
+        return ".byRarity" + err8
+    t5 = _entries(byRarity)
+    count3 = 0
+    badKeys3 = 0
+    for k3 in t5:
+        count3 += 1
+        if not (isinstance(k3, str) and k3 in _RARITY_KEYS):
+            badKeys3 += 1
+    if count3 > 6:
+        return ".byRarity" + _fail_count("table of at most 6 entries", count3, "entries")
+    if badKeys3 > 0:
+        return ".byRarity" + _fail_keys("one of \"Common\", \"Rare\", \"Epic\"", badKeys3)
+    for k3 in t5:
+        if _check_inventory_tune_by_rarity_value(t5[k3]) is not None:
+            return ".byRarity" + _first_map_error(t5, _check_inventory_tune_by_rarity_value)
+    drop = t.get("drop")
+    err9 = _check_inventory_drop(drop)
+    if err9 is not None:
+        return ".drop" + err9
+    nested = t.get("nested")
+    err10 = _table_error(nested, "table")
+    if err10 is not None:
+        return ".nested" + err10
+    t6 = _entries(nested)
+    for key2 in t6:
+        if not isinstance(key2, str) or key2 not in _INVENTORY_TUNE_NESTED_FIELDS:
+            return ".nested" + _unexpected_key(t6, _INVENTORY_TUNE_NESTED_FIELDS)
+    flag = t6.get("flag")
+    if not isinstance(flag, bool):
+        return ".nested.flag" + _fail("boolean", flag)
+    inner = t6.get("inner")
+    err11 = _table_error(inner, "table")
+    if err11 is not None:
+        return ".nested.inner" + err11
+    t7 = _entries(inner)
+    for key3 in t7:
+        if not isinstance(key3, str) or key3 not in _INVENTORY_TUNE_NESTED_INNER_FIELDS:
+            return ".nested.inner" + _unexpected_key(t7, _INVENTORY_TUNE_NESTED_INNER_FIELDS)
+    depth = t7.get("depth")
+    if not _is_number(depth) or depth % 1 != 0 or depth < 0 or depth > 255:
+        return ".nested.inner.depth" + _fail("integer in 0..255", depth)
+    classValue = t.get("class")
+    if classValue is not None:
+        if not isinstance(classValue, str):
+            return ".class" + _fail("string of at most 40 bytes", classValue)
+        if _bad_utf8(classValue):
             return ".class: expected valid UTF-8, got invalid bytes"
-        if _byte_len(v89) > 40:
-            return ".class" + _fail_count("string of at most 40 bytes", _byte_len(v89), "bytes")
+        if _byte_len(classValue) > 40:
+            return ".class" + _fail_count("string of at most 40 bytes", _byte_len(classValue), "bytes")
     return None
 
 
 def _check_inventory_dropped(value: Any) -> str | None:
-    err90 = _table_error(value, "table")
-    if err90 is not None:
-        return err90
-    t91 = _entries(value)
-    for key92 in t91:
-        if not isinstance(key92, str) or key92 not in _FIELDS_11:
-            return _unexpected_key(t91, _FIELDS_11)
-    v93 = t91.get("drop")
-    err94 = _check_inventory_drop(v93)
-    if err94 is not None:
-        return ".drop" + err94
-    v95 = t91.get("slots")
-    err96 = _table_error(v95, "array")
-    if err96 is not None:
-        return ".slots" + err96
-    t97 = _entries(v95)
-    n98 = _array_length(t97)
-    if n98 is None:
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _INVENTORY_DROPPED_FIELDS:
+            return _unexpected_key(t, _INVENTORY_DROPPED_FIELDS)
+    drop = t.get("drop")
+    err2 = _check_inventory_drop(drop)
+    if err2 is not None:
+        return ".drop" + err2
+    slots = t.get("slots")
+    err3 = _table_error(slots, "array")
+    if err3 is not None:
+        return ".slots" + err3
+    t2 = _entries(slots)
+    n = _array_length(t2)
+    if n is None:
         return ".slots: expected array, got table with non-array keys"
-    if n98 > 40:
-        return ".slots" + _fail_count("array of at most 40 items", n98, "items")
-    for i99 in range(1, n98 + 1):
-        item100 = t97[i99]
-        err101 = _check_inventory_slot(item100)
-        if err101 is not None:
-            return ".slots[" + str(i99) + "]" + err101
-    v102 = t91.get("label")
-    if not isinstance(v102, str):
-        return ".label" + _fail("string of at least 1 bytes", v102)
-    if _bad_utf8(v102):
+    if n > 40:
+        return ".slots" + _fail_count("array of at most 40 items", n, "items")
+    for i in range(1, n + 1):
+        item = t2[i]
+        err4 = _check_inventory_slot(item)
+        if err4 is not None:
+            return ".slots[" + str(i) + "]" + err4
+    label = t.get("label")
+    if not isinstance(label, str):
+        return ".label" + _fail("string of at least 1 bytes", label)
+    if _bad_utf8(label):
         return ".label: expected valid UTF-8, got invalid bytes"
-    if _byte_len(v102) < 1:
-        return ".label" + _fail_count("string of at least 1 bytes", _byte_len(v102), "bytes")
-    v103 = t91.get("history")
-    err104 = _table_error(v103, "array")
-    if err104 is not None:
-        return ".history" + err104
-    t105 = _entries(v103)
-    n106 = _array_length(t105)
-    if n106 is None:
+    if _byte_len(label) < 1:
+        return ".label" + _fail_count("string of at least 1 bytes", _byte_len(label), "bytes")
+    history = t.get("history")
+    err5 = _table_error(history, "array")
+    if err5 is not None:
+        return ".history" + err5
+    t3 = _entries(history)
+    n2 = _array_length(t3)
+    if n2 is None:
         return ".history: expected array, got table with non-array keys"
-    for i107 in range(1, n106 + 1):
-        item108 = t105[i107]
-        if not _is_number(item108) or item108 % 1 != 0 or item108 < 1 or item108 > 65535:
-            return ".history[" + str(i107) + "]" + _fail("integer in 1..65535", item108)
+    for i2 in range(1, n2 + 1):
+        item2 = t3[i2]
+        if not _is_number(item2) or item2 % 1 != 0 or item2 < 1 or item2 > 65535:
+            return ".history[" + str(i2) + "]" + _fail("integer in 1..65535", item2)
+    return None
+
+
+def _check_inventory_move_item_reply(value: Any) -> str | None:
+    err = _table_error(value, "table")
+    if err is not None:
+        return err
+    t = _entries(value)
+    for key in t:
+        if not isinstance(key, str) or key not in _INVENTORY_MOVE_ITEM_REPLY_FIELDS:
+            return _unexpected_key(t, _INVENTORY_MOVE_ITEM_REPLY_FIELDS)
+    ok = t.get("ok")
+    if not isinstance(ok, bool):
+        return ".ok" + _fail("boolean", ok)
+    slots = t.get("slots")
+    err2 = _table_error(slots, "array")
+    if err2 is not None:
+        return ".slots" + err2
+    t2 = _entries(slots)
+    n = _array_length(t2)
+    if n is None:
+        return ".slots: expected array, got table with non-array keys"
+    for i in range(1, n + 1):
+        item = t2[i]
+        err3 = _check_inventory_slot(item)
+        if err3 is not None:
+            return ".slots[" + str(i) + "]" + err3
     return None
 
 

@@ -1,0 +1,76 @@
+"""Any contract size loads: synthetic contracts of 1, 300 and 2,000 messages build, their entry module loads on the
+real Luau VM (server side, where every validator module is required), and one valid payload per message passes
+both the Luau validators and the Python mirror; one invalid payload per message fails both with the same message."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import pytest
+
+from luaugen.sim import Simulator
+
+from .build import compile_synthetic, write_files
+from .synthetic import synthetic_messages, valid_payload
+
+LUAU_BATCH = """
+return function(validators, names, payloads)
+	local out = {}
+	for i, name in names do
+		local channel, message = string.match(name, "^(%w+)%.(%w+)$")
+		local ok, err = validators[channel][message](payloads[i])
+		out[i] = if ok then "" else err
+	end
+	return out
+end
+"""
+
+
+def _mirror(root, package: str):
+    sys.path.insert(0, str(root / "generated" / "python"))
+    try:
+        importlib.invalidate_caches()
+        return importlib.import_module(f"{package}.validators"), importlib.import_module(f"{package}.roblox")
+    finally:
+        sys.path.remove(str(root / "generated" / "python"))
+        for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+            del sys.modules[name]
+
+
+@pytest.mark.parametrize("count", [1, 300, 2000])
+def test_contract_of_any_size_loads_and_validates_in_luau_and_python(count, tmp_path):
+    files = compile_synthetic(count, tmp_path)
+    write_files(files, tmp_path)
+    validators, roblox = _mirror(tmp_path, "sdc_net")
+    messages = synthetic_messages(count)
+    payloads = [valid_payload(roblox, i) for i in range(count)]
+    # Invalid: the one field every message checks last-but-one is out of its declared range.
+    broken = [dict(p, inner={"count": 70000}) for p in payloads]
+    names = [f"{c}.{m}" for c, m, _ in messages]
+    expected_broken = "payload.inner.count: expected integer in 0..65535, got 70000"
+
+    python_ok = [validators.VALIDATORS[c][m](p) for (c, m, _), p in zip(messages, payloads)]
+    assert python_ok == [(True, None)] * count
+    python_bad = [validators.VALIDATORS[c][m](p) for (c, m, _), p in zip(messages, broken)]
+    assert python_bad == [(False, expected_broken)] * count
+    replies = [(c, m) for c, m, has_reply in messages if has_reply]
+    assert len(replies) == {1: 1, 300: 108, 2000: 720}[count]  # 9 requests in every full channel of 25
+    assert all(validators.REPLY_VALIDATORS[c][m]({"accepted": True}) == (True, None) for c, m in replies)
+
+    with Simulator(mounts={"ReplicatedStorage/Networking": tmp_path / "generated/luau/Networking"}) as sim:
+        server = sim.server
+        run = server.exec("local Net = require(game.ReplicatedStorage.Networking)\n"
+                          "return Net.schemaHash, type(Net.Synth0.Do0.on)")
+        assert run.results == (files["generated/manifest.json"].split('"schema_hash": "')[1].split('"')[0],
+                               "function")
+        validators_table = server.require("ReplicatedStorage/Networking/Validators")
+        batch = server.eval(LUAU_BATCH)
+        results = server.call(batch, validators_table, names, [server.to_luau(p) for p in payloads])
+        assert [str(r) for r in results] == [""] * count
+        results = server.call(batch, validators_table, names, [server.to_luau(p) for p in broken])
+        assert [str(r) for r in results] == [expected_broken] * count
+        reply_table = server.require("ReplicatedStorage/Networking/ReplyValidators")
+        reply_names = [f"{c}.{m}" for c, m in replies]
+        results = server.call(batch, reply_table, reply_names, [{"accepted": True}] * len(replies))
+        assert [str(r) for r in results] == [""] * len(replies)
