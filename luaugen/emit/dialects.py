@@ -125,7 +125,8 @@ class LuauDialect(_Dialect):
 
     def string_set(self, name, values):
         body = ", ".join(f"[{self.quote(v)}] = true" for v in values)
-        return f"local {name} = table.freeze({{ {body} }})" if body else f"local {name} = table.freeze({{}})"
+        table = f"{{ {body} }}" if body else "{}"
+        return f"local {name}: {{ [string]: boolean }} = table.freeze({table})"
 
     def constant_name(self, name: str) -> str:
         return name

@@ -45,10 +45,9 @@ def test_contract_of_any_size_loads_and_validates_in_luau_and_python(count, tmp_
     validators, roblox = _mirror(tmp_path, "sdc_net")
     messages = synthetic_messages(count)
     payloads = [valid_payload(roblox, i) for i in range(count)]
-    # Invalid: the one field every message checks last-but-one is out of its declared range.
-    broken = [dict(p, inner={"count": 70000}) for p in payloads]
+    broken = [dict(p, id=0) for p in payloads]  # every message's `id` is a SynthId: u32 of at least 1
     names = [f"{c}.{m}" for c, m, _ in messages]
-    expected_broken = "payload.inner.count: expected integer in 0..65535, got 70000"
+    expected_broken = "payload.id: expected integer in 1..4294967295, got 0"
 
     python_ok = [validators.VALIDATORS[c][m](p) for (c, m, _), p in zip(messages, payloads)]
     assert python_ok == [(True, None)] * count
