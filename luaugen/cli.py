@@ -1,34 +1,68 @@
-"""The `luaugen` command line: thin wrappers around the pure core. Exit codes: 0 ok, 1 drift or findings, 2 errors."""
+"""The `luaugen` command line: thin wrappers around the pure core. Exit codes: 0 ok, 1 drift or findings, 2 errors.
+
+Start-up stays cheap (`luaugen --help` imports click and nothing heavy): each command imports what it needs when it
+runs, and the commands defined in other packages are imported only when invoked.
+"""
 
 from __future__ import annotations
 
-import json
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .compiler import compile_project
 from .config import CONFIG_NAME, PROFILES, ConfigError, find_root, load_config
-from .diagnostics import Diagnostic, has_errors, render_github, render_json, render_text
-from .project import read_previous_manifest, read_sources
-from .validate.metaschema import meta_schema_text
-from .write import plan, write
+from .diagnostics import Diagnostic, has_errors
 
-FORMATS = {"text": None, "json": render_json, "github": render_github}
+FORMATS = ("github", "json", "text")
+
+# Commands defined elsewhere: (module, attribute, the one-line help shown by `luaugen --help`). The help is written
+# here so listing the commands imports none of them; tests/compiler/test_cli.py checks it matches each command.
+LAZY_COMMANDS = {
+    "breaking": ("luaugen.breaking.command", "command",
+                 "Compare the current contract with a previous one and classify every difference."),
+    "lint": ("luaugen.lint.command", "command", "Check Luau game code against the generated networking manifest."),
+    "stress": ("luaugen.sim.command", "command",
+               "Spam the project's channels from simulated clients and the server; report counters, latency and queues."),
+}
 
 
 def report(diagnostics: list[Diagnostic], sources: dict[str, str], fmt: str) -> None:
     if not diagnostics:
         return
-    renderer = FORMATS[fmt]
-    click.echo(render_text(diagnostics, sources) if renderer is None else renderer(diagnostics), err=fmt == "text",
-               nl=False)
+    from .diagnostics import render_github, render_json, render_text
+
+    text = {"text": lambda: render_text(diagnostics, sources), "json": lambda: render_json(diagnostics),
+            "github": lambda: render_github(diagnostics)}[fmt]()
+    click.echo(text, err=fmt == "text", nl=False)
 
 
-@click.group()
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS:
+            module, attribute, _ = LAZY_COMMANDS[name]
+            return getattr(import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in LAZY_COMMANDS:
+                rows.append((name, click.Command(name, help=LAZY_COMMANDS[name][2]).get_short_help_str(limit)))
+            else:
+                rows.append((name, self.commands[name].get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=_LazyGroup)
 @click.version_option(__version__, prog_name="luaugen")
 def main() -> None:
     """Compile Strongest Dungeon Crawler's channel schemas into typed Luau and a Python mirror."""
@@ -37,12 +71,18 @@ def main() -> None:
 @main.command()
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and name the stale files if generated/ is out of date.")
 @click.option("--profile", type=click.Choice(PROFILES), help="Build profile (default from luaugen.toml).")
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="How to print diagnostics.")
 @click.option("--config-root", "--root", "root", type=click.Path(file_okay=False, path_type=Path),
               help="Folder holding luaugen.toml (default: nearest one at or above the current folder).")
 def build(check: bool, profile: str | None, fmt: str, root: Path | None) -> None:
     """Validate the schemas and (re)generate the Luau modules, the Python mirror and the manifest."""
+    import json
+
+    from .compiler import compile_project
+    from .project import read_previous_manifest, read_sources
+    from .write import plan, write
+
     started = time.perf_counter()
     project_root = root.resolve() if root else find_root(Path.cwd())
     try:
@@ -96,20 +136,9 @@ def build(check: bool, profile: str | None, fmt: str, root: Path | None) -> None
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of schema files (for editors and the YAML language server)."""
+    from .validate.metaschema import meta_schema_text
+
     click.echo(meta_schema_text(), nl=False)
-
-
-def _register_tools() -> None:
-    from .breaking.command import command as breaking
-    from .lint.command import command as lint
-    from .sim.command import command as stress
-
-    main.add_command(breaking, "breaking")
-    main.add_command(lint, "lint")
-    main.add_command(stress, "stress")
-
-
-_register_tools()
 
 
 if __name__ == "__main__":
