@@ -14,9 +14,6 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-
 from ..diagnostics import Diagnostic, error
 from ..load.nodes import Document
 
@@ -49,11 +46,13 @@ def is_valid_fast(value) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
+def _validator():
+    from jsonschema import Draft202012Validator  # ~70 ms to import: only documents with errors need it
+
     return Draft202012Validator(json.loads(meta_schema_text()))
 
 
-def _leaf_errors(err: ValidationError) -> list[ValidationError]:
+def _leaf_errors(err) -> list:
     """Descend through if/then/allOf wrappers to the errors that name a concrete problem."""
     if err.context:
         return [leaf for sub in err.context for leaf in _leaf_errors(sub)]
@@ -79,7 +78,7 @@ def _where(path) -> str:
     return f" in '{parts[-1]}'" if parts else ""
 
 
-def _diagnostic(doc: Document, err: ValidationError) -> Diagnostic:
+def _diagnostic(doc: Document, err) -> Diagnostic:
     path = tuple(err.absolute_path)
     node = doc.root.at(path)
     kind = err.validator
