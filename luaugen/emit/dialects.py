@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .contract import format_number
 
@@ -211,5 +212,6 @@ class PythonDialect(_Dialect):
         return self.helper(base)
 
 
+@lru_cache(maxsize=4096)
 def snake(name: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")

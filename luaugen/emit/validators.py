@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import keyword
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..config import Limits
 from ..model import ir
@@ -349,6 +350,7 @@ def _pascal(path: Path) -> str:
     return "".join(_pascal_word(w) for w in words)
 
 
+@lru_cache(maxsize=4096)
 def _upper_snake(name: str) -> str:
     """`SkillsCastSkill` -> `SKILLS_CAST_SKILL`; digits stay with the word before them (`Do12` -> `DO12`)."""
     out = []
