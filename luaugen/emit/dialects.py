@@ -78,6 +78,26 @@ class LuauDialect(_Dialect):
     def helper(self, name: str) -> str:
         return name
 
+    def ret_fail(self, message: str) -> str:
+        return f"return false, {message}"
+
+    def ret_ok(self) -> str:
+        return "return true, nil"
+
+    def not_plain_table(self, x: str) -> str:
+        return f'type({x}) ~= "table" or getmetatable({x}) ~= nil'
+
+    def not_typeof(self, x: str, kind: str) -> str:
+        return f"typeof({x}) ~= {self.quote(kind)}"
+
+    def inline_components(self, kind: str) -> tuple[str, ...] | None:
+        """Component names checked inline for this datatype; None to call the generic check (CFrame)."""
+        return {"Vector2": ("X", "Y"), "Vector3": ("X", "Y", "Z"), "Color3": ("R", "G", "B")}.get(kind)
+
+    def non_finite(self, x: str, components: tuple[str, ...]) -> str:
+        """A component is nan or ±inf exactly when `c - c` is not 0 (datatype components are always numbers)."""
+        return " or ".join(f"{x}.{c} - {x}.{c} ~= 0" for c in components)
+
     def if_(self, cond: str) -> str:
         return f"if {cond} then"
 
@@ -154,6 +174,19 @@ class PythonDialect(_Dialect):
 
     def helper(self, name: str) -> str:
         return "_" + snake(name)
+
+    def ret_fail(self, message: str) -> str:
+        return f"return False, {message}"
+
+    def ret_ok(self) -> str:
+        return "return True, None"
+
+    def not_plain_table(self, x: str) -> str:
+        return f"not isinstance({x}, _TABLES)"
+
+    def inline_components(self, kind: str) -> None:
+        """Mirror datatypes are plain Python objects whose fields may hold anything: always the generic check."""
+        return None
 
     def if_(self, cond: str) -> str:
         return f"if {cond}:"

@@ -31,7 +31,7 @@ _SHADOWING = frozenset({
     "math", "table", "string", "tostring", "value", "str", "isinstance", "len", "range", "int", "float", "bool",
     "dict", "list", "tuple", "getattr", "sorted", "callable", "validator", "self", "any", "error", "select",
     "fail", "failCount", "failKeys", "tableError", "arrayLength", "unexpectedKey", "firstMapError", "checkDatatype",
-    "isFinite", "components", "Checks", "TypeChecks",
+    "isFinite", "components", "Checks", "TypeChecks", "notTable", "badComponents", "getmetatable",
 }) | frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 
 # A struct with more fields than this checks each field in its own `do ... end` block (Luau), so the number of
@@ -41,8 +41,11 @@ BLOCK_FIELDS_OVER = 16
 
 @dataclass
 class Function:
+    """`entry`: a message's validator, returning (ok, message) itself; others return nil or the message tail."""
+
     name: str
     lines: list[str] = field(default_factory=list)
+    entry: bool = False
 
 
 @dataclass
@@ -63,6 +66,7 @@ class _Frame:
 
     name: str
     locals: set[str] = field(default_factory=set)
+    entry: bool = False
 
 
 class ValidatorWriter:
@@ -90,9 +94,16 @@ class ValidatorWriter:
         safe = name.isidentifier() and name[:1].islower() and not name.startswith("check") and name not in _SHADOWING
         return self._var(name if safe else name + "Value" if name[:1].islower() else "field" + name)
 
+    def _where(self, path: Path) -> str:
+        """What is checked at `path` in the current function: `validateSkillsCastSkill` at `.target` ->
+        `SkillsCastSkillTarget` (a message validator's path starts with its root word, which is left out)."""
+        frame = self._frames[-1]
+        parts = path.parts[1:] if frame.entry else path.parts
+        return frame.name.removeprefix("check").removeprefix("validate") + _pascal(Path(parts))
+
     def _label(self, path: Path, what: str) -> str:
-        """`checkSkillsCastSkill` at `.target` + FIELDS -> `SKILLS_CAST_SKILL_TARGET_FIELDS`."""
-        return _upper_snake(self._frames[-1].name.removeprefix("check") + _pascal(path)) + "_" + what
+        """`validateSkillsCastSkill` at `.target` + FIELDS -> `SKILLS_CAST_SKILL_TARGET_FIELDS`."""
+        return _upper_snake(self._where(path)) + "_" + what
 
     def string_set(self, label: str, values: tuple[str, ...]) -> str:
         """A frozen set constant in the current scope: shared within the scope, named `label` module-wide."""
@@ -108,11 +119,11 @@ class ValidatorWriter:
         return name
 
     # -- scopes and functions ----------------------------------------------------------------------
-    def scope(self, name: str, type_: ir.Type, strict: bool) -> Scope:
-        """A new scope whose entry function `name` checks `type_`."""
+    def scope(self, name: str, type_: ir.Type, strict: bool, root: str | None = None) -> Scope:
+        """A new scope whose function `name` checks `type_`; with `root` ("payload") it is a message's validator."""
         scope = Scope()
         self._scopes.append(scope)
-        scope.entry = self.function(name, type_, strict)
+        scope.entry = self.function(name, type_, strict, root)
         self._scopes.pop()
         return scope
 
@@ -143,16 +154,16 @@ class ValidatorWriter:
                 return True
         return False
 
-    def function(self, name: str, type_: ir.Type, strict: bool) -> str:
+    def function(self, name: str, type_: ir.Type, strict: bool, root: str | None = None) -> str:
         unique, n = name, 2
         while unique in self._functions:
             unique, n = f"{name}{n}", n + 1
         self._functions.add(unique)
-        fn = Function(self.d.fn_name(unique))
-        self._frames.append(_Frame(unique))
-        self._emit(fn.lines, 1, type_, "value", Path(), strict)
+        fn = Function(self.d.fn_name(unique), entry=root is not None)
+        self._frames.append(_Frame(unique, entry=fn.entry))
+        self._emit(fn.lines, 1, type_, "value", Path().lit(root) if root else Path(), strict)
         self._frames.pop()
-        fn.lines.append("\t" + self.d.ret(self.d.nil))
+        fn.lines.append("\t" + (self.d.ret_ok() if fn.entry else self.d.ret(self.d.nil)))
         self._scopes[-1].functions.append(fn)
         return fn.name
 
@@ -166,9 +177,12 @@ class ValidatorWriter:
         if text is not None:
             out.append("\t" * depth + text)
 
+    def _ret_fail(self, message: str) -> str:
+        return self.d.ret_fail(message) if self._frames[-1].entry else self.d.ret(message)
+
     def _fail(self, out, depth, cond, path: Path, tail: str) -> None:
         self._line(out, depth, self.d.if_(cond))
-        self._line(out, depth + 1, self.d.ret(self.d.concat(path, tail)))
+        self._line(out, depth + 1, self._ret_fail(self.d.concat(path, tail)))
         self._line(out, depth, self.d.end)
 
     def _fail_value(self, expected: str, x: str) -> str:
@@ -209,9 +223,16 @@ class ValidatorWriter:
                     conds.append(d.gt(x, d.num(t.max)))
             self._fail(out, depth, d.or_(*conds), path, self._fail_value(expected, x))
         elif isinstance(t, ir.DatatypeType):
-            err = self._var("err")
-            self._line(out, depth, d.local(err, d.call(self.d.helper("checkDatatype"), x, d.quote(t.luau_name))))
-            self._fail(out, depth, d.not_nil(err), path, err)
+            components = d.inline_components(t.luau_name)
+            if components is None:
+                err = self._var("err")
+                self._line(out, depth, d.local(err, d.call(d.helper("checkDatatype"), x, d.quote(t.luau_name))))
+                self._fail(out, depth, d.not_nil(err), path, err)
+            else:
+                # Specialised at compile time: the type test, then one arithmetic test for all components.
+                self._fail(out, depth, d.not_typeof(x, t.luau_name), path, self._fail_value(t.luau_name, x))
+                self._fail(out, depth, d.non_finite(x, components), path,
+                           d.call(d.helper("badComponents"), x, d.quote(t.luau_name)))
         elif isinstance(t, ir.InstanceType):
             self._fail(out, depth, d.not_instance(x, t.class_name), path, self._fail_value(expected, x))
         elif isinstance(t, ir.EnumType):
@@ -235,9 +256,7 @@ class ValidatorWriter:
 
     def _table_prologue(self, out, depth, x, path, expected) -> str:
         d = self.d
-        err = self._var("err")
-        self._line(out, depth, d.local(err, d.call(self.d.helper("tableError"), x, d.quote(expected))))
-        self._fail(out, depth, d.not_nil(err), path, err)
+        self._fail(out, depth, d.not_plain_table(x), path, d.call(d.helper("notTable"), x, d.quote(expected)))
         view = d.table_view(x)
         if view == x:
             return x
@@ -281,7 +300,7 @@ class ValidatorWriter:
             self._emit_fields(out, depth + 1, variant.fields, (t.tag,), tbl, path, strict, label)
         self._line(out, depth, d.else_)
         tags = "one of " + ", ".join(f'"{v.name}"' for v in t.variants)
-        self._line(out, depth + 1, d.ret(d.concat(path.lit("." + t.tag), self._fail_value(tags, tag))))
+        self._line(out, depth + 1, self._ret_fail(d.concat(path.lit("." + t.tag), self._fail_value(tags, tag))))
         self._line(out, depth, d.end)
 
     def _emit_array(self, out, depth, t: ir.ArrayType, x, path, strict, expected) -> None:
@@ -333,7 +352,7 @@ class ValidatorWriter:
                        d.call(self.d.helper("failCount"), d.quote(expected), count, d.quote("entries")))
         self._fail(out, depth, d.gt(bad, "0"), path,
                    d.call(self.d.helper("failKeys"), d.quote(expectation(key_type)), bad))
-        value_check = self.function(f"{self._frames[-1].name}{_pascal(path)}Value", t.value, strict)
+        value_check = self.function(f"check{self._where(path)}Value", t.value, strict)
         self._line(out, depth, d.for_keys(k, tbl))
         self._fail(out, depth + 1, d.not_nil(d.call(value_check, d.index(tbl, k))), path,
                    d.call(self.d.helper("firstMapError"), tbl, value_check))
@@ -377,8 +396,8 @@ def write_validators(project: ir.Project, limits: Limits, dialect) -> Validators
     for channel in project.channels:
         for message in channel.messages:
             payloads.setdefault(channel.name, {})[message.name] = writer.scope(
-                f"check{message.type_name}", message.payload, strict=message.is_intent)
+                f"validate{message.type_name}", message.payload, strict=message.is_intent, root="payload")
             if message.reply is not None:
                 replies.setdefault(channel.name, {})[message.name] = writer.scope(
-                    f"check{message.type_name}Reply", message.reply, strict=False)
+                    f"validate{message.type_name}Reply", message.reply, strict=False, root="reply")
     return Validators(writer.ordered_named_scopes(), payloads, replies)

@@ -28,14 +28,20 @@ end
 
 
 def _mirror(root, package: str):
+    """Import the built mirror package, leaving any same-named package other tests imported as it was."""
+    def ours(name: str) -> bool:
+        return name == package or name.startswith(package + ".")
+
+    saved = {name: sys.modules.pop(name) for name in [m for m in sys.modules if ours(m)]}
     sys.path.insert(0, str(root / "generated" / "python"))
     try:
         importlib.invalidate_caches()
         return importlib.import_module(f"{package}.validators"), importlib.import_module(f"{package}.roblox")
     finally:
         sys.path.remove(str(root / "generated" / "python"))
-        for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+        for name in [m for m in sys.modules if ours(m)]:
             del sys.modules[name]
+        sys.modules.update(saved)
 
 
 @pytest.mark.parametrize("count", [1, 300, 2000])

@@ -17,8 +17,8 @@ NEW_FIELD = "      note: { type: string, max_length: 40, optional: true }\n"
 BLOCKS = {
     "generated/luau/Networking/Validators/Synth1.luau": (r"^-- (Synth1\.\w+)$", {"Synth1.Do5"}),
     "generated/luau/Networking/Types.luau": (r"^export type (\w+)", {"Synth1Do5"}),
-    "generated/python/sdc_net/validators.py": (r"^(?:def (_check_\w+)|(_[A-Z0-9_]+) = )",
-                                               {"_check_synth1_do5", "_SYNTH1_DO5_FIELDS"}),
+    "generated/python/sdc_net/validators.py": (r"^(?:def (_(?:check|validate)_\w+)|(_[A-Z0-9_]+) = )",
+                                               {"_validate_synth1_do5", "_SYNTH1_DO5_FIELDS"}),
     "generated/python/sdc_net/types.py": (r"^class (\w+)", {"Synth1Do5"}),
 }
 HASH_LINES = {

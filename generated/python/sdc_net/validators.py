@@ -92,10 +92,11 @@ def _entries(value: Any) -> dict:
     return {i: v for i, v in enumerate(value, 1) if v is not None}
 
 
-def _table_error(value: Any, expected: str) -> str | None:
-    if not isinstance(value, (dict, list, tuple)):
-        return _fail(expected, value)
-    return None
+_TABLES = (dict, list, tuple)
+
+
+def _not_table(value: Any, expected: str) -> str:
+    return _fail(expected, value)
 
 
 def _array_length(table: dict) -> int | None:
@@ -154,13 +155,6 @@ def _is_instance(value: Any, class_name: str) -> bool:
     return type(value).__name__ == "Instance" and value.is_a(class_name)
 
 
-def _validator(check: Callable[[Any], str | None], root: str) -> Callable[[Any], tuple[bool, str | None]]:
-    def validate(payload: Any) -> tuple[bool, str | None]:
-        err = check(payload)
-        return (False, root + err) if err is not None else (True, None)
-
-    return validate
-
 
 _COOLDOWNS_COOLDOWN_FIELDS = frozenset({"skillId", "endsAt", "duration", "charges"})
 _SKILLS_TARGET_POINT_FIELDS = frozenset({"kind", "position"})
@@ -195,9 +189,8 @@ _SKILLS_CAST_SKILL_REPLY_REASON_VALUES = frozenset({"Cooldown", "NoMana", "OutOf
 
 
 def _check_cooldowns_cooldown(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+    if not isinstance(value, _TABLES):
+        return _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _COOLDOWNS_COOLDOWN_FIELDS:
@@ -223,9 +216,8 @@ def _check_cooldowns_cooldown(value: Any) -> str | None:
 
 
 def _check_skills_target(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+    if not isinstance(value, _TABLES):
+        return _not_table(value, "table")
     t = _entries(value)
     tag = t.get("kind")
     if tag == "point":
@@ -233,9 +225,9 @@ def _check_skills_target(value: Any) -> str | None:
             if not isinstance(key, str) or key not in _SKILLS_TARGET_POINT_FIELDS:
                 return _unexpected_key(t, _SKILLS_TARGET_POINT_FIELDS)
         position = t.get("position")
-        err2 = _check_datatype(position, "Vector3")
-        if err2 is not None:
-            return ".position" + err2
+        err = _check_datatype(position, "Vector3")
+        if err is not None:
+            return ".position" + err
     elif tag == "entity":
         for key2 in t:
             if not isinstance(key2, str) or key2 not in _SKILLS_TARGET_ENTITY_FIELDS:
@@ -259,9 +251,8 @@ def _check_stats_stat_block_value(value: Any) -> str | None:
 
 
 def _check_stats_stat_block(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+    if not isinstance(value, _TABLES):
+        return _not_table(value, "table")
     t = _entries(value)
     count = 0
     badKeys = 0
@@ -285,18 +276,16 @@ def _check_attributes_allocate_points_allocations_value(value: Any) -> str | Non
     return None
 
 
-def _check_attributes_allocate_points(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_attributes_allocate_points(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _ATTRIBUTES_ALLOCATE_POINTS_FIELDS:
-            return _unexpected_key(t, _ATTRIBUTES_ALLOCATE_POINTS_FIELDS)
+            return False, "payload" + _unexpected_key(t, _ATTRIBUTES_ALLOCATE_POINTS_FIELDS)
     allocations = t.get("allocations")
-    err2 = _table_error(allocations, "table")
-    if err2 is not None:
-        return ".allocations" + err2
+    if not isinstance(allocations, _TABLES):
+        return False, "payload.allocations" + _not_table(allocations, "table")
     t2 = _entries(allocations)
     count = 0
     badKeys = 0
@@ -305,27 +294,26 @@ def _check_attributes_allocate_points(value: Any) -> str | None:
         if not (isinstance(k, str) and k in _STAT_NAME_KEYS):
             badKeys += 1
     if count > 5:
-        return ".allocations" + _fail_count("table of at most 5 entries", count, "entries")
+        return False, "payload.allocations" + _fail_count("table of at most 5 entries", count, "entries")
     if badKeys > 0:
-        return ".allocations" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys)
+        return False, "payload.allocations" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys)
     for k in t2:
         if _check_attributes_allocate_points_allocations_value(t2[k]) is not None:
-            return ".allocations" + _first_map_error(t2, _check_attributes_allocate_points_allocations_value)
-    return None
+            return False, "payload.allocations" + _first_map_error(t2, _check_attributes_allocate_points_allocations_value)
+    return True, None
 
 
-def _check_attributes_reset_attributes(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_attributes_reset_attributes(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _ATTRIBUTES_RESET_ATTRIBUTES_FIELDS:
-            return _unexpected_key(t, _ATTRIBUTES_RESET_ATTRIBUTES_FIELDS)
+            return False, "payload" + _unexpected_key(t, _ATTRIBUTES_RESET_ATTRIBUTES_FIELDS)
     confirm = t.get("confirm")
     if not isinstance(confirm, bool):
-        return ".confirm" + _fail("boolean", confirm)
-    return None
+        return False, "payload.confirm" + _fail("boolean", confirm)
+    return True, None
 
 
 def _check_attributes_attributes_updated_attributes_value(value: Any) -> str | None:
@@ -340,21 +328,19 @@ def _check_attributes_attributes_updated_modifiers_value(value: Any) -> str | No
     return None
 
 
-def _check_attributes_attributes_updated(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_attributes_attributes_updated(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _ATTRIBUTES_ATTRIBUTES_UPDATED_FIELDS:
-            return _unexpected_key(t, _ATTRIBUTES_ATTRIBUTES_UPDATED_FIELDS)
+            return False, "payload" + _unexpected_key(t, _ATTRIBUTES_ATTRIBUTES_UPDATED_FIELDS)
     unspentPoints = t.get("unspentPoints")
     if not _is_number(unspentPoints) or unspentPoints % 1 != 0 or unspentPoints < 0 or unspentPoints > 65535:
-        return ".unspentPoints" + _fail("integer in 0..65535", unspentPoints)
+        return False, "payload.unspentPoints" + _fail("integer in 0..65535", unspentPoints)
     attributes = t.get("attributes")
-    err2 = _table_error(attributes, "table")
-    if err2 is not None:
-        return ".attributes" + err2
+    if not isinstance(attributes, _TABLES):
+        return False, "payload.attributes" + _not_table(attributes, "table")
     t2 = _entries(attributes)
     count = 0
     badKeys = 0
@@ -363,14 +349,13 @@ def _check_attributes_attributes_updated(value: Any) -> str | None:
         if not (isinstance(k, str) and k in _STAT_NAME_KEYS):
             badKeys += 1
     if badKeys > 0:
-        return ".attributes" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys)
+        return False, "payload.attributes" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys)
     for k in t2:
         if _check_attributes_attributes_updated_attributes_value(t2[k]) is not None:
-            return ".attributes" + _first_map_error(t2, _check_attributes_attributes_updated_attributes_value)
+            return False, "payload.attributes" + _first_map_error(t2, _check_attributes_attributes_updated_attributes_value)
     modifiers = t.get("modifiers")
-    err3 = _table_error(modifiers, "table")
-    if err3 is not None:
-        return ".modifiers" + err3
+    if not isinstance(modifiers, _TABLES):
+        return False, "payload.modifiers" + _not_table(modifiers, "table")
     t3 = _entries(modifiers)
     count2 = 0
     badKeys2 = 0
@@ -379,531 +364,508 @@ def _check_attributes_attributes_updated(value: Any) -> str | None:
         if not (isinstance(k2, str) and not _bad_utf8(k2) and _byte_len(k2) <= 32):
             badKeys2 += 1
     if count2 > 32:
-        return ".modifiers" + _fail_count("table of at most 32 entries", count2, "entries")
+        return False, "payload.modifiers" + _fail_count("table of at most 32 entries", count2, "entries")
     if badKeys2 > 0:
-        return ".modifiers" + _fail_keys("string of at most 32 bytes", badKeys2)
+        return False, "payload.modifiers" + _fail_keys("string of at most 32 bytes", badKeys2)
     for k2 in t3:
         if _check_attributes_attributes_updated_modifiers_value(t3[k2]) is not None:
-            return ".modifiers" + _first_map_error(t3, _check_attributes_attributes_updated_modifiers_value)
-    return None
+            return False, "payload.modifiers" + _first_map_error(t3, _check_attributes_attributes_updated_modifiers_value)
+    return True, None
 
 
-def _check_cooldowns_request_cooldowns(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_cooldowns_request_cooldowns(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _COOLDOWNS_REQUEST_COOLDOWNS_FIELDS:
-            return _unexpected_key(t, _COOLDOWNS_REQUEST_COOLDOWNS_FIELDS)
+            return False, "payload" + _unexpected_key(t, _COOLDOWNS_REQUEST_COOLDOWNS_FIELDS)
     skillIds = t.get("skillIds")
     if skillIds is not None:
-        err2 = _table_error(skillIds, "array")
-        if err2 is not None:
-            return ".skillIds" + err2
+        if not isinstance(skillIds, _TABLES):
+            return False, "payload.skillIds" + _not_table(skillIds, "array")
         t2 = _entries(skillIds)
         n = _array_length(t2)
         if n is None:
-            return ".skillIds: expected array, got table with non-array keys"
+            return False, "payload.skillIds: expected array, got table with non-array keys"
         if n > 64:
-            return ".skillIds" + _fail_count("array of at most 64 items", n, "items")
+            return False, "payload.skillIds" + _fail_count("array of at most 64 items", n, "items")
         for i in range(1, n + 1):
             item = t2[i]
             if not isinstance(item, str):
-                return ".skillIds[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
+                return False, "payload.skillIds[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
             if _bad_utf8(item):
-                return ".skillIds[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+                return False, "payload.skillIds[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
             if _byte_len(item) > 48 or _byte_len(item) < 1:
-                return ".skillIds[" + str(i) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item), "bytes")
-    return None
+                return False, "payload.skillIds[" + str(i) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item), "bytes")
+    return True, None
 
 
-def _check_cooldowns_cooldown_started(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_cooldowns_cooldown_started(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _COOLDOWNS_COOLDOWN_STARTED_FIELDS:
-            return _unexpected_key(t, _COOLDOWNS_COOLDOWN_STARTED_FIELDS)
+            return False, "payload" + _unexpected_key(t, _COOLDOWNS_COOLDOWN_STARTED_FIELDS)
     cooldown = t.get("cooldown")
-    err2 = _check_cooldowns_cooldown(cooldown)
-    if err2 is not None:
-        return ".cooldown" + err2
+    err = _check_cooldowns_cooldown(cooldown)
+    if err is not None:
+        return False, "payload.cooldown" + err
     slot = t.get("slot")
     if not _is_number(slot) or slot % 1 != 0 or slot < -1 or slot > 12:
-        return ".slot" + _fail("integer in -1..12", slot)
-    return None
+        return False, "payload.slot" + _fail("integer in -1..12", slot)
+    return True, None
 
 
-def _check_cooldowns_cooldown_snapshot(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_cooldowns_cooldown_snapshot(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _COOLDOWNS_COOLDOWN_SNAPSHOT_FIELDS:
-            return _unexpected_key(t, _COOLDOWNS_COOLDOWN_SNAPSHOT_FIELDS)
+            return False, "payload" + _unexpected_key(t, _COOLDOWNS_COOLDOWN_SNAPSHOT_FIELDS)
     cooldowns = t.get("cooldowns")
-    err2 = _table_error(cooldowns, "array")
-    if err2 is not None:
-        return ".cooldowns" + err2
+    if not isinstance(cooldowns, _TABLES):
+        return False, "payload.cooldowns" + _not_table(cooldowns, "array")
     t2 = _entries(cooldowns)
     n = _array_length(t2)
     if n is None:
-        return ".cooldowns: expected array, got table with non-array keys"
+        return False, "payload.cooldowns: expected array, got table with non-array keys"
     if n > 64:
-        return ".cooldowns" + _fail_count("array of at most 64 items", n, "items")
+        return False, "payload.cooldowns" + _fail_count("array of at most 64 items", n, "items")
     for i in range(1, n + 1):
         item = t2[i]
-        err3 = _check_cooldowns_cooldown(item)
-        if err3 is not None:
-            return ".cooldowns[" + str(i) + "]" + err3
+        err = _check_cooldowns_cooldown(item)
+        if err is not None:
+            return False, "payload.cooldowns[" + str(i) + "]" + err
     serverTime = t.get("serverTime")
     if not _is_number(serverTime) or serverTime != serverTime or serverTime in _INFINITIES:
-        return ".serverTime" + _fail("finite number", serverTime)
-    return None
+        return False, "payload.serverTime" + _fail("finite number", serverTime)
+    return True, None
 
 
-def _check_entity_info_inspect_entity(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_entity_info_inspect_entity(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _ENTITY_INFO_INSPECT_ENTITY_FIELDS:
-            return _unexpected_key(t, _ENTITY_INFO_INSPECT_ENTITY_FIELDS)
+            return False, "payload" + _unexpected_key(t, _ENTITY_INFO_INSPECT_ENTITY_FIELDS)
     entityId = t.get("entityId")
     if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", entityId)
-    return None
+        return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
+    return True, None
 
 
-def _check_entity_info_entity_spawned(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_entity_info_entity_spawned(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _ENTITY_INFO_ENTITY_SPAWNED_FIELDS:
-            return _unexpected_key(t, _ENTITY_INFO_ENTITY_SPAWNED_FIELDS)
+            return False, "payload" + _unexpected_key(t, _ENTITY_INFO_ENTITY_SPAWNED_FIELDS)
     entityId = t.get("entityId")
     if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", entityId)
+        return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
     faction = t.get("faction")
     if not isinstance(faction, str) or faction not in _ENTITY_INFO_FACTION_VALUES:
-        return ".faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", faction)
+        return False, "payload.faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", faction)
     model = t.get("model")
     if not _is_instance(model, "Model"):
-        return ".model" + _fail("Model", model)
+        return False, "payload.model" + _fail("Model", model)
     spawnCFrame = t.get("spawnCFrame")
-    err2 = _check_datatype(spawnCFrame, "CFrame")
-    if err2 is not None:
-        return ".spawnCFrame" + err2
+    err = _check_datatype(spawnCFrame, "CFrame")
+    if err is not None:
+        return False, "payload.spawnCFrame" + err
     tint = t.get("tint")
     if tint is not None:
-        err3 = _check_datatype(tint, "Color3")
-        if err3 is not None:
-            return ".tint" + err3
+        err2 = _check_datatype(tint, "Color3")
+        if err2 is not None:
+            return False, "payload.tint" + err2
     displayName = t.get("displayName")
     if not isinstance(displayName, str):
-        return ".displayName" + _fail("string of 1..64 bytes", displayName)
+        return False, "payload.displayName" + _fail("string of 1..64 bytes", displayName)
     if _bad_utf8(displayName):
-        return ".displayName: expected valid UTF-8, got invalid bytes"
+        return False, "payload.displayName: expected valid UTF-8, got invalid bytes"
     if _byte_len(displayName) > 64 or _byte_len(displayName) < 1:
-        return ".displayName" + _fail_count("string of 1..64 bytes", _byte_len(displayName), "bytes")
-    return None
+        return False, "payload.displayName" + _fail_count("string of 1..64 bytes", _byte_len(displayName), "bytes")
+    return True, None
 
 
-def _check_entity_info_entity_despawned(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_entity_info_entity_despawned(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _ENTITY_INFO_ENTITY_DESPAWNED_FIELDS:
-            return _unexpected_key(t, _ENTITY_INFO_ENTITY_DESPAWNED_FIELDS)
+            return False, "payload" + _unexpected_key(t, _ENTITY_INFO_ENTITY_DESPAWNED_FIELDS)
     entityId = t.get("entityId")
     if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", entityId)
+        return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
     reason = t.get("reason")
     if not isinstance(reason, str) or reason not in _ENTITY_INFO_ENTITY_DESPAWNED_REASON_VALUES:
-        return ".reason" + _fail("one of \"Died\", \"Unloaded\", \"Removed\"", reason)
-    return None
+        return False, "payload.reason" + _fail("one of \"Died\", \"Unloaded\", \"Removed\"", reason)
+    return True, None
 
 
-def _check_entity_info_entity_moved(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_entity_info_entity_moved(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _ENTITY_INFO_ENTITY_MOVED_FIELDS:
-            return _unexpected_key(t, _ENTITY_INFO_ENTITY_MOVED_FIELDS)
+            return False, "payload" + _unexpected_key(t, _ENTITY_INFO_ENTITY_MOVED_FIELDS)
     entityId = t.get("entityId")
     if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", entityId)
+        return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
     position = t.get("position")
-    err2 = _check_datatype(position, "Vector3")
-    if err2 is not None:
-        return ".position" + err2
+    err = _check_datatype(position, "Vector3")
+    if err is not None:
+        return False, "payload.position" + err
     velocity = t.get("velocity")
-    err3 = _check_datatype(velocity, "Vector3")
-    if err3 is not None:
-        return ".velocity" + err3
+    err2 = _check_datatype(velocity, "Vector3")
+    if err2 is not None:
+        return False, "payload.velocity" + err2
     facing = t.get("facing")
     if not _is_number(facing) or facing % 1 != 0 or facing < -180 or facing > 180:
-        return ".facing" + _fail("integer in -180..180", facing)
+        return False, "payload.facing" + _fail("integer in -180..180", facing)
     animationId = t.get("animationId")
     if animationId is not None:
         if not _is_number(animationId) or animationId % 1 != 0 or animationId < -2147483648 or animationId > 2147483647:
-            return ".animationId" + _fail("integer in -2147483648..2147483647", animationId)
-    return None
+            return False, "payload.animationId" + _fail("integer in -2147483648..2147483647", animationId)
+    return True, None
 
 
-def _check_skills_cast_skill(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_skills_cast_skill(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _SKILLS_CAST_SKILL_FIELDS:
-            return _unexpected_key(t, _SKILLS_CAST_SKILL_FIELDS)
+            return False, "payload" + _unexpected_key(t, _SKILLS_CAST_SKILL_FIELDS)
     skillId = t.get("skillId")
     if not isinstance(skillId, str):
-        return ".skillId" + _fail("string of 1..48 bytes", skillId)
+        return False, "payload.skillId" + _fail("string of 1..48 bytes", skillId)
     if _bad_utf8(skillId):
-        return ".skillId: expected valid UTF-8, got invalid bytes"
+        return False, "payload.skillId: expected valid UTF-8, got invalid bytes"
     if _byte_len(skillId) > 48 or _byte_len(skillId) < 1:
-        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(skillId), "bytes")
+        return False, "payload.skillId" + _fail_count("string of 1..48 bytes", _byte_len(skillId), "bytes")
     target = t.get("target")
-    err2 = _check_skills_target(target)
-    if err2 is not None:
-        return ".target" + err2
+    err = _check_skills_target(target)
+    if err is not None:
+        return False, "payload.target" + err
     aim = t.get("aim")
     if aim is not None:
-        err3 = _check_datatype(aim, "Vector2")
-        if err3 is not None:
-            return ".aim" + err3
+        err2 = _check_datatype(aim, "Vector2")
+        if err2 is not None:
+            return False, "payload.aim" + err2
     comboStep = t.get("comboStep")
     if comboStep is not None:
         if not _is_number(comboStep) or comboStep % 1 != 0 or comboStep < 0 or comboStep > 5:
-            return ".comboStep" + _fail("integer in 0..5", comboStep)
+            return False, "payload.comboStep" + _fail("integer in 0..5", comboStep)
     modifiers = t.get("modifiers")
-    err4 = _table_error(modifiers, "array")
-    if err4 is not None:
-        return ".modifiers" + err4
+    if not isinstance(modifiers, _TABLES):
+        return False, "payload.modifiers" + _not_table(modifiers, "array")
     t2 = _entries(modifiers)
     n = _array_length(t2)
     if n is None:
-        return ".modifiers: expected array, got table with non-array keys"
+        return False, "payload.modifiers: expected array, got table with non-array keys"
     if n > 4:
-        return ".modifiers" + _fail_count("array of at most 4 items", n, "items")
+        return False, "payload.modifiers" + _fail_count("array of at most 4 items", n, "items")
     for i in range(1, n + 1):
         item = t2[i]
         if not isinstance(item, str):
-            return ".modifiers[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
+            return False, "payload.modifiers[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
         if _bad_utf8(item):
-            return ".modifiers[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+            return False, "payload.modifiers[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
         if _byte_len(item) > 48 or _byte_len(item) < 1:
-            return ".modifiers[" + str(i) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item), "bytes")
-    return None
+            return False, "payload.modifiers[" + str(i) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item), "bytes")
+    return True, None
 
 
-def _check_skills_cancel_cast(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_skills_cancel_cast(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _SKILLS_CANCEL_CAST_FIELDS:
-            return _unexpected_key(t, _SKILLS_CANCEL_CAST_FIELDS)
+            return False, "payload" + _unexpected_key(t, _SKILLS_CANCEL_CAST_FIELDS)
     castId = t.get("castId")
     if not _is_number(castId) or castId % 1 != 0 or castId < 0 or castId > 4294967295:
-        return ".castId" + _fail("integer in 0..4294967295", castId)
-    return None
+        return False, "payload.castId" + _fail("integer in 0..4294967295", castId)
+    return True, None
 
 
-def _check_skills_skill_cast(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_skills_skill_cast(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _SKILLS_SKILL_CAST_FIELDS:
-            return _unexpected_key(t, _SKILLS_SKILL_CAST_FIELDS)
+            return False, "payload" + _unexpected_key(t, _SKILLS_SKILL_CAST_FIELDS)
     castId = t.get("castId")
     if not _is_number(castId) or castId % 1 != 0 or castId < 0 or castId > 4294967295:
-        return ".castId" + _fail("integer in 0..4294967295", castId)
+        return False, "payload.castId" + _fail("integer in 0..4294967295", castId)
     casterId = t.get("casterId")
     if not _is_number(casterId) or casterId % 1 != 0 or casterId < 1 or casterId > 4294967295:
-        return ".casterId" + _fail("integer in 1..4294967295", casterId)
+        return False, "payload.casterId" + _fail("integer in 1..4294967295", casterId)
     skillId = t.get("skillId")
     if not isinstance(skillId, str):
-        return ".skillId" + _fail("string of 1..48 bytes", skillId)
+        return False, "payload.skillId" + _fail("string of 1..48 bytes", skillId)
     if _bad_utf8(skillId):
-        return ".skillId: expected valid UTF-8, got invalid bytes"
+        return False, "payload.skillId: expected valid UTF-8, got invalid bytes"
     if _byte_len(skillId) > 48 or _byte_len(skillId) < 1:
-        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(skillId), "bytes")
+        return False, "payload.skillId" + _fail_count("string of 1..48 bytes", _byte_len(skillId), "bytes")
     target = t.get("target")
-    err2 = _check_skills_target(target)
-    if err2 is not None:
-        return ".target" + err2
+    err = _check_skills_target(target)
+    if err is not None:
+        return False, "payload.target" + err
     castTime = t.get("castTime")
     if not _is_number(castTime) or castTime != castTime or castTime in _INFINITIES or castTime < 0:
-        return ".castTime" + _fail("finite number >= 0", castTime)
-    return None
+        return False, "payload.castTime" + _fail("finite number >= 0", castTime)
+    return True, None
 
 
-def _check_skills_skill_hit(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_skills_skill_hit(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _SKILLS_SKILL_HIT_FIELDS:
-            return _unexpected_key(t, _SKILLS_SKILL_HIT_FIELDS)
+            return False, "payload" + _unexpected_key(t, _SKILLS_SKILL_HIT_FIELDS)
     castId = t.get("castId")
     if not _is_number(castId) or castId % 1 != 0 or castId < 0 or castId > 4294967295:
-        return ".castId" + _fail("integer in 0..4294967295", castId)
+        return False, "payload.castId" + _fail("integer in 0..4294967295", castId)
     targetId = t.get("targetId")
     if not _is_number(targetId) or targetId % 1 != 0 or targetId < 1 or targetId > 4294967295:
-        return ".targetId" + _fail("integer in 1..4294967295", targetId)
+        return False, "payload.targetId" + _fail("integer in 1..4294967295", targetId)
     damage = t.get("damage")
     if not _is_number(damage) or damage != damage or damage in _INFINITIES or damage < 0:
-        return ".damage" + _fail("finite number >= 0", damage)
+        return False, "payload.damage" + _fail("finite number >= 0", damage)
     critical = t.get("critical")
     if not isinstance(critical, bool):
-        return ".critical" + _fail("boolean", critical)
+        return False, "payload.critical" + _fail("boolean", critical)
     hitPosition = t.get("hitPosition")
-    err2 = _check_datatype(hitPosition, "Vector3")
-    if err2 is not None:
-        return ".hitPosition" + err2
+    err = _check_datatype(hitPosition, "Vector3")
+    if err is not None:
+        return False, "payload.hitPosition" + err
     effects = t.get("effects")
-    err3 = _table_error(effects, "array")
-    if err3 is not None:
-        return ".effects" + err3
+    if not isinstance(effects, _TABLES):
+        return False, "payload.effects" + _not_table(effects, "array")
     t2 = _entries(effects)
     n = _array_length(t2)
     if n is None:
-        return ".effects: expected array, got table with non-array keys"
+        return False, "payload.effects: expected array, got table with non-array keys"
     if n > 8:
-        return ".effects" + _fail_count("array of at most 8 items", n, "items")
+        return False, "payload.effects" + _fail_count("array of at most 8 items", n, "items")
     for i in range(1, n + 1):
         item = t2[i]
-        err4 = _table_error(item, "table")
-        if err4 is not None:
-            return ".effects[" + str(i) + "]" + err4
+        if not isinstance(item, _TABLES):
+            return False, "payload.effects[" + str(i) + "]" + _not_table(item, "table")
         t3 = _entries(item)
         for key2 in t3:
             if not isinstance(key2, str) or key2 not in _SKILLS_SKILL_HIT_EFFECTS_FIELDS:
-                return ".effects[" + str(i) + "]" + _unexpected_key(t3, _SKILLS_SKILL_HIT_EFFECTS_FIELDS)
+                return False, "payload.effects[" + str(i) + "]" + _unexpected_key(t3, _SKILLS_SKILL_HIT_EFFECTS_FIELDS)
         name = t3.get("name")
         if not isinstance(name, str):
-            return ".effects[" + str(i) + "].name" + _fail("string of 1..48 bytes", name)
+            return False, "payload.effects[" + str(i) + "].name" + _fail("string of 1..48 bytes", name)
         if _bad_utf8(name):
-            return ".effects[" + str(i) + "].name: expected valid UTF-8, got invalid bytes"
+            return False, "payload.effects[" + str(i) + "].name: expected valid UTF-8, got invalid bytes"
         if _byte_len(name) > 48 or _byte_len(name) < 1:
-            return ".effects[" + str(i) + "].name" + _fail_count("string of 1..48 bytes", _byte_len(name), "bytes")
+            return False, "payload.effects[" + str(i) + "].name" + _fail_count("string of 1..48 bytes", _byte_len(name), "bytes")
         duration = t3.get("duration")
         if not _is_number(duration) or duration != duration or duration in _INFINITIES or duration < 0:
-            return ".effects[" + str(i) + "].duration" + _fail("finite number >= 0", duration)
-    return None
+            return False, "payload.effects[" + str(i) + "].duration" + _fail("finite number >= 0", duration)
+    return True, None
 
 
-def _check_stats_request_stats(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_stats_request_stats(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _STATS_REQUEST_STATS_FIELDS:
-            return _unexpected_key(t, _STATS_REQUEST_STATS_FIELDS)
-    return None
+            return False, "payload" + _unexpected_key(t, _STATS_REQUEST_STATS_FIELDS)
+    return True, None
 
 
-def _check_stats_stats_snapshot(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_stats_stats_snapshot(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _STATS_STATS_SNAPSHOT_FIELDS:
-            return _unexpected_key(t, _STATS_STATS_SNAPSHOT_FIELDS)
+            return False, "payload" + _unexpected_key(t, _STATS_STATS_SNAPSHOT_FIELDS)
     entityId = t.get("entityId")
     if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", entityId)
+        return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
     level = t.get("level")
     if not _is_number(level) or level % 1 != 0 or level < 1 or level > 500:
-        return ".level" + _fail("integer in 1..500", level)
+        return False, "payload.level" + _fail("integer in 1..500", level)
     experience = t.get("experience")
     if not _is_number(experience) or experience % 1 != 0 or experience < 0 or experience > 4294967295:
-        return ".experience" + _fail("integer in 0..4294967295", experience)
+        return False, "payload.experience" + _fail("integer in 0..4294967295", experience)
     stats = t.get("stats")
-    err2 = _check_stats_stat_block(stats)
-    if err2 is not None:
-        return ".stats" + err2
+    err = _check_stats_stat_block(stats)
+    if err is not None:
+        return False, "payload.stats" + err
     healthRatio = t.get("healthRatio")
     if not _is_number(healthRatio) or healthRatio != healthRatio or healthRatio in _INFINITIES or healthRatio < 0 or healthRatio > 1:
-        return ".healthRatio" + _fail("finite number in 0..1", healthRatio)
-    return None
+        return False, "payload.healthRatio" + _fail("finite number in 0..1", healthRatio)
+    return True, None
 
 
-def _check_stats_stat_changed(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_stats_stat_changed(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _STATS_STAT_CHANGED_FIELDS:
-            return _unexpected_key(t, _STATS_STAT_CHANGED_FIELDS)
+            return False, "payload" + _unexpected_key(t, _STATS_STAT_CHANGED_FIELDS)
     entityId = t.get("entityId")
     if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", entityId)
+        return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
     stat = t.get("stat")
     if not isinstance(stat, str) or stat not in _STAT_NAME_VALUES:
-        return ".stat" + _fail("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", stat)
+        return False, "payload.stat" + _fail("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", stat)
     valueValue = t.get("value")
     if not _is_number(valueValue) or valueValue != valueValue or valueValue in _INFINITIES:
-        return ".value" + _fail("finite number", valueValue)
+        return False, "payload.value" + _fail("finite number", valueValue)
     delta = t.get("delta")
     if not _is_number(delta) or delta != delta or delta in _INFINITIES:
-        return ".delta" + _fail("finite number", delta)
-    return None
+        return False, "payload.delta" + _fail("finite number", delta)
+    return True, None
 
 
-def _check_attributes_allocate_points_reply(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_attributes_allocate_points_reply(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "reply" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _ATTRIBUTES_ALLOCATE_POINTS_REPLY_FIELDS:
-            return _unexpected_key(t, _ATTRIBUTES_ALLOCATE_POINTS_REPLY_FIELDS)
+            return False, "reply" + _unexpected_key(t, _ATTRIBUTES_ALLOCATE_POINTS_REPLY_FIELDS)
     accepted = t.get("accepted")
     if not isinstance(accepted, bool):
-        return ".accepted" + _fail("boolean", accepted)
+        return False, "reply.accepted" + _fail("boolean", accepted)
     remainingPoints = t.get("remainingPoints")
     if not _is_number(remainingPoints) or remainingPoints % 1 != 0 or remainingPoints < 0 or remainingPoints > 65535:
-        return ".remainingPoints" + _fail("integer in 0..65535", remainingPoints)
+        return False, "reply.remainingPoints" + _fail("integer in 0..65535", remainingPoints)
     reason = t.get("reason")
     if reason is not None:
         if not isinstance(reason, str):
-            return ".reason" + _fail("string", reason)
+            return False, "reply.reason" + _fail("string", reason)
         if _bad_utf8(reason):
-            return ".reason: expected valid UTF-8, got invalid bytes"
-    return None
+            return False, "reply.reason: expected valid UTF-8, got invalid bytes"
+    return True, None
 
 
-def _check_entity_info_inspect_entity_reply(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_entity_info_inspect_entity_reply(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "reply" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _ENTITY_INFO_INSPECT_ENTITY_REPLY_FIELDS:
-            return _unexpected_key(t, _ENTITY_INFO_INSPECT_ENTITY_REPLY_FIELDS)
+            return False, "reply" + _unexpected_key(t, _ENTITY_INFO_INSPECT_ENTITY_REPLY_FIELDS)
     found = t.get("found")
     if not isinstance(found, bool):
-        return ".found" + _fail("boolean", found)
+        return False, "reply.found" + _fail("boolean", found)
     name = t.get("name")
     if name is not None:
         if not isinstance(name, str):
-            return ".name" + _fail("string of at most 64 bytes", name)
+            return False, "reply.name" + _fail("string of at most 64 bytes", name)
         if _bad_utf8(name):
-            return ".name: expected valid UTF-8, got invalid bytes"
+            return False, "reply.name: expected valid UTF-8, got invalid bytes"
         if _byte_len(name) > 64:
-            return ".name" + _fail_count("string of at most 64 bytes", _byte_len(name), "bytes")
+            return False, "reply.name" + _fail_count("string of at most 64 bytes", _byte_len(name), "bytes")
     level = t.get("level")
     if level is not None:
         if not _is_number(level) or level % 1 != 0 or level < 0 or level > 65535:
-            return ".level" + _fail("integer in 0..65535", level)
+            return False, "reply.level" + _fail("integer in 0..65535", level)
     faction = t.get("faction")
     if faction is not None:
         if not isinstance(faction, str) or faction not in _ENTITY_INFO_FACTION_VALUES:
-            return ".faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", faction)
+            return False, "reply.faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", faction)
     equipment = t.get("equipment")
     if equipment is not None:
-        err2 = _table_error(equipment, "array")
-        if err2 is not None:
-            return ".equipment" + err2
+        if not isinstance(equipment, _TABLES):
+            return False, "reply.equipment" + _not_table(equipment, "array")
         t2 = _entries(equipment)
         n = _array_length(t2)
         if n is None:
-            return ".equipment: expected array, got table with non-array keys"
+            return False, "reply.equipment: expected array, got table with non-array keys"
         if n > 12:
-            return ".equipment" + _fail_count("array of at most 12 items", n, "items")
+            return False, "reply.equipment" + _fail_count("array of at most 12 items", n, "items")
         for i in range(1, n + 1):
             item = t2[i]
             if not isinstance(item, str):
-                return ".equipment[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
+                return False, "reply.equipment[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
             if _bad_utf8(item):
-                return ".equipment[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+                return False, "reply.equipment[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
             if _byte_len(item) > 48 or _byte_len(item) < 1:
-                return ".equipment[" + str(i) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item), "bytes")
-    return None
+                return False, "reply.equipment[" + str(i) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item), "bytes")
+    return True, None
 
 
-def _check_skills_cast_skill_reply(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_skills_cast_skill_reply(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "reply" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _SKILLS_CAST_SKILL_REPLY_FIELDS:
-            return _unexpected_key(t, _SKILLS_CAST_SKILL_REPLY_FIELDS)
+            return False, "reply" + _unexpected_key(t, _SKILLS_CAST_SKILL_REPLY_FIELDS)
     accepted = t.get("accepted")
     if not isinstance(accepted, bool):
-        return ".accepted" + _fail("boolean", accepted)
+        return False, "reply.accepted" + _fail("boolean", accepted)
     castId = t.get("castId")
     if castId is not None:
         if not _is_number(castId) or castId % 1 != 0 or castId < 0 or castId > 4294967295:
-            return ".castId" + _fail("integer in 0..4294967295", castId)
+            return False, "reply.castId" + _fail("integer in 0..4294967295", castId)
     reason = t.get("reason")
     if reason is not None:
         if not isinstance(reason, str) or reason not in _SKILLS_CAST_SKILL_REPLY_REASON_VALUES:
-            return ".reason" + _fail("one of \"Cooldown\", \"NoMana\", \"OutOfRange\", \"InvalidTarget\", \"Silenced\"", reason)
-    return None
+            return False, "reply.reason" + _fail("one of \"Cooldown\", \"NoMana\", \"OutOfRange\", \"InvalidTarget\", \"Silenced\"", reason)
+    return True, None
 
 
 VALIDATORS: dict[str, dict[str, Callable[[Any], tuple[bool, str | None]]]] = {
     "Attributes": {
-        "AllocatePoints": _validator(_check_attributes_allocate_points, "payload"),
-        "ResetAttributes": _validator(_check_attributes_reset_attributes, "payload"),
-        "AttributesUpdated": _validator(_check_attributes_attributes_updated, "payload"),
+        "AllocatePoints": _validate_attributes_allocate_points,
+        "ResetAttributes": _validate_attributes_reset_attributes,
+        "AttributesUpdated": _validate_attributes_attributes_updated,
     },
     "Cooldowns": {
-        "RequestCooldowns": _validator(_check_cooldowns_request_cooldowns, "payload"),
-        "CooldownStarted": _validator(_check_cooldowns_cooldown_started, "payload"),
-        "CooldownSnapshot": _validator(_check_cooldowns_cooldown_snapshot, "payload"),
+        "RequestCooldowns": _validate_cooldowns_request_cooldowns,
+        "CooldownStarted": _validate_cooldowns_cooldown_started,
+        "CooldownSnapshot": _validate_cooldowns_cooldown_snapshot,
     },
     "EntityInfo": {
-        "InspectEntity": _validator(_check_entity_info_inspect_entity, "payload"),
-        "EntitySpawned": _validator(_check_entity_info_entity_spawned, "payload"),
-        "EntityDespawned": _validator(_check_entity_info_entity_despawned, "payload"),
-        "EntityMoved": _validator(_check_entity_info_entity_moved, "payload"),
+        "InspectEntity": _validate_entity_info_inspect_entity,
+        "EntitySpawned": _validate_entity_info_entity_spawned,
+        "EntityDespawned": _validate_entity_info_entity_despawned,
+        "EntityMoved": _validate_entity_info_entity_moved,
     },
     "Skills": {
-        "CastSkill": _validator(_check_skills_cast_skill, "payload"),
-        "CancelCast": _validator(_check_skills_cancel_cast, "payload"),
-        "SkillCast": _validator(_check_skills_skill_cast, "payload"),
-        "SkillHit": _validator(_check_skills_skill_hit, "payload"),
+        "CastSkill": _validate_skills_cast_skill,
+        "CancelCast": _validate_skills_cancel_cast,
+        "SkillCast": _validate_skills_skill_cast,
+        "SkillHit": _validate_skills_skill_hit,
     },
     "Stats": {
-        "RequestStats": _validator(_check_stats_request_stats, "payload"),
-        "StatsSnapshot": _validator(_check_stats_stats_snapshot, "payload"),
-        "StatChanged": _validator(_check_stats_stat_changed, "payload"),
+        "RequestStats": _validate_stats_request_stats,
+        "StatsSnapshot": _validate_stats_stats_snapshot,
+        "StatChanged": _validate_stats_stat_changed,
     },
 }
 
 REPLY_VALIDATORS: dict[str, dict[str, Callable[[Any], tuple[bool, str | None]]]] = {
     "Attributes": {
-        "AllocatePoints": _validator(_check_attributes_allocate_points_reply, "reply"),
+        "AllocatePoints": _validate_attributes_allocate_points_reply,
     },
     "EntityInfo": {
-        "InspectEntity": _validator(_check_entity_info_inspect_entity_reply, "reply"),
+        "InspectEntity": _validate_entity_info_inspect_entity_reply,
     },
     "Skills": {
-        "CastSkill": _validator(_check_skills_cast_skill_reply, "reply"),
+        "CastSkill": _validate_skills_cast_skill_reply,
     },
 }

@@ -92,10 +92,11 @@ def _entries(value: Any) -> dict:
     return {i: v for i, v in enumerate(value, 1) if v is not None}
 
 
-def _table_error(value: Any, expected: str) -> str | None:
-    if not isinstance(value, (dict, list, tuple)):
-        return _fail(expected, value)
-    return None
+_TABLES = (dict, list, tuple)
+
+
+def _not_table(value: Any, expected: str) -> str:
+    return _fail(expected, value)
 
 
 def _array_length(table: dict) -> int | None:
@@ -154,13 +155,6 @@ def _is_instance(value: Any, class_name: str) -> bool:
     return type(value).__name__ == "Instance" and value.is_a(class_name)
 
 
-def _validator(check: Callable[[Any], str | None], root: str) -> Callable[[Any], tuple[bool, str | None]]:
-    def validate(payload: Any) -> tuple[bool, str | None]:
-        err = check(payload)
-        return (False, root + err) if err is not None else (True, None)
-
-    return validate
-
 
 _INVENTORY_SLOT_FIELDS = frozenset({"item", "count", "rarity"})
 _RARITY_VALUES = frozenset({"Common", "Rare", "Epic"})
@@ -177,9 +171,8 @@ _INVENTORY_MOVE_ITEM_REPLY_FIELDS = frozenset({"ok", "slots"})
 
 
 def _check_inventory_slot(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+    if not isinstance(value, _TABLES):
+        return _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _INVENTORY_SLOT_FIELDS:
@@ -198,9 +191,8 @@ def _check_inventory_slot(value: Any) -> str | None:
 
 
 def _check_inventory_drop(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+    if not isinstance(value, _TABLES):
+        return _not_table(value, "table")
     t = _entries(value)
     tag = t.get("source")
     if tag == "monster":
@@ -211,9 +203,9 @@ def _check_inventory_drop(value: Any) -> str | None:
         if not _is_number(monsterId) or monsterId % 1 != 0 or monsterId < 0 or monsterId > 4294967295:
             return ".monsterId" + _fail("integer in 0..4294967295", monsterId)
         where = t.get("where")
-        err2 = _check_datatype(where, "Vector3")
-        if err2 is not None:
-            return ".where" + err2
+        err = _check_datatype(where, "Vector3")
+        if err is not None:
+            return ".where" + err
     elif tag == "chest":
         for key2 in t:
             if not isinstance(key2, str) or key2 not in _INVENTORY_DROP_CHEST_FIELDS:
@@ -230,33 +222,32 @@ def _check_inventory_drop(value: Any) -> str | None:
     return None
 
 
-def _check_inventory_move_item(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_inventory_move_item(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _INVENTORY_MOVE_ITEM_FIELDS:
-            return _unexpected_key(t, _INVENTORY_MOVE_ITEM_FIELDS)
+            return False, "payload" + _unexpected_key(t, _INVENTORY_MOVE_ITEM_FIELDS)
     fromValue = t.get("from")
     if not _is_number(fromValue) or fromValue % 1 != 0 or fromValue < 0 or fromValue > 39:
-        return ".from" + _fail("integer in 0..39", fromValue)
+        return False, "payload.from" + _fail("integer in 0..39", fromValue)
     to = t.get("to")
     if not _is_number(to) or to % 1 != 0 or to < 0 or to > 39:
-        return ".to" + _fail("integer in 0..39", to)
+        return False, "payload.to" + _fail("integer in 0..39", to)
     amount = t.get("amount")
     if amount is not None:
         if not _is_number(amount) or amount % 1 != 0 or amount < 0 or amount > 255:
-            return ".amount" + _fail("integer in 0..255", amount)
+            return False, "payload.amount" + _fail("integer in 0..255", amount)
     note = t.get("note")
     if note is not None:
         if not isinstance(note, str):
-            return ".note" + _fail("string of at most 40 bytes", note)
+            return False, "payload.note" + _fail("string of at most 40 bytes", note)
         if _bad_utf8(note):
-            return ".note: expected valid UTF-8, got invalid bytes"
+            return False, "payload.note: expected valid UTF-8, got invalid bytes"
         if _byte_len(note) > 40:
-            return ".note" + _fail_count("string of at most 40 bytes", _byte_len(note), "bytes")
-    return None
+            return False, "payload.note" + _fail_count("string of at most 40 bytes", _byte_len(note), "bytes")
+    return True, None
 
 
 def _check_inventory_tune_counts_value(value: Any) -> str | None:
@@ -278,74 +269,71 @@ def _check_inventory_tune_by_rarity_value(value: Any) -> str | None:
     return None
 
 
-def _check_inventory_tune(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_inventory_tune(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _INVENTORY_TUNE_FIELDS:
-            return _unexpected_key(t, _INVENTORY_TUNE_FIELDS)
+            return False, "payload" + _unexpected_key(t, _INVENTORY_TUNE_FIELDS)
     ratio = t.get("ratio")
     if not _is_number(ratio) or ratio != ratio or ratio in _INFINITIES or ratio < 0 or ratio > 1:
-        return ".ratio" + _fail("finite number in 0..1", ratio)
+        return False, "payload.ratio" + _fail("finite number in 0..1", ratio)
     wide = t.get("wide")
     if not _is_number(wide):
-        return ".wide" + _fail("number", wide)
+        return False, "payload.wide" + _fail("number", wide)
     anyValue = t.get("any")
     if anyValue is not None:
         if not _is_number(anyValue) or anyValue != anyValue or anyValue in _INFINITIES:
-            return ".any" + _fail("finite number", anyValue)
+            return False, "payload.any" + _fail("finite number", anyValue)
     tiny = t.get("tiny")
     if not _is_number(tiny) or tiny % 1 != 0 or tiny < -128 or tiny > 127:
-        return ".tiny" + _fail("integer in -128..127", tiny)
+        return False, "payload.tiny" + _fail("integer in -128..127", tiny)
     mid = t.get("mid")
     if mid is not None:
         if not _is_number(mid) or mid % 1 != 0 or mid < -32768 or mid > 32767:
-            return ".mid" + _fail("integer in -32768..32767", mid)
+            return False, "payload.mid" + _fail("integer in -32768..32767", mid)
     big = t.get("big")
     if not _is_number(big) or big % 1 != 0 or big < -1000000 or big > 2147483647:
-        return ".big" + _fail("integer in -1000000..2147483647", big)
+        return False, "payload.big" + _fail("integer in -1000000..2147483647", big)
     bits = t.get("bits")
     if not _is_number(bits) or bits % 1 != 0 or bits < 0 or bits > 4294967295:
-        return ".bits" + _fail("integer in 0..4294967295", bits)
+        return False, "payload.bits" + _fail("integer in 0..4294967295", bits)
     hue = t.get("hue")
-    err2 = _check_datatype(hue, "Color3")
-    if err2 is not None:
-        return ".hue" + err2
+    err = _check_datatype(hue, "Color3")
+    if err is not None:
+        return False, "payload.hue" + err
     aim = t.get("aim")
-    err3 = _check_datatype(aim, "Vector2")
-    if err3 is not None:
-        return ".aim" + err3
+    err2 = _check_datatype(aim, "Vector2")
+    if err2 is not None:
+        return False, "payload.aim" + err2
     at = t.get("at")
-    err4 = _check_datatype(at, "CFrame")
-    if err4 is not None:
-        return ".at" + err4
+    err3 = _check_datatype(at, "CFrame")
+    if err3 is not None:
+        return False, "payload.at" + err3
     owner = t.get("owner")
     if not _is_instance(owner, "Player"):
-        return ".owner" + _fail("Player", owner)
+        return False, "payload.owner" + _fail("Player", owner)
     tags = t.get("tags")
-    err5 = _table_error(tags, "array")
-    if err5 is not None:
-        return ".tags" + err5
+    if not isinstance(tags, _TABLES):
+        return False, "payload.tags" + _not_table(tags, "array")
     t2 = _entries(tags)
     n = _array_length(t2)
     if n is None:
-        return ".tags: expected array, got table with non-array keys"
+        return False, "payload.tags: expected array, got table with non-array keys"
     if n > 10 or n < 1:
-        return ".tags" + _fail_count("array of 1..10 items", n, "items")
+        return False, "payload.tags" + _fail_count("array of 1..10 items", n, "items")
     for i in range(1, n + 1):
         item = t2[i]
         if not isinstance(item, str):
-            return ".tags[" + str(i) + "]" + _fail("string of at most 8 bytes", item)
+            return False, "payload.tags[" + str(i) + "]" + _fail("string of at most 8 bytes", item)
         if _bad_utf8(item):
-            return ".tags[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+            return False, "payload.tags[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
         if _byte_len(item) > 8:
-            return ".tags[" + str(i) + "]" + _fail_count("string of at most 8 bytes", _byte_len(item), "bytes")
+            return False, "payload.tags[" + str(i) + "]" + _fail_count("string of at most 8 bytes", _byte_len(item), "bytes")
     counts = t.get("counts")
-    err6 = _table_error(counts, "table")
-    if err6 is not None:
-        return ".counts" + err6
+    if not isinstance(counts, _TABLES):
+        return False, "payload.counts" + _not_table(counts, "table")
     t3 = _entries(counts)
     count = 0
     badKeys = 0
@@ -354,16 +342,15 @@ def _check_inventory_tune(value: Any) -> str | None:
         if not (_is_number(k) and k % 1 == 0 and k >= 0 and k <= 65535):
             badKeys += 1
     if count > 6:
-        return ".counts" + _fail_count("table of at most 6 entries", count, "entries")
+        return False, "payload.counts" + _fail_count("table of at most 6 entries", count, "entries")
     if badKeys > 0:
-        return ".counts" + _fail_keys("integer in 0..65535", badKeys)
+        return False, "payload.counts" + _fail_keys("integer in 0..65535", badKeys)
     for k in t3:
         if _check_inventory_tune_counts_value(t3[k]) is not None:
-            return ".counts" + _first_map_error(t3, _check_inventory_tune_counts_value)
+            return False, "payload.counts" + _first_map_error(t3, _check_inventory_tune_counts_value)
     names = t.get("names")
-    err7 = _table_error(names, "table")
-    if err7 is not None:
-        return ".names" + err7
+    if not isinstance(names, _TABLES):
+        return False, "payload.names" + _not_table(names, "table")
     t4 = _entries(names)
     count2 = 0
     badKeys2 = 0
@@ -372,16 +359,15 @@ def _check_inventory_tune(value: Any) -> str | None:
         if not (isinstance(k2, str) and not _bad_utf8(k2) and _byte_len(k2) <= 6 and _byte_len(k2) >= 2):
             badKeys2 += 1
     if count2 > 3:
-        return ".names" + _fail_count("table of at most 3 entries", count2, "entries")
+        return False, "payload.names" + _fail_count("table of at most 3 entries", count2, "entries")
     if badKeys2 > 0:
-        return ".names" + _fail_keys("string of 2..6 bytes", badKeys2)
+        return False, "payload.names" + _fail_keys("string of 2..6 bytes", badKeys2)
     for k2 in t4:
         if _check_inventory_tune_names_value(t4[k2]) is not None:
-            return ".names" + _first_map_error(t4, _check_inventory_tune_names_value)
+            return False, "payload.names" + _first_map_error(t4, _check_inventory_tune_names_value)
     byRarity = t.get("byRarity")
-    err8 = _table_error(byRarity, "table")
-    if err8 is not None:
-        return ".byRarity" + err8
+    if not isinstance(byRarity, _TABLES):
+        return False, "payload.byRarity" + _not_table(byRarity, "table")
     t5 = _entries(byRarity)
     count3 = 0
     badKeys3 = 0
@@ -390,135 +376,128 @@ def _check_inventory_tune(value: Any) -> str | None:
         if not (isinstance(k3, str) and k3 in _RARITY_KEYS):
             badKeys3 += 1
     if count3 > 6:
-        return ".byRarity" + _fail_count("table of at most 6 entries", count3, "entries")
+        return False, "payload.byRarity" + _fail_count("table of at most 6 entries", count3, "entries")
     if badKeys3 > 0:
-        return ".byRarity" + _fail_keys("one of \"Common\", \"Rare\", \"Epic\"", badKeys3)
+        return False, "payload.byRarity" + _fail_keys("one of \"Common\", \"Rare\", \"Epic\"", badKeys3)
     for k3 in t5:
         if _check_inventory_tune_by_rarity_value(t5[k3]) is not None:
-            return ".byRarity" + _first_map_error(t5, _check_inventory_tune_by_rarity_value)
+            return False, "payload.byRarity" + _first_map_error(t5, _check_inventory_tune_by_rarity_value)
     drop = t.get("drop")
-    err9 = _check_inventory_drop(drop)
-    if err9 is not None:
-        return ".drop" + err9
+    err4 = _check_inventory_drop(drop)
+    if err4 is not None:
+        return False, "payload.drop" + err4
     nested = t.get("nested")
-    err10 = _table_error(nested, "table")
-    if err10 is not None:
-        return ".nested" + err10
+    if not isinstance(nested, _TABLES):
+        return False, "payload.nested" + _not_table(nested, "table")
     t6 = _entries(nested)
     for key2 in t6:
         if not isinstance(key2, str) or key2 not in _INVENTORY_TUNE_NESTED_FIELDS:
-            return ".nested" + _unexpected_key(t6, _INVENTORY_TUNE_NESTED_FIELDS)
+            return False, "payload.nested" + _unexpected_key(t6, _INVENTORY_TUNE_NESTED_FIELDS)
     flag = t6.get("flag")
     if not isinstance(flag, bool):
-        return ".nested.flag" + _fail("boolean", flag)
+        return False, "payload.nested.flag" + _fail("boolean", flag)
     inner = t6.get("inner")
-    err11 = _table_error(inner, "table")
-    if err11 is not None:
-        return ".nested.inner" + err11
+    if not isinstance(inner, _TABLES):
+        return False, "payload.nested.inner" + _not_table(inner, "table")
     t7 = _entries(inner)
     for key3 in t7:
         if not isinstance(key3, str) or key3 not in _INVENTORY_TUNE_NESTED_INNER_FIELDS:
-            return ".nested.inner" + _unexpected_key(t7, _INVENTORY_TUNE_NESTED_INNER_FIELDS)
+            return False, "payload.nested.inner" + _unexpected_key(t7, _INVENTORY_TUNE_NESTED_INNER_FIELDS)
     depth = t7.get("depth")
     if not _is_number(depth) or depth % 1 != 0 or depth < 0 or depth > 255:
-        return ".nested.inner.depth" + _fail("integer in 0..255", depth)
+        return False, "payload.nested.inner.depth" + _fail("integer in 0..255", depth)
     classValue = t.get("class")
     if classValue is not None:
         if not isinstance(classValue, str):
-            return ".class" + _fail("string of at most 40 bytes", classValue)
+            return False, "payload.class" + _fail("string of at most 40 bytes", classValue)
         if _bad_utf8(classValue):
-            return ".class: expected valid UTF-8, got invalid bytes"
+            return False, "payload.class: expected valid UTF-8, got invalid bytes"
         if _byte_len(classValue) > 40:
-            return ".class" + _fail_count("string of at most 40 bytes", _byte_len(classValue), "bytes")
-    return None
+            return False, "payload.class" + _fail_count("string of at most 40 bytes", _byte_len(classValue), "bytes")
+    return True, None
 
 
-def _check_inventory_dropped(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_inventory_dropped(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "payload" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _INVENTORY_DROPPED_FIELDS:
-            return _unexpected_key(t, _INVENTORY_DROPPED_FIELDS)
+            return False, "payload" + _unexpected_key(t, _INVENTORY_DROPPED_FIELDS)
     drop = t.get("drop")
-    err2 = _check_inventory_drop(drop)
-    if err2 is not None:
-        return ".drop" + err2
+    err = _check_inventory_drop(drop)
+    if err is not None:
+        return False, "payload.drop" + err
     slots = t.get("slots")
-    err3 = _table_error(slots, "array")
-    if err3 is not None:
-        return ".slots" + err3
+    if not isinstance(slots, _TABLES):
+        return False, "payload.slots" + _not_table(slots, "array")
     t2 = _entries(slots)
     n = _array_length(t2)
     if n is None:
-        return ".slots: expected array, got table with non-array keys"
+        return False, "payload.slots: expected array, got table with non-array keys"
     if n > 40:
-        return ".slots" + _fail_count("array of at most 40 items", n, "items")
+        return False, "payload.slots" + _fail_count("array of at most 40 items", n, "items")
     for i in range(1, n + 1):
         item = t2[i]
-        err4 = _check_inventory_slot(item)
-        if err4 is not None:
-            return ".slots[" + str(i) + "]" + err4
+        err2 = _check_inventory_slot(item)
+        if err2 is not None:
+            return False, "payload.slots[" + str(i) + "]" + err2
     label = t.get("label")
     if not isinstance(label, str):
-        return ".label" + _fail("string of at least 1 bytes", label)
+        return False, "payload.label" + _fail("string of at least 1 bytes", label)
     if _bad_utf8(label):
-        return ".label: expected valid UTF-8, got invalid bytes"
+        return False, "payload.label: expected valid UTF-8, got invalid bytes"
     if _byte_len(label) < 1:
-        return ".label" + _fail_count("string of at least 1 bytes", _byte_len(label), "bytes")
+        return False, "payload.label" + _fail_count("string of at least 1 bytes", _byte_len(label), "bytes")
     history = t.get("history")
-    err5 = _table_error(history, "array")
-    if err5 is not None:
-        return ".history" + err5
+    if not isinstance(history, _TABLES):
+        return False, "payload.history" + _not_table(history, "array")
     t3 = _entries(history)
     n2 = _array_length(t3)
     if n2 is None:
-        return ".history: expected array, got table with non-array keys"
+        return False, "payload.history: expected array, got table with non-array keys"
     for i2 in range(1, n2 + 1):
         item2 = t3[i2]
         if not _is_number(item2) or item2 % 1 != 0 or item2 < 1 or item2 > 65535:
-            return ".history[" + str(i2) + "]" + _fail("integer in 1..65535", item2)
-    return None
+            return False, "payload.history[" + str(i2) + "]" + _fail("integer in 1..65535", item2)
+    return True, None
 
 
-def _check_inventory_move_item_reply(value: Any) -> str | None:
-    err = _table_error(value, "table")
-    if err is not None:
-        return err
+def _validate_inventory_move_item_reply(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, _TABLES):
+        return False, "reply" + _not_table(value, "table")
     t = _entries(value)
     for key in t:
         if not isinstance(key, str) or key not in _INVENTORY_MOVE_ITEM_REPLY_FIELDS:
-            return _unexpected_key(t, _INVENTORY_MOVE_ITEM_REPLY_FIELDS)
+            return False, "reply" + _unexpected_key(t, _INVENTORY_MOVE_ITEM_REPLY_FIELDS)
     ok = t.get("ok")
     if not isinstance(ok, bool):
-        return ".ok" + _fail("boolean", ok)
+        return False, "reply.ok" + _fail("boolean", ok)
     slots = t.get("slots")
-    err2 = _table_error(slots, "array")
-    if err2 is not None:
-        return ".slots" + err2
+    if not isinstance(slots, _TABLES):
+        return False, "reply.slots" + _not_table(slots, "array")
     t2 = _entries(slots)
     n = _array_length(t2)
     if n is None:
-        return ".slots: expected array, got table with non-array keys"
+        return False, "reply.slots: expected array, got table with non-array keys"
     for i in range(1, n + 1):
         item = t2[i]
-        err3 = _check_inventory_slot(item)
-        if err3 is not None:
-            return ".slots[" + str(i) + "]" + err3
-    return None
+        err = _check_inventory_slot(item)
+        if err is not None:
+            return False, "reply.slots[" + str(i) + "]" + err
+    return True, None
 
 
 VALIDATORS: dict[str, dict[str, Callable[[Any], tuple[bool, str | None]]]] = {
     "Inventory": {
-        "MoveItem": _validator(_check_inventory_move_item, "payload"),
-        "Tune": _validator(_check_inventory_tune, "payload"),
-        "Dropped": _validator(_check_inventory_dropped, "payload"),
+        "MoveItem": _validate_inventory_move_item,
+        "Tune": _validate_inventory_tune,
+        "Dropped": _validate_inventory_dropped,
     },
 }
 
 REPLY_VALIDATORS: dict[str, dict[str, Callable[[Any], tuple[bool, str | None]]]] = {
     "Inventory": {
-        "MoveItem": _validator(_check_inventory_move_item_reply, "reply"),
+        "MoveItem": _validate_inventory_move_item_reply,
     },
 }
