@@ -147,7 +147,7 @@ class LuauDialect(_Dialect):
     def string_set(self, name, values):
         body = ", ".join(f"[{self.quote(v)}] = true" for v in values)
         table = f"{{ {body} }}" if body else "{}"
-        return f"local {name}: {{ [string]: boolean }} = table.freeze({table})"
+        return f"local {name} = table.freeze({table} :: {{ [any]: boolean }})"
 
     def constant_name(self, name: str) -> str:
         return name
