@@ -151,3 +151,80 @@ def bench_luau(networking: Path, iterations: int = 200_000, repeat: int = 5) -> 
         results[kind] = best
     vm.close()
     return {"iterations": iterations, "seconds": results, "ratios": _ratio_rows(results)}
+
+
+SKILL_ID = {"type": "string", "minLength": 1, "maxLength": 48}
+CAST_SKILL_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["skillId", "target", "modifiers"],
+    "properties": {
+        "skillId": SKILL_ID,
+        "target": {"oneOf": [
+            {"type": "object", "additionalProperties": False, "required": ["kind", "position"],
+             "properties": {"kind": {"const": "point"}, "position": {"type": "object"}}},
+            {"type": "object", "additionalProperties": False, "required": ["kind", "entityId"],
+             "properties": {"kind": {"const": "entity"},
+                            "entityId": {"type": "integer", "minimum": 1, "maximum": 4294967295}}},
+            {"type": "object", "additionalProperties": False, "required": ["kind"],
+             "properties": {"kind": {"const": "self"}}},
+        ]},
+        "aim": {"type": "object"},
+        "comboStep": {"type": "integer", "minimum": 0, "maximum": 5},
+        "modifiers": {"type": "array", "maxItems": 4, "items": SKILL_ID},
+    },
+}
+
+# JSON-shaped payloads (no Roblox datatypes), so the JSON Schema validators can take them too.
+PY_PAYLOADS = {
+    "valid": {"skillId": "Fireball", "target": {"kind": "entity", "entityId": 42}, "comboStep": 2,
+              "modifiers": ["Empowered", "Quick"]},
+    "wrongType": {"skillId": "Fireball", "target": {"kind": "entity", "entityId": 7}, "comboStep": 2,
+                  "modifiers": ["Empowered", 5]},
+    "unknownField": {"skillId": "Fireball", "target": {"kind": "self"}, "modifiers": [], "mana": 10},
+}
+
+
+def _python_implementations(validators_module) -> dict:
+    import fastjsonschema
+    import jsonschema
+
+    from .benchdata.cast_skill import make
+
+    compiled = fastjsonschema.compile(CAST_SKILL_SCHEMA)
+    detailed = jsonschema.Draft202012Validator(CAST_SKILL_SCHEMA)
+
+    def fast(payload):
+        try:
+            compiled(payload)
+        except fastjsonschema.JsonSchemaValueException as exc:
+            return False, exc.message
+        return True, None
+
+    def slow(payload):
+        error = next(detailed.iter_errors(payload), None)
+        return (True, None) if error is None else (False, error.message)
+
+    return {"generated": validators_module.VALIDATORS["Skills"]["CastSkill"], "hand-written": make(validators_module),
+            "fastjsonschema": fast, "jsonschema": slow}
+
+
+def bench_python(validators_module, iterations: int = 20_000, repeat: int = 5) -> dict:
+    implementations = _python_implementations(validators_module)
+    results: dict[str, dict[str, float]] = {}
+    for kind, payload in PY_PAYLOADS.items():
+        answers = {name: fn(payload) for name, fn in implementations.items()}
+        if answers["generated"] != answers["hand-written"]:
+            raise AssertionError(f"Python {kind}: generated {answers['generated']} != {answers['hand-written']}")
+        if len({ok for ok, _ in answers.values()}) != 1:
+            raise AssertionError(f"Python {kind}: implementations disagree on validity: {answers}")
+        best = dict.fromkeys(implementations, float("inf"))
+        for _ in range(repeat):
+            for name, fn in implementations.items():
+                n = iterations // 20 if name == "jsonschema" else iterations
+                started = time.perf_counter()
+                for _ in range(n):
+                    fn(payload)
+                best[name] = min(best[name], (time.perf_counter() - started) * iterations / n)
+        results[kind] = best
+    return {"iterations": iterations, "seconds": results, "ratios": _ratio_rows(results)}

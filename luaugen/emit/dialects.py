@@ -87,6 +87,10 @@ class LuauDialect(_Dialect):
     def not_plain_table(self, x: str) -> str:
         return f'type({x}) ~= "table" or getmetatable({x}) ~= nil'
 
+    def string_size(self, x: str) -> None:
+        """Luau reads `#s` directly: no local needed."""
+        return None
+
     def not_typeof(self, x: str, kind: str) -> str:
         return f"typeof({x}) ~= {self.quote(kind)}"
 
@@ -122,9 +126,6 @@ class LuauDialect(_Dialect):
     def field(self, table: str, name: str) -> str:
         return f"{table}.{name}"
 
-    def table_view(self, x: str) -> str:
-        return x
-
     def not_bool(self, x): return f'type({x}) ~= "boolean"'
     def not_string(self, x): return f'type({x}) ~= "string"'
     def bad_utf8(self, x): return f"utf8.len({x}) == nil"
@@ -132,7 +133,7 @@ class LuauDialect(_Dialect):
     def not_number(self, x): return f'type({x}) ~= "number"'
     def is_nan(self, x): return f"{x} ~= {x}"
     def is_inf(self, x): return f"{x} == math.huge or {x} == -math.huge"
-    def not_integral(self, x): return f"{x} % 1 ~= 0"
+    def not_integer(self, x): return f'type({x}) ~= "number" or {x} % 1 ~= 0'
     def not_instance(self, x, cls): return f'typeof({x}) ~= "Instance" or not {x}:IsA({self.quote(cls)})'
     def not_member(self, x, set_name): return f'type({x}) ~= "string" or {set_name}[{x}] == nil'
     def not_known_key(self, x, set_name): return f"{set_name}[{x}] == nil"
@@ -184,6 +185,10 @@ class PythonDialect(_Dialect):
     def not_plain_table(self, x: str) -> str:
         return f"not isinstance({x}, _TABLES)"
 
+    def string_size(self, x: str) -> str:
+        """The UTF-8 byte length, or -1 for a string that is not valid UTF-8; ASCII strings are not encoded."""
+        return f"len({x}) if {x}.isascii() else _utf8_size({x})"
+
     def inline_components(self, kind: str) -> None:
         """Mirror datatypes are plain Python objects whose fields may hold anything: always the generic check."""
         return None
@@ -212,21 +217,16 @@ class PythonDialect(_Dialect):
     def field(self, table: str, name: str) -> str:
         return f"{table}.get({self.quote(name)})"
 
-    def table_view(self, x: str) -> str:
-        """Python checks work on `_entries(x)`: the keys and values a Luau table made from x would hold."""
-        return f"_entries({x})"
-
     def not_bool(self, x): return f"not isinstance({x}, bool)"
     def not_string(self, x): return f"not isinstance({x}, str)"
-    def bad_utf8(self, x): return f"_bad_utf8({x})"
-    def byte_len(self, x): return f"_byte_len({x})"
-    def not_number(self, x): return f"not _is_number({x})"
+    def not_number(self, x): return f"not isinstance({x}, _NUMBERS) or {x} is True or {x} is False"
     def is_nan(self, x): return f"{x} != {x}"
     def is_inf(self, x): return f"{x} in _INFINITIES"
-    def not_integral(self, x): return f"{x} % 1 != 0"
+    def not_integer(self, x):
+        """Exact ints answer at the first test; floats and int subclasses take the general one."""
+        return f"(type({x}) is not int and (not isinstance({x}, _NUMBERS) or {x} is True or {x} is False or {x} % 1 != 0))"
     def not_instance(self, x, cls): return f"not _is_instance({x}, {self.quote(cls)})"
     def not_member(self, x, set_name): return f"not isinstance({x}, str) or {x} not in {set_name}"
-    def not_known_key(self, x, set_name): return self.not_member(x, set_name)
     def string_member(self, x, set_name): return f"isinstance({x}, str) and {x} in {set_name}"
 
     def string_key_ok(self, k, max_len):

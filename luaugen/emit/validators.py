@@ -31,7 +31,8 @@ _SHADOWING = frozenset({
     "math", "table", "string", "tostring", "value", "str", "isinstance", "len", "range", "int", "float", "bool",
     "dict", "list", "tuple", "getattr", "sorted", "callable", "validator", "self", "any", "error", "select",
     "fail", "failCount", "failKeys", "tableError", "arrayLength", "unexpectedKey", "firstMapError", "checkDatatype",
-    "isFinite", "components", "Checks", "TypeChecks", "notTable", "badComponents", "getmetatable",
+    "isFinite", "components", "Checks", "TypeChecks", "notTable", "badComponents", "getmetatable", "enumerate",
+    "isascii", "issuperset", "unknownField",
 }) | frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 
 # A struct with more fields than this checks each field in its own `do ... end` block (Luau), so the number of
@@ -201,19 +202,26 @@ class ValidatorWriter:
             self._fail(out, depth, d.not_bool(x), path, self._fail_value(expected, x))
         elif isinstance(t, ir.StringType):
             self._fail(out, depth, d.not_string(x), path, self._fail_value(expected, x))
-            self._fail(out, depth, d.bad_utf8(x), path.lit(": expected valid UTF-8, got invalid bytes"), "")
+            size_expr = d.string_size(x)
+            if size_expr is not None:  # measured once: the UTF-8 test and the bounds share it
+                size = self._var(x + "Size")
+                self._line(out, depth, d.local(size, size_expr))
+                bad_utf8, byte_len = f"{size} < 0", size
+            else:
+                bad_utf8, byte_len = d.bad_utf8(x), d.byte_len(x)
+            self._fail(out, depth, bad_utf8, path.lit(": expected valid UTF-8, got invalid bytes"), "")
             bounds = []
             if t.max_length is not None:
-                bounds.append(d.gt(d.byte_len(x), t.max_length))
+                bounds.append(d.gt(byte_len, t.max_length))
             if t.min_length:
-                bounds.append(d.lt(d.byte_len(x), t.min_length))
+                bounds.append(d.lt(byte_len, t.min_length))
             if bounds:
-                tail = d.call(self.d.helper("failCount"), d.quote(expected), d.byte_len(x), d.quote("bytes"))
+                tail = d.call(self.d.helper("failCount"), d.quote(expected), byte_len, d.quote("bytes"))
                 self._fail(out, depth, d.or_(*bounds), path, tail)
         elif isinstance(t, (ir.NumberType, ir.IntegerType)):
             conds = [d.not_number(x)]
             if isinstance(t, ir.IntegerType):
-                conds += [d.not_integral(x), d.lt(x, d.num(t.effective_min)), d.gt(x, d.num(t.effective_max))]
+                conds = [d.not_integer(x), d.lt(x, d.num(t.effective_min)), d.gt(x, d.num(t.effective_max))]
             else:
                 if t.finite:
                     conds += [d.is_nan(x), d.is_inf(x)]
@@ -254,24 +262,39 @@ class ValidatorWriter:
             return _upper_snake(self.project.named(type_.target).generated_name) + "_" + what
         return self._label(path, what)
 
-    def _table_prologue(self, out, depth, x, path, expected) -> str:
+    def _table_prologue(self, out, depth, x, path, expected, every_key: bool = False) -> str:
+        """Fails unless x is a table; returns what to read it through. Python reads a dict as it is when only named
+        fields are looked up (absent and None look alike to .get); lists and tuples, and any table whose every key
+        matters (`every_key`: maps), go through `_entries`, which holds what the Luau table would."""
         d = self.d
-        self._fail(out, depth, d.not_plain_table(x), path, d.call(d.helper("notTable"), x, d.quote(expected)))
-        view = d.table_view(x)
-        if view == x:
+        if d.end is not None:
+            self._fail(out, depth, d.not_plain_table(x), path, d.call(d.helper("notTable"), x, d.quote(expected)))
             return x
-        tbl = self._var("t")
-        self._line(out, depth, d.local(tbl, view))
-        return tbl
+        if every_key:
+            self._fail(out, depth, d.not_plain_table(x), path, d.call(d.helper("notTable"), x, d.quote(expected)))
+            self._line(out, depth, d.local(x, f"_entries({x})"))
+            return x
+        self._line(out, depth, d.if_(f"not isinstance({x}, dict)"))
+        self._fail(out, depth + 1, d.not_plain_table(x), path, d.call(d.helper("notTable"), x, d.quote(expected)))
+        self._line(out, depth + 1, d.local(x, f"_entries({x})"))
+        return x
 
     def _emit_fields(self, out, depth, fields, extra_known, tbl, path, strict, label) -> None:
         d = self.d
         known = self.string_set(label, tuple(extra_known) + tuple(f.name for f in fields))
-        key = self._var("key")
-        self._line(out, depth, d.for_keys(key, tbl))
-        self._fail(out, depth + 1, d.not_known_key(key, known), path,
-                   d.call(self.d.helper("unexpectedKey"), tbl, known))
-        self._line(out, depth, d.end)
+        if d.end is None:
+            # Python: one C-level subset test; only a table with a key outside the set is looked at closely
+            # (a key whose value is None is absent, as in Luau).
+            self._line(out, depth, d.if_(f"not {known}.issuperset({tbl})"))
+            err = self._var("err")
+            self._line(out, depth + 1, d.local(err, d.call(d.helper("unknownField"), tbl, known)))
+            self._fail(out, depth + 1, d.not_nil(err), path, err)
+        else:
+            key = self._var("key")
+            self._line(out, depth, d.for_keys(key, tbl))
+            self._fail(out, depth + 1, d.not_known_key(key, known), path,
+                       d.call(self.d.helper("unexpectedKey"), tbl, known))
+            self._line(out, depth, d.end)
         blocks = d.do is not None and len(fields) > BLOCK_FIELDS_OVER
         inner = depth + 1 if blocks else depth
         for f in fields:
@@ -305,10 +328,13 @@ class ValidatorWriter:
 
     def _emit_array(self, out, depth, t: ir.ArrayType, x, path, strict, expected) -> None:
         d = self.d
-        tbl = self._table_prologue(out, depth, x, path, "array")
-        n = self._var("n")
-        self._line(out, depth, d.local(n, d.call(self.d.helper("arrayLength"), tbl)))
-        self._fail(out, depth, d.is_nil(n), path.lit(": expected array, got table with non-array keys"), "")
+        if d.end is None:
+            items, n = self._python_array(out, depth, x, path)
+        else:
+            tbl = self._table_prologue(out, depth, x, path, "array")
+            items, n = tbl, self._var("n")
+            self._line(out, depth, d.local(n, d.call(self.d.helper("arrayLength"), tbl)))
+            self._fail(out, depth, d.is_nil(n), path.lit(": expected array, got table with non-array keys"), "")
         bounds = []
         if t.max_items is not None:
             bounds.append(d.gt(n, t.max_items))
@@ -318,15 +344,29 @@ class ValidatorWriter:
             self._fail(out, depth, d.or_(*bounds), path,
                        d.call(self.d.helper("failCount"), d.quote(expected), n, d.quote("items")))
         i = self._var("i")
-        self._line(out, depth, d.for_range(i, n))
         item = self._var("item")
-        self._line(out, depth + 1, d.local(item, d.index(tbl, i)))
+        if d.end is None:
+            self._line(out, depth, f"for {i}, {item} in enumerate({items}, 1):")
+        else:
+            self._line(out, depth, d.for_range(i, n))
+            self._line(out, depth + 1, d.local(item, d.index(items, i)))
         self._emit(out, depth + 1, t.items, item, path.lit("[").expr(i).lit("]"), strict)
         self._line(out, depth, d.end)
 
+    def _python_array(self, out, depth, x, path) -> tuple[str, str]:
+        """Python: a list without None is its own items; anything else goes through the table rules."""
+        d = self.d
+        self._line(out, depth, f"if not isinstance({x}, list) or None in {x}:")
+        self._fail(out, depth + 1, d.not_plain_table(x), path, d.call(d.helper("notTable"), x, d.quote("array")))
+        self._line(out, depth + 1, f"{x} = _array_items({x})")
+        self._fail(out, depth + 1, d.is_nil(x), path.lit(": expected array, got table with non-array keys"), "")
+        n = self._var("n")
+        self._line(out, depth, d.local(n, f"len({x})"))
+        return x, n
+
     def _emit_map(self, out, depth, t: ir.MapType, x, path, strict, expected) -> None:
         d = self.d
-        tbl = self._table_prologue(out, depth, x, path, "table")
+        tbl = self._table_prologue(out, depth, x, path, "table", every_key=True)
         key_type = effective(self.project, t.key, strict, self.limits)
         k = self._var("k")
         if isinstance(key_type, ir.EnumType):

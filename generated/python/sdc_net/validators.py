@@ -81,6 +81,14 @@ def _byte_len(value: str) -> int:
     return len(value.encode("utf-8"))
 
 
+def _utf8_size(value: str) -> int:
+    """The UTF-8 length in bytes, or -1 when the string cannot be encoded (lone surrogates)."""
+    try:
+        return len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        return -1
+
+
 def _key(key: Any) -> Any:
     return int(key) if isinstance(key, float) and key.is_integer() else key
 
@@ -93,6 +101,7 @@ def _entries(value: Any) -> dict:
 
 
 _TABLES = (dict, list, tuple)
+_NUMBERS = (int, float)
 
 
 def _not_table(value: Any, expected: str) -> str:
@@ -107,6 +116,19 @@ def _array_length(table: dict) -> int | None:
         count += 1
         highest = max(highest, key)
     return count if count == highest else None
+
+
+def _array_items(value: Any) -> list | None:
+    """The items of a table whose keys are exactly 1..n, in order, or None."""
+    table = _entries(value)
+    n = _array_length(table)
+    return None if n is None else [table[i] for i in range(1, n + 1)]
+
+
+def _unknown_field(table: dict, known: frozenset) -> str | None:
+    """The unexpected-field message for a dict with a key outside `known`, unless every such key holds None."""
+    table = _entries(table)
+    return None if known.issuperset(table) else _unexpected_key(table, known)
 
 
 def _unexpected_key(table: dict, known: frozenset) -> str:
@@ -189,63 +211,70 @@ _SKILLS_CAST_SKILL_REPLY_REASON_VALUES = frozenset({"Cooldown", "NoMana", "OutOf
 
 
 def _check_cooldowns_cooldown(value: Any) -> str | None:
-    if not isinstance(value, _TABLES):
-        return _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _COOLDOWNS_COOLDOWN_FIELDS:
-            return _unexpected_key(t, _COOLDOWNS_COOLDOWN_FIELDS)
-    skillId = t.get("skillId")
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return _not_table(value, "table")
+        value = _entries(value)
+    if not _COOLDOWNS_COOLDOWN_FIELDS.issuperset(value):
+        err = _unknown_field(value, _COOLDOWNS_COOLDOWN_FIELDS)
+        if err is not None:
+            return err
+    skillId = value.get("skillId")
     if not isinstance(skillId, str):
         return ".skillId" + _fail("string of 1..48 bytes", skillId)
-    if _bad_utf8(skillId):
+    skillIdSize = len(skillId) if skillId.isascii() else _utf8_size(skillId)
+    if skillIdSize < 0:
         return ".skillId: expected valid UTF-8, got invalid bytes"
-    if _byte_len(skillId) > 48 or _byte_len(skillId) < 1:
-        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(skillId), "bytes")
-    endsAt = t.get("endsAt")
-    if not _is_number(endsAt) or endsAt != endsAt or endsAt in _INFINITIES:
+    if skillIdSize > 48 or skillIdSize < 1:
+        return ".skillId" + _fail_count("string of 1..48 bytes", skillIdSize, "bytes")
+    endsAt = value.get("endsAt")
+    if not isinstance(endsAt, _NUMBERS) or endsAt is True or endsAt is False or endsAt != endsAt or endsAt in _INFINITIES:
         return ".endsAt" + _fail("finite number", endsAt)
-    duration = t.get("duration")
-    if not _is_number(duration) or duration != duration or duration in _INFINITIES or duration < 0:
+    duration = value.get("duration")
+    if not isinstance(duration, _NUMBERS) or duration is True or duration is False or duration != duration or duration in _INFINITIES or duration < 0:
         return ".duration" + _fail("finite number >= 0", duration)
-    charges = t.get("charges")
+    charges = value.get("charges")
     if charges is not None:
-        if not _is_number(charges) or charges % 1 != 0 or charges < 0 or charges > 255:
+        if (type(charges) is not int and (not isinstance(charges, _NUMBERS) or charges is True or charges is False or charges % 1 != 0)) or charges < 0 or charges > 255:
             return ".charges" + _fail("integer in 0..255", charges)
     return None
 
 
 def _check_skills_target(value: Any) -> str | None:
-    if not isinstance(value, _TABLES):
-        return _not_table(value, "table")
-    t = _entries(value)
-    tag = t.get("kind")
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return _not_table(value, "table")
+        value = _entries(value)
+    tag = value.get("kind")
     if tag == "point":
-        for key in t:
-            if not isinstance(key, str) or key not in _SKILLS_TARGET_POINT_FIELDS:
-                return _unexpected_key(t, _SKILLS_TARGET_POINT_FIELDS)
-        position = t.get("position")
-        err = _check_datatype(position, "Vector3")
-        if err is not None:
-            return ".position" + err
+        if not _SKILLS_TARGET_POINT_FIELDS.issuperset(value):
+            err = _unknown_field(value, _SKILLS_TARGET_POINT_FIELDS)
+            if err is not None:
+                return err
+        position = value.get("position")
+        err2 = _check_datatype(position, "Vector3")
+        if err2 is not None:
+            return ".position" + err2
     elif tag == "entity":
-        for key2 in t:
-            if not isinstance(key2, str) or key2 not in _SKILLS_TARGET_ENTITY_FIELDS:
-                return _unexpected_key(t, _SKILLS_TARGET_ENTITY_FIELDS)
-        entityId = t.get("entityId")
-        if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
+        if not _SKILLS_TARGET_ENTITY_FIELDS.issuperset(value):
+            err3 = _unknown_field(value, _SKILLS_TARGET_ENTITY_FIELDS)
+            if err3 is not None:
+                return err3
+        entityId = value.get("entityId")
+        if (type(entityId) is not int and (not isinstance(entityId, _NUMBERS) or entityId is True or entityId is False or entityId % 1 != 0)) or entityId < 1 or entityId > 4294967295:
             return ".entityId" + _fail("integer in 1..4294967295", entityId)
     elif tag == "self":
-        for key3 in t:
-            if not isinstance(key3, str) or key3 not in _SKILLS_TARGET_SELF_FIELDS:
-                return _unexpected_key(t, _SKILLS_TARGET_SELF_FIELDS)
+        if not _SKILLS_TARGET_SELF_FIELDS.issuperset(value):
+            err4 = _unknown_field(value, _SKILLS_TARGET_SELF_FIELDS)
+            if err4 is not None:
+                return err4
     else:
         return ".kind" + _fail("one of \"point\", \"entity\", \"self\"", tag)
     return None
 
 
 def _check_stats_stat_block_value(value: Any) -> str | None:
-    if not _is_number(value) or value != value or value in _INFINITIES or value < 0:
+    if not isinstance(value, _NUMBERS) or value is True or value is False or value != value or value in _INFINITIES or value < 0:
         return _fail("finite number >= 0", value)
     return None
 
@@ -253,10 +282,10 @@ def _check_stats_stat_block_value(value: Any) -> str | None:
 def _check_stats_stat_block(value: Any) -> str | None:
     if not isinstance(value, _TABLES):
         return _not_table(value, "table")
-    t = _entries(value)
+    value = _entries(value)
     count = 0
     badKeys = 0
-    for k in t:
+    for k in value:
         count += 1
         if not (isinstance(k, str) and k in _STAT_NAME_KEYS):
             badKeys += 1
@@ -264,32 +293,34 @@ def _check_stats_stat_block(value: Any) -> str | None:
         return _fail_count("table of at most 16 entries", count, "entries")
     if badKeys > 0:
         return _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys)
-    for k in t:
-        if _check_stats_stat_block_value(t[k]) is not None:
-            return _first_map_error(t, _check_stats_stat_block_value)
+    for k in value:
+        if _check_stats_stat_block_value(value[k]) is not None:
+            return _first_map_error(value, _check_stats_stat_block_value)
     return None
 
 
 def _check_attributes_allocate_points_allocations_value(value: Any) -> str | None:
-    if not _is_number(value) or value % 1 != 0 or value < 1 or value > 50:
+    if (type(value) is not int and (not isinstance(value, _NUMBERS) or value is True or value is False or value % 1 != 0)) or value < 1 or value > 50:
         return _fail("integer in 1..50", value)
     return None
 
 
 def _validate_attributes_allocate_points(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _ATTRIBUTES_ALLOCATE_POINTS_FIELDS:
-            return False, "payload" + _unexpected_key(t, _ATTRIBUTES_ALLOCATE_POINTS_FIELDS)
-    allocations = t.get("allocations")
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ATTRIBUTES_ALLOCATE_POINTS_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ATTRIBUTES_ALLOCATE_POINTS_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    allocations = value.get("allocations")
     if not isinstance(allocations, _TABLES):
         return False, "payload.allocations" + _not_table(allocations, "table")
-    t2 = _entries(allocations)
+    allocations = _entries(allocations)
     count = 0
     badKeys = 0
-    for k in t2:
+    for k in allocations:
         count += 1
         if not (isinstance(k, str) and k in _STAT_NAME_KEYS):
             badKeys += 1
@@ -297,69 +328,73 @@ def _validate_attributes_allocate_points(value: Any) -> tuple[bool, str | None]:
         return False, "payload.allocations" + _fail_count("table of at most 5 entries", count, "entries")
     if badKeys > 0:
         return False, "payload.allocations" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys)
-    for k in t2:
-        if _check_attributes_allocate_points_allocations_value(t2[k]) is not None:
-            return False, "payload.allocations" + _first_map_error(t2, _check_attributes_allocate_points_allocations_value)
+    for k in allocations:
+        if _check_attributes_allocate_points_allocations_value(allocations[k]) is not None:
+            return False, "payload.allocations" + _first_map_error(allocations, _check_attributes_allocate_points_allocations_value)
     return True, None
 
 
 def _validate_attributes_reset_attributes(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _ATTRIBUTES_RESET_ATTRIBUTES_FIELDS:
-            return False, "payload" + _unexpected_key(t, _ATTRIBUTES_RESET_ATTRIBUTES_FIELDS)
-    confirm = t.get("confirm")
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ATTRIBUTES_RESET_ATTRIBUTES_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ATTRIBUTES_RESET_ATTRIBUTES_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    confirm = value.get("confirm")
     if not isinstance(confirm, bool):
         return False, "payload.confirm" + _fail("boolean", confirm)
     return True, None
 
 
 def _check_attributes_attributes_updated_attributes_value(value: Any) -> str | None:
-    if not _is_number(value) or value % 1 != 0 or value < 0 or value > 65535:
+    if (type(value) is not int and (not isinstance(value, _NUMBERS) or value is True or value is False or value % 1 != 0)) or value < 0 or value > 65535:
         return _fail("integer in 0..65535", value)
     return None
 
 
 def _check_attributes_attributes_updated_modifiers_value(value: Any) -> str | None:
-    if not _is_number(value) or value % 1 != 0 or value < -32768 or value > 32767:
+    if (type(value) is not int and (not isinstance(value, _NUMBERS) or value is True or value is False or value % 1 != 0)) or value < -32768 or value > 32767:
         return _fail("integer in -32768..32767", value)
     return None
 
 
 def _validate_attributes_attributes_updated(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _ATTRIBUTES_ATTRIBUTES_UPDATED_FIELDS:
-            return False, "payload" + _unexpected_key(t, _ATTRIBUTES_ATTRIBUTES_UPDATED_FIELDS)
-    unspentPoints = t.get("unspentPoints")
-    if not _is_number(unspentPoints) or unspentPoints % 1 != 0 or unspentPoints < 0 or unspentPoints > 65535:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ATTRIBUTES_ATTRIBUTES_UPDATED_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ATTRIBUTES_ATTRIBUTES_UPDATED_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    unspentPoints = value.get("unspentPoints")
+    if (type(unspentPoints) is not int and (not isinstance(unspentPoints, _NUMBERS) or unspentPoints is True or unspentPoints is False or unspentPoints % 1 != 0)) or unspentPoints < 0 or unspentPoints > 65535:
         return False, "payload.unspentPoints" + _fail("integer in 0..65535", unspentPoints)
-    attributes = t.get("attributes")
+    attributes = value.get("attributes")
     if not isinstance(attributes, _TABLES):
         return False, "payload.attributes" + _not_table(attributes, "table")
-    t2 = _entries(attributes)
+    attributes = _entries(attributes)
     count = 0
     badKeys = 0
-    for k in t2:
+    for k in attributes:
         count += 1
         if not (isinstance(k, str) and k in _STAT_NAME_KEYS):
             badKeys += 1
     if badKeys > 0:
         return False, "payload.attributes" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys)
-    for k in t2:
-        if _check_attributes_attributes_updated_attributes_value(t2[k]) is not None:
-            return False, "payload.attributes" + _first_map_error(t2, _check_attributes_attributes_updated_attributes_value)
-    modifiers = t.get("modifiers")
+    for k in attributes:
+        if _check_attributes_attributes_updated_attributes_value(attributes[k]) is not None:
+            return False, "payload.attributes" + _first_map_error(attributes, _check_attributes_attributes_updated_attributes_value)
+    modifiers = value.get("modifiers")
     if not isinstance(modifiers, _TABLES):
         return False, "payload.modifiers" + _not_table(modifiers, "table")
-    t3 = _entries(modifiers)
+    modifiers = _entries(modifiers)
     count2 = 0
     badKeys2 = 0
-    for k2 in t3:
+    for k2 in modifiers:
         count2 += 1
         if not (isinstance(k2, str) and not _bad_utf8(k2) and _byte_len(k2) <= 32):
             badKeys2 += 1
@@ -367,461 +402,506 @@ def _validate_attributes_attributes_updated(value: Any) -> tuple[bool, str | Non
         return False, "payload.modifiers" + _fail_count("table of at most 32 entries", count2, "entries")
     if badKeys2 > 0:
         return False, "payload.modifiers" + _fail_keys("string of at most 32 bytes", badKeys2)
-    for k2 in t3:
-        if _check_attributes_attributes_updated_modifiers_value(t3[k2]) is not None:
-            return False, "payload.modifiers" + _first_map_error(t3, _check_attributes_attributes_updated_modifiers_value)
+    for k2 in modifiers:
+        if _check_attributes_attributes_updated_modifiers_value(modifiers[k2]) is not None:
+            return False, "payload.modifiers" + _first_map_error(modifiers, _check_attributes_attributes_updated_modifiers_value)
     return True, None
 
 
 def _validate_cooldowns_request_cooldowns(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _COOLDOWNS_REQUEST_COOLDOWNS_FIELDS:
-            return False, "payload" + _unexpected_key(t, _COOLDOWNS_REQUEST_COOLDOWNS_FIELDS)
-    skillIds = t.get("skillIds")
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _COOLDOWNS_REQUEST_COOLDOWNS_FIELDS.issuperset(value):
+        err = _unknown_field(value, _COOLDOWNS_REQUEST_COOLDOWNS_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    skillIds = value.get("skillIds")
     if skillIds is not None:
-        if not isinstance(skillIds, _TABLES):
-            return False, "payload.skillIds" + _not_table(skillIds, "array")
-        t2 = _entries(skillIds)
-        n = _array_length(t2)
-        if n is None:
-            return False, "payload.skillIds: expected array, got table with non-array keys"
+        if not isinstance(skillIds, list) or None in skillIds:
+            if not isinstance(skillIds, _TABLES):
+                return False, "payload.skillIds" + _not_table(skillIds, "array")
+            skillIds = _array_items(skillIds)
+            if skillIds is None:
+                return False, "payload.skillIds: expected array, got table with non-array keys"
+        n = len(skillIds)
         if n > 64:
             return False, "payload.skillIds" + _fail_count("array of at most 64 items", n, "items")
-        for i in range(1, n + 1):
-            item = t2[i]
+        for i, item in enumerate(skillIds, 1):
             if not isinstance(item, str):
                 return False, "payload.skillIds[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
-            if _bad_utf8(item):
+            itemSize = len(item) if item.isascii() else _utf8_size(item)
+            if itemSize < 0:
                 return False, "payload.skillIds[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
-            if _byte_len(item) > 48 or _byte_len(item) < 1:
-                return False, "payload.skillIds[" + str(i) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item), "bytes")
+            if itemSize > 48 or itemSize < 1:
+                return False, "payload.skillIds[" + str(i) + "]" + _fail_count("string of 1..48 bytes", itemSize, "bytes")
     return True, None
 
 
 def _validate_cooldowns_cooldown_started(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _COOLDOWNS_COOLDOWN_STARTED_FIELDS:
-            return False, "payload" + _unexpected_key(t, _COOLDOWNS_COOLDOWN_STARTED_FIELDS)
-    cooldown = t.get("cooldown")
-    err = _check_cooldowns_cooldown(cooldown)
-    if err is not None:
-        return False, "payload.cooldown" + err
-    slot = t.get("slot")
-    if not _is_number(slot) or slot % 1 != 0 or slot < -1 or slot > 12:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _COOLDOWNS_COOLDOWN_STARTED_FIELDS.issuperset(value):
+        err = _unknown_field(value, _COOLDOWNS_COOLDOWN_STARTED_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    cooldown = value.get("cooldown")
+    err2 = _check_cooldowns_cooldown(cooldown)
+    if err2 is not None:
+        return False, "payload.cooldown" + err2
+    slot = value.get("slot")
+    if (type(slot) is not int and (not isinstance(slot, _NUMBERS) or slot is True or slot is False or slot % 1 != 0)) or slot < -1 or slot > 12:
         return False, "payload.slot" + _fail("integer in -1..12", slot)
     return True, None
 
 
 def _validate_cooldowns_cooldown_snapshot(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _COOLDOWNS_COOLDOWN_SNAPSHOT_FIELDS:
-            return False, "payload" + _unexpected_key(t, _COOLDOWNS_COOLDOWN_SNAPSHOT_FIELDS)
-    cooldowns = t.get("cooldowns")
-    if not isinstance(cooldowns, _TABLES):
-        return False, "payload.cooldowns" + _not_table(cooldowns, "array")
-    t2 = _entries(cooldowns)
-    n = _array_length(t2)
-    if n is None:
-        return False, "payload.cooldowns: expected array, got table with non-array keys"
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _COOLDOWNS_COOLDOWN_SNAPSHOT_FIELDS.issuperset(value):
+        err = _unknown_field(value, _COOLDOWNS_COOLDOWN_SNAPSHOT_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    cooldowns = value.get("cooldowns")
+    if not isinstance(cooldowns, list) or None in cooldowns:
+        if not isinstance(cooldowns, _TABLES):
+            return False, "payload.cooldowns" + _not_table(cooldowns, "array")
+        cooldowns = _array_items(cooldowns)
+        if cooldowns is None:
+            return False, "payload.cooldowns: expected array, got table with non-array keys"
+    n = len(cooldowns)
     if n > 64:
         return False, "payload.cooldowns" + _fail_count("array of at most 64 items", n, "items")
-    for i in range(1, n + 1):
-        item = t2[i]
-        err = _check_cooldowns_cooldown(item)
-        if err is not None:
-            return False, "payload.cooldowns[" + str(i) + "]" + err
-    serverTime = t.get("serverTime")
-    if not _is_number(serverTime) or serverTime != serverTime or serverTime in _INFINITIES:
+    for i, item in enumerate(cooldowns, 1):
+        err2 = _check_cooldowns_cooldown(item)
+        if err2 is not None:
+            return False, "payload.cooldowns[" + str(i) + "]" + err2
+    serverTime = value.get("serverTime")
+    if not isinstance(serverTime, _NUMBERS) or serverTime is True or serverTime is False or serverTime != serverTime or serverTime in _INFINITIES:
         return False, "payload.serverTime" + _fail("finite number", serverTime)
     return True, None
 
 
 def _validate_entity_info_inspect_entity(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _ENTITY_INFO_INSPECT_ENTITY_FIELDS:
-            return False, "payload" + _unexpected_key(t, _ENTITY_INFO_INSPECT_ENTITY_FIELDS)
-    entityId = t.get("entityId")
-    if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ENTITY_INFO_INSPECT_ENTITY_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ENTITY_INFO_INSPECT_ENTITY_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    entityId = value.get("entityId")
+    if (type(entityId) is not int and (not isinstance(entityId, _NUMBERS) or entityId is True or entityId is False or entityId % 1 != 0)) or entityId < 1 or entityId > 4294967295:
         return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
     return True, None
 
 
 def _validate_entity_info_entity_spawned(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _ENTITY_INFO_ENTITY_SPAWNED_FIELDS:
-            return False, "payload" + _unexpected_key(t, _ENTITY_INFO_ENTITY_SPAWNED_FIELDS)
-    entityId = t.get("entityId")
-    if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ENTITY_INFO_ENTITY_SPAWNED_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ENTITY_INFO_ENTITY_SPAWNED_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    entityId = value.get("entityId")
+    if (type(entityId) is not int and (not isinstance(entityId, _NUMBERS) or entityId is True or entityId is False or entityId % 1 != 0)) or entityId < 1 or entityId > 4294967295:
         return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
-    faction = t.get("faction")
+    faction = value.get("faction")
     if not isinstance(faction, str) or faction not in _ENTITY_INFO_FACTION_VALUES:
         return False, "payload.faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", faction)
-    model = t.get("model")
+    model = value.get("model")
     if not _is_instance(model, "Model"):
         return False, "payload.model" + _fail("Model", model)
-    spawnCFrame = t.get("spawnCFrame")
-    err = _check_datatype(spawnCFrame, "CFrame")
-    if err is not None:
-        return False, "payload.spawnCFrame" + err
-    tint = t.get("tint")
+    spawnCFrame = value.get("spawnCFrame")
+    err2 = _check_datatype(spawnCFrame, "CFrame")
+    if err2 is not None:
+        return False, "payload.spawnCFrame" + err2
+    tint = value.get("tint")
     if tint is not None:
-        err2 = _check_datatype(tint, "Color3")
-        if err2 is not None:
-            return False, "payload.tint" + err2
-    displayName = t.get("displayName")
+        err3 = _check_datatype(tint, "Color3")
+        if err3 is not None:
+            return False, "payload.tint" + err3
+    displayName = value.get("displayName")
     if not isinstance(displayName, str):
         return False, "payload.displayName" + _fail("string of 1..64 bytes", displayName)
-    if _bad_utf8(displayName):
+    displayNameSize = len(displayName) if displayName.isascii() else _utf8_size(displayName)
+    if displayNameSize < 0:
         return False, "payload.displayName: expected valid UTF-8, got invalid bytes"
-    if _byte_len(displayName) > 64 or _byte_len(displayName) < 1:
-        return False, "payload.displayName" + _fail_count("string of 1..64 bytes", _byte_len(displayName), "bytes")
+    if displayNameSize > 64 or displayNameSize < 1:
+        return False, "payload.displayName" + _fail_count("string of 1..64 bytes", displayNameSize, "bytes")
     return True, None
 
 
 def _validate_entity_info_entity_despawned(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _ENTITY_INFO_ENTITY_DESPAWNED_FIELDS:
-            return False, "payload" + _unexpected_key(t, _ENTITY_INFO_ENTITY_DESPAWNED_FIELDS)
-    entityId = t.get("entityId")
-    if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ENTITY_INFO_ENTITY_DESPAWNED_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ENTITY_INFO_ENTITY_DESPAWNED_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    entityId = value.get("entityId")
+    if (type(entityId) is not int and (not isinstance(entityId, _NUMBERS) or entityId is True or entityId is False or entityId % 1 != 0)) or entityId < 1 or entityId > 4294967295:
         return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
-    reason = t.get("reason")
+    reason = value.get("reason")
     if not isinstance(reason, str) or reason not in _ENTITY_INFO_ENTITY_DESPAWNED_REASON_VALUES:
         return False, "payload.reason" + _fail("one of \"Died\", \"Unloaded\", \"Removed\"", reason)
     return True, None
 
 
 def _validate_entity_info_entity_moved(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _ENTITY_INFO_ENTITY_MOVED_FIELDS:
-            return False, "payload" + _unexpected_key(t, _ENTITY_INFO_ENTITY_MOVED_FIELDS)
-    entityId = t.get("entityId")
-    if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ENTITY_INFO_ENTITY_MOVED_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ENTITY_INFO_ENTITY_MOVED_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    entityId = value.get("entityId")
+    if (type(entityId) is not int and (not isinstance(entityId, _NUMBERS) or entityId is True or entityId is False or entityId % 1 != 0)) or entityId < 1 or entityId > 4294967295:
         return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
-    position = t.get("position")
-    err = _check_datatype(position, "Vector3")
-    if err is not None:
-        return False, "payload.position" + err
-    velocity = t.get("velocity")
-    err2 = _check_datatype(velocity, "Vector3")
+    position = value.get("position")
+    err2 = _check_datatype(position, "Vector3")
     if err2 is not None:
-        return False, "payload.velocity" + err2
-    facing = t.get("facing")
-    if not _is_number(facing) or facing % 1 != 0 or facing < -180 or facing > 180:
+        return False, "payload.position" + err2
+    velocity = value.get("velocity")
+    err3 = _check_datatype(velocity, "Vector3")
+    if err3 is not None:
+        return False, "payload.velocity" + err3
+    facing = value.get("facing")
+    if (type(facing) is not int and (not isinstance(facing, _NUMBERS) or facing is True or facing is False or facing % 1 != 0)) or facing < -180 or facing > 180:
         return False, "payload.facing" + _fail("integer in -180..180", facing)
-    animationId = t.get("animationId")
+    animationId = value.get("animationId")
     if animationId is not None:
-        if not _is_number(animationId) or animationId % 1 != 0 or animationId < -2147483648 or animationId > 2147483647:
+        if (type(animationId) is not int and (not isinstance(animationId, _NUMBERS) or animationId is True or animationId is False or animationId % 1 != 0)) or animationId < -2147483648 or animationId > 2147483647:
             return False, "payload.animationId" + _fail("integer in -2147483648..2147483647", animationId)
     return True, None
 
 
 def _validate_skills_cast_skill(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _SKILLS_CAST_SKILL_FIELDS:
-            return False, "payload" + _unexpected_key(t, _SKILLS_CAST_SKILL_FIELDS)
-    skillId = t.get("skillId")
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _SKILLS_CAST_SKILL_FIELDS.issuperset(value):
+        err = _unknown_field(value, _SKILLS_CAST_SKILL_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    skillId = value.get("skillId")
     if not isinstance(skillId, str):
         return False, "payload.skillId" + _fail("string of 1..48 bytes", skillId)
-    if _bad_utf8(skillId):
+    skillIdSize = len(skillId) if skillId.isascii() else _utf8_size(skillId)
+    if skillIdSize < 0:
         return False, "payload.skillId: expected valid UTF-8, got invalid bytes"
-    if _byte_len(skillId) > 48 or _byte_len(skillId) < 1:
-        return False, "payload.skillId" + _fail_count("string of 1..48 bytes", _byte_len(skillId), "bytes")
-    target = t.get("target")
-    err = _check_skills_target(target)
-    if err is not None:
-        return False, "payload.target" + err
-    aim = t.get("aim")
+    if skillIdSize > 48 or skillIdSize < 1:
+        return False, "payload.skillId" + _fail_count("string of 1..48 bytes", skillIdSize, "bytes")
+    target = value.get("target")
+    err2 = _check_skills_target(target)
+    if err2 is not None:
+        return False, "payload.target" + err2
+    aim = value.get("aim")
     if aim is not None:
-        err2 = _check_datatype(aim, "Vector2")
-        if err2 is not None:
-            return False, "payload.aim" + err2
-    comboStep = t.get("comboStep")
+        err3 = _check_datatype(aim, "Vector2")
+        if err3 is not None:
+            return False, "payload.aim" + err3
+    comboStep = value.get("comboStep")
     if comboStep is not None:
-        if not _is_number(comboStep) or comboStep % 1 != 0 or comboStep < 0 or comboStep > 5:
+        if (type(comboStep) is not int and (not isinstance(comboStep, _NUMBERS) or comboStep is True or comboStep is False or comboStep % 1 != 0)) or comboStep < 0 or comboStep > 5:
             return False, "payload.comboStep" + _fail("integer in 0..5", comboStep)
-    modifiers = t.get("modifiers")
-    if not isinstance(modifiers, _TABLES):
-        return False, "payload.modifiers" + _not_table(modifiers, "array")
-    t2 = _entries(modifiers)
-    n = _array_length(t2)
-    if n is None:
-        return False, "payload.modifiers: expected array, got table with non-array keys"
+    modifiers = value.get("modifiers")
+    if not isinstance(modifiers, list) or None in modifiers:
+        if not isinstance(modifiers, _TABLES):
+            return False, "payload.modifiers" + _not_table(modifiers, "array")
+        modifiers = _array_items(modifiers)
+        if modifiers is None:
+            return False, "payload.modifiers: expected array, got table with non-array keys"
+    n = len(modifiers)
     if n > 4:
         return False, "payload.modifiers" + _fail_count("array of at most 4 items", n, "items")
-    for i in range(1, n + 1):
-        item = t2[i]
+    for i, item in enumerate(modifiers, 1):
         if not isinstance(item, str):
             return False, "payload.modifiers[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
-        if _bad_utf8(item):
+        itemSize = len(item) if item.isascii() else _utf8_size(item)
+        if itemSize < 0:
             return False, "payload.modifiers[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
-        if _byte_len(item) > 48 or _byte_len(item) < 1:
-            return False, "payload.modifiers[" + str(i) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item), "bytes")
+        if itemSize > 48 or itemSize < 1:
+            return False, "payload.modifiers[" + str(i) + "]" + _fail_count("string of 1..48 bytes", itemSize, "bytes")
     return True, None
 
 
 def _validate_skills_cancel_cast(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _SKILLS_CANCEL_CAST_FIELDS:
-            return False, "payload" + _unexpected_key(t, _SKILLS_CANCEL_CAST_FIELDS)
-    castId = t.get("castId")
-    if not _is_number(castId) or castId % 1 != 0 or castId < 0 or castId > 4294967295:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _SKILLS_CANCEL_CAST_FIELDS.issuperset(value):
+        err = _unknown_field(value, _SKILLS_CANCEL_CAST_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    castId = value.get("castId")
+    if (type(castId) is not int and (not isinstance(castId, _NUMBERS) or castId is True or castId is False or castId % 1 != 0)) or castId < 0 or castId > 4294967295:
         return False, "payload.castId" + _fail("integer in 0..4294967295", castId)
     return True, None
 
 
 def _validate_skills_skill_cast(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _SKILLS_SKILL_CAST_FIELDS:
-            return False, "payload" + _unexpected_key(t, _SKILLS_SKILL_CAST_FIELDS)
-    castId = t.get("castId")
-    if not _is_number(castId) or castId % 1 != 0 or castId < 0 or castId > 4294967295:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _SKILLS_SKILL_CAST_FIELDS.issuperset(value):
+        err = _unknown_field(value, _SKILLS_SKILL_CAST_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    castId = value.get("castId")
+    if (type(castId) is not int and (not isinstance(castId, _NUMBERS) or castId is True or castId is False or castId % 1 != 0)) or castId < 0 or castId > 4294967295:
         return False, "payload.castId" + _fail("integer in 0..4294967295", castId)
-    casterId = t.get("casterId")
-    if not _is_number(casterId) or casterId % 1 != 0 or casterId < 1 or casterId > 4294967295:
+    casterId = value.get("casterId")
+    if (type(casterId) is not int and (not isinstance(casterId, _NUMBERS) or casterId is True or casterId is False or casterId % 1 != 0)) or casterId < 1 or casterId > 4294967295:
         return False, "payload.casterId" + _fail("integer in 1..4294967295", casterId)
-    skillId = t.get("skillId")
+    skillId = value.get("skillId")
     if not isinstance(skillId, str):
         return False, "payload.skillId" + _fail("string of 1..48 bytes", skillId)
-    if _bad_utf8(skillId):
+    skillIdSize = len(skillId) if skillId.isascii() else _utf8_size(skillId)
+    if skillIdSize < 0:
         return False, "payload.skillId: expected valid UTF-8, got invalid bytes"
-    if _byte_len(skillId) > 48 or _byte_len(skillId) < 1:
-        return False, "payload.skillId" + _fail_count("string of 1..48 bytes", _byte_len(skillId), "bytes")
-    target = t.get("target")
-    err = _check_skills_target(target)
-    if err is not None:
-        return False, "payload.target" + err
-    castTime = t.get("castTime")
-    if not _is_number(castTime) or castTime != castTime or castTime in _INFINITIES or castTime < 0:
+    if skillIdSize > 48 or skillIdSize < 1:
+        return False, "payload.skillId" + _fail_count("string of 1..48 bytes", skillIdSize, "bytes")
+    target = value.get("target")
+    err2 = _check_skills_target(target)
+    if err2 is not None:
+        return False, "payload.target" + err2
+    castTime = value.get("castTime")
+    if not isinstance(castTime, _NUMBERS) or castTime is True or castTime is False or castTime != castTime or castTime in _INFINITIES or castTime < 0:
         return False, "payload.castTime" + _fail("finite number >= 0", castTime)
     return True, None
 
 
 def _validate_skills_skill_hit(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _SKILLS_SKILL_HIT_FIELDS:
-            return False, "payload" + _unexpected_key(t, _SKILLS_SKILL_HIT_FIELDS)
-    castId = t.get("castId")
-    if not _is_number(castId) or castId % 1 != 0 or castId < 0 or castId > 4294967295:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _SKILLS_SKILL_HIT_FIELDS.issuperset(value):
+        err = _unknown_field(value, _SKILLS_SKILL_HIT_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    castId = value.get("castId")
+    if (type(castId) is not int and (not isinstance(castId, _NUMBERS) or castId is True or castId is False or castId % 1 != 0)) or castId < 0 or castId > 4294967295:
         return False, "payload.castId" + _fail("integer in 0..4294967295", castId)
-    targetId = t.get("targetId")
-    if not _is_number(targetId) or targetId % 1 != 0 or targetId < 1 or targetId > 4294967295:
+    targetId = value.get("targetId")
+    if (type(targetId) is not int and (not isinstance(targetId, _NUMBERS) or targetId is True or targetId is False or targetId % 1 != 0)) or targetId < 1 or targetId > 4294967295:
         return False, "payload.targetId" + _fail("integer in 1..4294967295", targetId)
-    damage = t.get("damage")
-    if not _is_number(damage) or damage != damage or damage in _INFINITIES or damage < 0:
+    damage = value.get("damage")
+    if not isinstance(damage, _NUMBERS) or damage is True or damage is False or damage != damage or damage in _INFINITIES or damage < 0:
         return False, "payload.damage" + _fail("finite number >= 0", damage)
-    critical = t.get("critical")
+    critical = value.get("critical")
     if not isinstance(critical, bool):
         return False, "payload.critical" + _fail("boolean", critical)
-    hitPosition = t.get("hitPosition")
-    err = _check_datatype(hitPosition, "Vector3")
-    if err is not None:
-        return False, "payload.hitPosition" + err
-    effects = t.get("effects")
-    if not isinstance(effects, _TABLES):
-        return False, "payload.effects" + _not_table(effects, "array")
-    t2 = _entries(effects)
-    n = _array_length(t2)
-    if n is None:
-        return False, "payload.effects: expected array, got table with non-array keys"
+    hitPosition = value.get("hitPosition")
+    err2 = _check_datatype(hitPosition, "Vector3")
+    if err2 is not None:
+        return False, "payload.hitPosition" + err2
+    effects = value.get("effects")
+    if not isinstance(effects, list) or None in effects:
+        if not isinstance(effects, _TABLES):
+            return False, "payload.effects" + _not_table(effects, "array")
+        effects = _array_items(effects)
+        if effects is None:
+            return False, "payload.effects: expected array, got table with non-array keys"
+    n = len(effects)
     if n > 8:
         return False, "payload.effects" + _fail_count("array of at most 8 items", n, "items")
-    for i in range(1, n + 1):
-        item = t2[i]
-        if not isinstance(item, _TABLES):
-            return False, "payload.effects[" + str(i) + "]" + _not_table(item, "table")
-        t3 = _entries(item)
-        for key2 in t3:
-            if not isinstance(key2, str) or key2 not in _SKILLS_SKILL_HIT_EFFECTS_FIELDS:
-                return False, "payload.effects[" + str(i) + "]" + _unexpected_key(t3, _SKILLS_SKILL_HIT_EFFECTS_FIELDS)
-        name = t3.get("name")
+    for i, item in enumerate(effects, 1):
+        if not isinstance(item, dict):
+            if not isinstance(item, _TABLES):
+                return False, "payload.effects[" + str(i) + "]" + _not_table(item, "table")
+            item = _entries(item)
+        if not _SKILLS_SKILL_HIT_EFFECTS_FIELDS.issuperset(item):
+            err3 = _unknown_field(item, _SKILLS_SKILL_HIT_EFFECTS_FIELDS)
+            if err3 is not None:
+                return False, "payload.effects[" + str(i) + "]" + err3
+        name = item.get("name")
         if not isinstance(name, str):
             return False, "payload.effects[" + str(i) + "].name" + _fail("string of 1..48 bytes", name)
-        if _bad_utf8(name):
+        nameSize = len(name) if name.isascii() else _utf8_size(name)
+        if nameSize < 0:
             return False, "payload.effects[" + str(i) + "].name: expected valid UTF-8, got invalid bytes"
-        if _byte_len(name) > 48 or _byte_len(name) < 1:
-            return False, "payload.effects[" + str(i) + "].name" + _fail_count("string of 1..48 bytes", _byte_len(name), "bytes")
-        duration = t3.get("duration")
-        if not _is_number(duration) or duration != duration or duration in _INFINITIES or duration < 0:
+        if nameSize > 48 or nameSize < 1:
+            return False, "payload.effects[" + str(i) + "].name" + _fail_count("string of 1..48 bytes", nameSize, "bytes")
+        duration = item.get("duration")
+        if not isinstance(duration, _NUMBERS) or duration is True or duration is False or duration != duration or duration in _INFINITIES or duration < 0:
             return False, "payload.effects[" + str(i) + "].duration" + _fail("finite number >= 0", duration)
     return True, None
 
 
 def _validate_stats_request_stats(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _STATS_REQUEST_STATS_FIELDS:
-            return False, "payload" + _unexpected_key(t, _STATS_REQUEST_STATS_FIELDS)
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _STATS_REQUEST_STATS_FIELDS.issuperset(value):
+        err = _unknown_field(value, _STATS_REQUEST_STATS_FIELDS)
+        if err is not None:
+            return False, "payload" + err
     return True, None
 
 
 def _validate_stats_stats_snapshot(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _STATS_STATS_SNAPSHOT_FIELDS:
-            return False, "payload" + _unexpected_key(t, _STATS_STATS_SNAPSHOT_FIELDS)
-    entityId = t.get("entityId")
-    if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _STATS_STATS_SNAPSHOT_FIELDS.issuperset(value):
+        err = _unknown_field(value, _STATS_STATS_SNAPSHOT_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    entityId = value.get("entityId")
+    if (type(entityId) is not int and (not isinstance(entityId, _NUMBERS) or entityId is True or entityId is False or entityId % 1 != 0)) or entityId < 1 or entityId > 4294967295:
         return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
-    level = t.get("level")
-    if not _is_number(level) or level % 1 != 0 or level < 1 or level > 500:
+    level = value.get("level")
+    if (type(level) is not int and (not isinstance(level, _NUMBERS) or level is True or level is False or level % 1 != 0)) or level < 1 or level > 500:
         return False, "payload.level" + _fail("integer in 1..500", level)
-    experience = t.get("experience")
-    if not _is_number(experience) or experience % 1 != 0 or experience < 0 or experience > 4294967295:
+    experience = value.get("experience")
+    if (type(experience) is not int and (not isinstance(experience, _NUMBERS) or experience is True or experience is False or experience % 1 != 0)) or experience < 0 or experience > 4294967295:
         return False, "payload.experience" + _fail("integer in 0..4294967295", experience)
-    stats = t.get("stats")
-    err = _check_stats_stat_block(stats)
-    if err is not None:
-        return False, "payload.stats" + err
-    healthRatio = t.get("healthRatio")
-    if not _is_number(healthRatio) or healthRatio != healthRatio or healthRatio in _INFINITIES or healthRatio < 0 or healthRatio > 1:
+    stats = value.get("stats")
+    err2 = _check_stats_stat_block(stats)
+    if err2 is not None:
+        return False, "payload.stats" + err2
+    healthRatio = value.get("healthRatio")
+    if not isinstance(healthRatio, _NUMBERS) or healthRatio is True or healthRatio is False or healthRatio != healthRatio or healthRatio in _INFINITIES or healthRatio < 0 or healthRatio > 1:
         return False, "payload.healthRatio" + _fail("finite number in 0..1", healthRatio)
     return True, None
 
 
 def _validate_stats_stat_changed(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _STATS_STAT_CHANGED_FIELDS:
-            return False, "payload" + _unexpected_key(t, _STATS_STAT_CHANGED_FIELDS)
-    entityId = t.get("entityId")
-    if not _is_number(entityId) or entityId % 1 != 0 or entityId < 1 or entityId > 4294967295:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _STATS_STAT_CHANGED_FIELDS.issuperset(value):
+        err = _unknown_field(value, _STATS_STAT_CHANGED_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    entityId = value.get("entityId")
+    if (type(entityId) is not int and (not isinstance(entityId, _NUMBERS) or entityId is True or entityId is False or entityId % 1 != 0)) or entityId < 1 or entityId > 4294967295:
         return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
-    stat = t.get("stat")
+    stat = value.get("stat")
     if not isinstance(stat, str) or stat not in _STAT_NAME_VALUES:
         return False, "payload.stat" + _fail("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", stat)
-    valueValue = t.get("value")
-    if not _is_number(valueValue) or valueValue != valueValue or valueValue in _INFINITIES:
+    valueValue = value.get("value")
+    if not isinstance(valueValue, _NUMBERS) or valueValue is True or valueValue is False or valueValue != valueValue or valueValue in _INFINITIES:
         return False, "payload.value" + _fail("finite number", valueValue)
-    delta = t.get("delta")
-    if not _is_number(delta) or delta != delta or delta in _INFINITIES:
+    delta = value.get("delta")
+    if not isinstance(delta, _NUMBERS) or delta is True or delta is False or delta != delta or delta in _INFINITIES:
         return False, "payload.delta" + _fail("finite number", delta)
     return True, None
 
 
 def _validate_attributes_allocate_points_reply(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "reply" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _ATTRIBUTES_ALLOCATE_POINTS_REPLY_FIELDS:
-            return False, "reply" + _unexpected_key(t, _ATTRIBUTES_ALLOCATE_POINTS_REPLY_FIELDS)
-    accepted = t.get("accepted")
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "reply" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ATTRIBUTES_ALLOCATE_POINTS_REPLY_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ATTRIBUTES_ALLOCATE_POINTS_REPLY_FIELDS)
+        if err is not None:
+            return False, "reply" + err
+    accepted = value.get("accepted")
     if not isinstance(accepted, bool):
         return False, "reply.accepted" + _fail("boolean", accepted)
-    remainingPoints = t.get("remainingPoints")
-    if not _is_number(remainingPoints) or remainingPoints % 1 != 0 or remainingPoints < 0 or remainingPoints > 65535:
+    remainingPoints = value.get("remainingPoints")
+    if (type(remainingPoints) is not int and (not isinstance(remainingPoints, _NUMBERS) or remainingPoints is True or remainingPoints is False or remainingPoints % 1 != 0)) or remainingPoints < 0 or remainingPoints > 65535:
         return False, "reply.remainingPoints" + _fail("integer in 0..65535", remainingPoints)
-    reason = t.get("reason")
+    reason = value.get("reason")
     if reason is not None:
         if not isinstance(reason, str):
             return False, "reply.reason" + _fail("string", reason)
-        if _bad_utf8(reason):
+        reasonSize = len(reason) if reason.isascii() else _utf8_size(reason)
+        if reasonSize < 0:
             return False, "reply.reason: expected valid UTF-8, got invalid bytes"
     return True, None
 
 
 def _validate_entity_info_inspect_entity_reply(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "reply" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _ENTITY_INFO_INSPECT_ENTITY_REPLY_FIELDS:
-            return False, "reply" + _unexpected_key(t, _ENTITY_INFO_INSPECT_ENTITY_REPLY_FIELDS)
-    found = t.get("found")
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "reply" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ENTITY_INFO_INSPECT_ENTITY_REPLY_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ENTITY_INFO_INSPECT_ENTITY_REPLY_FIELDS)
+        if err is not None:
+            return False, "reply" + err
+    found = value.get("found")
     if not isinstance(found, bool):
         return False, "reply.found" + _fail("boolean", found)
-    name = t.get("name")
+    name = value.get("name")
     if name is not None:
         if not isinstance(name, str):
             return False, "reply.name" + _fail("string of at most 64 bytes", name)
-        if _bad_utf8(name):
+        nameSize = len(name) if name.isascii() else _utf8_size(name)
+        if nameSize < 0:
             return False, "reply.name: expected valid UTF-8, got invalid bytes"
-        if _byte_len(name) > 64:
-            return False, "reply.name" + _fail_count("string of at most 64 bytes", _byte_len(name), "bytes")
-    level = t.get("level")
+        if nameSize > 64:
+            return False, "reply.name" + _fail_count("string of at most 64 bytes", nameSize, "bytes")
+    level = value.get("level")
     if level is not None:
-        if not _is_number(level) or level % 1 != 0 or level < 0 or level > 65535:
+        if (type(level) is not int and (not isinstance(level, _NUMBERS) or level is True or level is False or level % 1 != 0)) or level < 0 or level > 65535:
             return False, "reply.level" + _fail("integer in 0..65535", level)
-    faction = t.get("faction")
+    faction = value.get("faction")
     if faction is not None:
         if not isinstance(faction, str) or faction not in _ENTITY_INFO_FACTION_VALUES:
             return False, "reply.faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", faction)
-    equipment = t.get("equipment")
+    equipment = value.get("equipment")
     if equipment is not None:
-        if not isinstance(equipment, _TABLES):
-            return False, "reply.equipment" + _not_table(equipment, "array")
-        t2 = _entries(equipment)
-        n = _array_length(t2)
-        if n is None:
-            return False, "reply.equipment: expected array, got table with non-array keys"
+        if not isinstance(equipment, list) or None in equipment:
+            if not isinstance(equipment, _TABLES):
+                return False, "reply.equipment" + _not_table(equipment, "array")
+            equipment = _array_items(equipment)
+            if equipment is None:
+                return False, "reply.equipment: expected array, got table with non-array keys"
+        n = len(equipment)
         if n > 12:
             return False, "reply.equipment" + _fail_count("array of at most 12 items", n, "items")
-        for i in range(1, n + 1):
-            item = t2[i]
+        for i, item in enumerate(equipment, 1):
             if not isinstance(item, str):
                 return False, "reply.equipment[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
-            if _bad_utf8(item):
+            itemSize = len(item) if item.isascii() else _utf8_size(item)
+            if itemSize < 0:
                 return False, "reply.equipment[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
-            if _byte_len(item) > 48 or _byte_len(item) < 1:
-                return False, "reply.equipment[" + str(i) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item), "bytes")
+            if itemSize > 48 or itemSize < 1:
+                return False, "reply.equipment[" + str(i) + "]" + _fail_count("string of 1..48 bytes", itemSize, "bytes")
     return True, None
 
 
 def _validate_skills_cast_skill_reply(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "reply" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _SKILLS_CAST_SKILL_REPLY_FIELDS:
-            return False, "reply" + _unexpected_key(t, _SKILLS_CAST_SKILL_REPLY_FIELDS)
-    accepted = t.get("accepted")
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "reply" + _not_table(value, "table")
+        value = _entries(value)
+    if not _SKILLS_CAST_SKILL_REPLY_FIELDS.issuperset(value):
+        err = _unknown_field(value, _SKILLS_CAST_SKILL_REPLY_FIELDS)
+        if err is not None:
+            return False, "reply" + err
+    accepted = value.get("accepted")
     if not isinstance(accepted, bool):
         return False, "reply.accepted" + _fail("boolean", accepted)
-    castId = t.get("castId")
+    castId = value.get("castId")
     if castId is not None:
-        if not _is_number(castId) or castId % 1 != 0 or castId < 0 or castId > 4294967295:
+        if (type(castId) is not int and (not isinstance(castId, _NUMBERS) or castId is True or castId is False or castId % 1 != 0)) or castId < 0 or castId > 4294967295:
             return False, "reply.castId" + _fail("integer in 0..4294967295", castId)
-    reason = t.get("reason")
+    reason = value.get("reason")
     if reason is not None:
         if not isinstance(reason, str) or reason not in _SKILLS_CAST_SKILL_REPLY_REASON_VALUES:
             return False, "reply.reason" + _fail("one of \"Cooldown\", \"NoMana\", \"OutOfRange\", \"InvalidTarget\", \"Silenced\"", reason)
