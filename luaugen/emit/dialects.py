@@ -219,6 +219,7 @@ class PythonDialect(_Dialect):
 
     def not_bool(self, x): return f"not isinstance({x}, bool)"
     def not_string(self, x): return f"not isinstance({x}, str)"
+    def byte_len(self, x): return f"_byte_len({x})"
     def not_number(self, x): return f"not isinstance({x}, _NUMBERS) or {x} is True or {x} is False"
     def is_nan(self, x): return f"{x} != {x}"
     def is_inf(self, x): return f"{x} in _INFINITIES"

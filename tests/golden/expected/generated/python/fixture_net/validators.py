@@ -81,6 +81,14 @@ def _byte_len(value: str) -> int:
     return len(value.encode("utf-8"))
 
 
+def _utf8_size(value: str) -> int:
+    """The UTF-8 length in bytes, or -1 when the string cannot be encoded (lone surrogates)."""
+    try:
+        return len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        return -1
+
+
 def _key(key: Any) -> Any:
     return int(key) if isinstance(key, float) and key.is_integer() else key
 
@@ -93,6 +101,7 @@ def _entries(value: Any) -> dict:
 
 
 _TABLES = (dict, list, tuple)
+_NUMBERS = (int, float)
 
 
 def _not_table(value: Any, expected: str) -> str:
@@ -107,6 +116,19 @@ def _array_length(table: dict) -> int | None:
         count += 1
         highest = max(highest, key)
     return count if count == highest else None
+
+
+def _array_items(value: Any) -> list | None:
+    """The items of a table whose keys are exactly 1..n, in order, or None."""
+    table = _entries(value)
+    n = _array_length(table)
+    return None if n is None else [table[i] for i in range(1, n + 1)]
+
+
+def _unknown_field(table: dict, known: frozenset) -> str | None:
+    """The unexpected-field message for a dict with a key outside `known`, unless every such key holds None."""
+    table = _entries(table)
+    return None if known.issuperset(table) else _unexpected_key(table, known)
 
 
 def _unexpected_key(table: dict, known: frozenset) -> str:
@@ -171,19 +193,21 @@ _INVENTORY_MOVE_ITEM_REPLY_FIELDS = frozenset({"ok", "slots"})
 
 
 def _check_inventory_slot(value: Any) -> str | None:
-    if not isinstance(value, _TABLES):
-        return _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _INVENTORY_SLOT_FIELDS:
-            return _unexpected_key(t, _INVENTORY_SLOT_FIELDS)
-    item = t.get("item")
-    if not _is_number(item) or item % 1 != 0 or item < 1 or item > 65535:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return _not_table(value, "table")
+        value = _entries(value)
+    if not _INVENTORY_SLOT_FIELDS.issuperset(value):
+        err = _unknown_field(value, _INVENTORY_SLOT_FIELDS)
+        if err is not None:
+            return err
+    item = value.get("item")
+    if (type(item) is not int and (not isinstance(item, _NUMBERS) or item is True or item is False or item % 1 != 0)) or item < 1 or item > 65535:
         return ".item" + _fail("integer in 1..65535", item)
-    count = t.get("count")
-    if not _is_number(count) or count % 1 != 0 or count < 1 or count > 99:
+    count = value.get("count")
+    if (type(count) is not int and (not isinstance(count, _NUMBERS) or count is True or count is False or count % 1 != 0)) or count < 1 or count > 99:
         return ".count" + _fail("integer in 1..99", count)
-    rarity = t.get("rarity")
+    rarity = value.get("rarity")
     if rarity is not None:
         if not isinstance(rarity, str) or rarity not in _RARITY_VALUES:
             return ".rarity" + _fail("one of \"Common\", \"Rare\", \"Epic\"", rarity)
@@ -191,67 +215,74 @@ def _check_inventory_slot(value: Any) -> str | None:
 
 
 def _check_inventory_drop(value: Any) -> str | None:
-    if not isinstance(value, _TABLES):
-        return _not_table(value, "table")
-    t = _entries(value)
-    tag = t.get("source")
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return _not_table(value, "table")
+        value = _entries(value)
+    tag = value.get("source")
     if tag == "monster":
-        for key in t:
-            if not isinstance(key, str) or key not in _INVENTORY_DROP_MONSTER_FIELDS:
-                return _unexpected_key(t, _INVENTORY_DROP_MONSTER_FIELDS)
-        monsterId = t.get("monsterId")
-        if not _is_number(monsterId) or monsterId % 1 != 0 or monsterId < 0 or monsterId > 4294967295:
+        if not _INVENTORY_DROP_MONSTER_FIELDS.issuperset(value):
+            err = _unknown_field(value, _INVENTORY_DROP_MONSTER_FIELDS)
+            if err is not None:
+                return err
+        monsterId = value.get("monsterId")
+        if (type(monsterId) is not int and (not isinstance(monsterId, _NUMBERS) or monsterId is True or monsterId is False or monsterId % 1 != 0)) or monsterId < 0 or monsterId > 4294967295:
             return ".monsterId" + _fail("integer in 0..4294967295", monsterId)
-        where = t.get("where")
-        err = _check_datatype(where, "Vector3")
-        if err is not None:
-            return ".where" + err
+        where = value.get("where")
+        err2 = _check_datatype(where, "Vector3")
+        if err2 is not None:
+            return ".where" + err2
     elif tag == "chest":
-        for key2 in t:
-            if not isinstance(key2, str) or key2 not in _INVENTORY_DROP_CHEST_FIELDS:
-                return _unexpected_key(t, _INVENTORY_DROP_CHEST_FIELDS)
-        chest = t.get("chest")
+        if not _INVENTORY_DROP_CHEST_FIELDS.issuperset(value):
+            err3 = _unknown_field(value, _INVENTORY_DROP_CHEST_FIELDS)
+            if err3 is not None:
+                return err3
+        chest = value.get("chest")
         if not _is_instance(chest, "Model"):
             return ".chest" + _fail("Model", chest)
     elif tag == "quest":
-        for key3 in t:
-            if not isinstance(key3, str) or key3 not in _INVENTORY_DROP_QUEST_FIELDS:
-                return _unexpected_key(t, _INVENTORY_DROP_QUEST_FIELDS)
+        if not _INVENTORY_DROP_QUEST_FIELDS.issuperset(value):
+            err4 = _unknown_field(value, _INVENTORY_DROP_QUEST_FIELDS)
+            if err4 is not None:
+                return err4
     else:
         return ".source" + _fail("one of \"monster\", \"chest\", \"quest\"", tag)
     return None
 
 
 def _validate_inventory_move_item(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _INVENTORY_MOVE_ITEM_FIELDS:
-            return False, "payload" + _unexpected_key(t, _INVENTORY_MOVE_ITEM_FIELDS)
-    fromValue = t.get("from")
-    if not _is_number(fromValue) or fromValue % 1 != 0 or fromValue < 0 or fromValue > 39:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _INVENTORY_MOVE_ITEM_FIELDS.issuperset(value):
+        err = _unknown_field(value, _INVENTORY_MOVE_ITEM_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    fromValue = value.get("from")
+    if (type(fromValue) is not int and (not isinstance(fromValue, _NUMBERS) or fromValue is True or fromValue is False or fromValue % 1 != 0)) or fromValue < 0 or fromValue > 39:
         return False, "payload.from" + _fail("integer in 0..39", fromValue)
-    to = t.get("to")
-    if not _is_number(to) or to % 1 != 0 or to < 0 or to > 39:
+    to = value.get("to")
+    if (type(to) is not int and (not isinstance(to, _NUMBERS) or to is True or to is False or to % 1 != 0)) or to < 0 or to > 39:
         return False, "payload.to" + _fail("integer in 0..39", to)
-    amount = t.get("amount")
+    amount = value.get("amount")
     if amount is not None:
-        if not _is_number(amount) or amount % 1 != 0 or amount < 0 or amount > 255:
+        if (type(amount) is not int and (not isinstance(amount, _NUMBERS) or amount is True or amount is False or amount % 1 != 0)) or amount < 0 or amount > 255:
             return False, "payload.amount" + _fail("integer in 0..255", amount)
-    note = t.get("note")
+    note = value.get("note")
     if note is not None:
         if not isinstance(note, str):
             return False, "payload.note" + _fail("string of at most 40 bytes", note)
-        if _bad_utf8(note):
+        noteSize = len(note) if note.isascii() else _utf8_size(note)
+        if noteSize < 0:
             return False, "payload.note: expected valid UTF-8, got invalid bytes"
-        if _byte_len(note) > 40:
-            return False, "payload.note" + _fail_count("string of at most 40 bytes", _byte_len(note), "bytes")
+        if noteSize > 40:
+            return False, "payload.note" + _fail_count("string of at most 40 bytes", noteSize, "bytes")
     return True, None
 
 
 def _check_inventory_tune_counts_value(value: Any) -> str | None:
-    if not _is_number(value) or value % 1 != 0 or value < 0 or value > 2147483647:
+    if (type(value) is not int and (not isinstance(value, _NUMBERS) or value is True or value is False or value % 1 != 0)) or value < 0 or value > 2147483647:
         return _fail("integer in 0..2147483647", value)
     return None
 
@@ -270,74 +301,77 @@ def _check_inventory_tune_by_rarity_value(value: Any) -> str | None:
 
 
 def _validate_inventory_tune(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _INVENTORY_TUNE_FIELDS:
-            return False, "payload" + _unexpected_key(t, _INVENTORY_TUNE_FIELDS)
-    ratio = t.get("ratio")
-    if not _is_number(ratio) or ratio != ratio or ratio in _INFINITIES or ratio < 0 or ratio > 1:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _INVENTORY_TUNE_FIELDS.issuperset(value):
+        err = _unknown_field(value, _INVENTORY_TUNE_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    ratio = value.get("ratio")
+    if not isinstance(ratio, _NUMBERS) or ratio is True or ratio is False or ratio != ratio or ratio in _INFINITIES or ratio < 0 or ratio > 1:
         return False, "payload.ratio" + _fail("finite number in 0..1", ratio)
-    wide = t.get("wide")
-    if not _is_number(wide):
+    wide = value.get("wide")
+    if not isinstance(wide, _NUMBERS) or wide is True or wide is False:
         return False, "payload.wide" + _fail("number", wide)
-    anyValue = t.get("any")
+    anyValue = value.get("any")
     if anyValue is not None:
-        if not _is_number(anyValue) or anyValue != anyValue or anyValue in _INFINITIES:
+        if not isinstance(anyValue, _NUMBERS) or anyValue is True or anyValue is False or anyValue != anyValue or anyValue in _INFINITIES:
             return False, "payload.any" + _fail("finite number", anyValue)
-    tiny = t.get("tiny")
-    if not _is_number(tiny) or tiny % 1 != 0 or tiny < -128 or tiny > 127:
+    tiny = value.get("tiny")
+    if (type(tiny) is not int and (not isinstance(tiny, _NUMBERS) or tiny is True or tiny is False or tiny % 1 != 0)) or tiny < -128 or tiny > 127:
         return False, "payload.tiny" + _fail("integer in -128..127", tiny)
-    mid = t.get("mid")
+    mid = value.get("mid")
     if mid is not None:
-        if not _is_number(mid) or mid % 1 != 0 or mid < -32768 or mid > 32767:
+        if (type(mid) is not int and (not isinstance(mid, _NUMBERS) or mid is True or mid is False or mid % 1 != 0)) or mid < -32768 or mid > 32767:
             return False, "payload.mid" + _fail("integer in -32768..32767", mid)
-    big = t.get("big")
-    if not _is_number(big) or big % 1 != 0 or big < -1000000 or big > 2147483647:
+    big = value.get("big")
+    if (type(big) is not int and (not isinstance(big, _NUMBERS) or big is True or big is False or big % 1 != 0)) or big < -1000000 or big > 2147483647:
         return False, "payload.big" + _fail("integer in -1000000..2147483647", big)
-    bits = t.get("bits")
-    if not _is_number(bits) or bits % 1 != 0 or bits < 0 or bits > 4294967295:
+    bits = value.get("bits")
+    if (type(bits) is not int and (not isinstance(bits, _NUMBERS) or bits is True or bits is False or bits % 1 != 0)) or bits < 0 or bits > 4294967295:
         return False, "payload.bits" + _fail("integer in 0..4294967295", bits)
-    hue = t.get("hue")
-    err = _check_datatype(hue, "Color3")
-    if err is not None:
-        return False, "payload.hue" + err
-    aim = t.get("aim")
-    err2 = _check_datatype(aim, "Vector2")
+    hue = value.get("hue")
+    err2 = _check_datatype(hue, "Color3")
     if err2 is not None:
-        return False, "payload.aim" + err2
-    at = t.get("at")
-    err3 = _check_datatype(at, "CFrame")
+        return False, "payload.hue" + err2
+    aim = value.get("aim")
+    err3 = _check_datatype(aim, "Vector2")
     if err3 is not None:
-        return False, "payload.at" + err3
-    owner = t.get("owner")
+        return False, "payload.aim" + err3
+    at = value.get("at")
+    err4 = _check_datatype(at, "CFrame")
+    if err4 is not None:
+        return False, "payload.at" + err4
+    owner = value.get("owner")
     if not _is_instance(owner, "Player"):
         return False, "payload.owner" + _fail("Player", owner)
-    tags = t.get("tags")
-    if not isinstance(tags, _TABLES):
-        return False, "payload.tags" + _not_table(tags, "array")
-    t2 = _entries(tags)
-    n = _array_length(t2)
-    if n is None:
-        return False, "payload.tags: expected array, got table with non-array keys"
+    tags = value.get("tags")
+    if not isinstance(tags, list) or None in tags:
+        if not isinstance(tags, _TABLES):
+            return False, "payload.tags" + _not_table(tags, "array")
+        tags = _array_items(tags)
+        if tags is None:
+            return False, "payload.tags: expected array, got table with non-array keys"
+    n = len(tags)
     if n > 10 or n < 1:
         return False, "payload.tags" + _fail_count("array of 1..10 items", n, "items")
-    for i in range(1, n + 1):
-        item = t2[i]
+    for i, item in enumerate(tags, 1):
         if not isinstance(item, str):
             return False, "payload.tags[" + str(i) + "]" + _fail("string of at most 8 bytes", item)
-        if _bad_utf8(item):
+        itemSize = len(item) if item.isascii() else _utf8_size(item)
+        if itemSize < 0:
             return False, "payload.tags[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
-        if _byte_len(item) > 8:
-            return False, "payload.tags[" + str(i) + "]" + _fail_count("string of at most 8 bytes", _byte_len(item), "bytes")
-    counts = t.get("counts")
+        if itemSize > 8:
+            return False, "payload.tags[" + str(i) + "]" + _fail_count("string of at most 8 bytes", itemSize, "bytes")
+    counts = value.get("counts")
     if not isinstance(counts, _TABLES):
         return False, "payload.counts" + _not_table(counts, "table")
-    t3 = _entries(counts)
+    counts = _entries(counts)
     count = 0
     badKeys = 0
-    for k in t3:
+    for k in counts:
         count += 1
         if not (_is_number(k) and k % 1 == 0 and k >= 0 and k <= 65535):
             badKeys += 1
@@ -345,16 +379,16 @@ def _validate_inventory_tune(value: Any) -> tuple[bool, str | None]:
         return False, "payload.counts" + _fail_count("table of at most 6 entries", count, "entries")
     if badKeys > 0:
         return False, "payload.counts" + _fail_keys("integer in 0..65535", badKeys)
-    for k in t3:
-        if _check_inventory_tune_counts_value(t3[k]) is not None:
-            return False, "payload.counts" + _first_map_error(t3, _check_inventory_tune_counts_value)
-    names = t.get("names")
+    for k in counts:
+        if _check_inventory_tune_counts_value(counts[k]) is not None:
+            return False, "payload.counts" + _first_map_error(counts, _check_inventory_tune_counts_value)
+    names = value.get("names")
     if not isinstance(names, _TABLES):
         return False, "payload.names" + _not_table(names, "table")
-    t4 = _entries(names)
+    names = _entries(names)
     count2 = 0
     badKeys2 = 0
-    for k2 in t4:
+    for k2 in names:
         count2 += 1
         if not (isinstance(k2, str) and not _bad_utf8(k2) and _byte_len(k2) <= 6 and _byte_len(k2) >= 2):
             badKeys2 += 1
@@ -362,16 +396,16 @@ def _validate_inventory_tune(value: Any) -> tuple[bool, str | None]:
         return False, "payload.names" + _fail_count("table of at most 3 entries", count2, "entries")
     if badKeys2 > 0:
         return False, "payload.names" + _fail_keys("string of 2..6 bytes", badKeys2)
-    for k2 in t4:
-        if _check_inventory_tune_names_value(t4[k2]) is not None:
-            return False, "payload.names" + _first_map_error(t4, _check_inventory_tune_names_value)
-    byRarity = t.get("byRarity")
+    for k2 in names:
+        if _check_inventory_tune_names_value(names[k2]) is not None:
+            return False, "payload.names" + _first_map_error(names, _check_inventory_tune_names_value)
+    byRarity = value.get("byRarity")
     if not isinstance(byRarity, _TABLES):
         return False, "payload.byRarity" + _not_table(byRarity, "table")
-    t5 = _entries(byRarity)
+    byRarity = _entries(byRarity)
     count3 = 0
     badKeys3 = 0
-    for k3 in t5:
+    for k3 in byRarity:
         count3 += 1
         if not (isinstance(k3, str) and k3 in _RARITY_KEYS):
             badKeys3 += 1
@@ -379,112 +413,122 @@ def _validate_inventory_tune(value: Any) -> tuple[bool, str | None]:
         return False, "payload.byRarity" + _fail_count("table of at most 6 entries", count3, "entries")
     if badKeys3 > 0:
         return False, "payload.byRarity" + _fail_keys("one of \"Common\", \"Rare\", \"Epic\"", badKeys3)
-    for k3 in t5:
-        if _check_inventory_tune_by_rarity_value(t5[k3]) is not None:
-            return False, "payload.byRarity" + _first_map_error(t5, _check_inventory_tune_by_rarity_value)
-    drop = t.get("drop")
-    err4 = _check_inventory_drop(drop)
-    if err4 is not None:
-        return False, "payload.drop" + err4
-    nested = t.get("nested")
-    if not isinstance(nested, _TABLES):
-        return False, "payload.nested" + _not_table(nested, "table")
-    t6 = _entries(nested)
-    for key2 in t6:
-        if not isinstance(key2, str) or key2 not in _INVENTORY_TUNE_NESTED_FIELDS:
-            return False, "payload.nested" + _unexpected_key(t6, _INVENTORY_TUNE_NESTED_FIELDS)
-    flag = t6.get("flag")
+    for k3 in byRarity:
+        if _check_inventory_tune_by_rarity_value(byRarity[k3]) is not None:
+            return False, "payload.byRarity" + _first_map_error(byRarity, _check_inventory_tune_by_rarity_value)
+    drop = value.get("drop")
+    err5 = _check_inventory_drop(drop)
+    if err5 is not None:
+        return False, "payload.drop" + err5
+    nested = value.get("nested")
+    if not isinstance(nested, dict):
+        if not isinstance(nested, _TABLES):
+            return False, "payload.nested" + _not_table(nested, "table")
+        nested = _entries(nested)
+    if not _INVENTORY_TUNE_NESTED_FIELDS.issuperset(nested):
+        err6 = _unknown_field(nested, _INVENTORY_TUNE_NESTED_FIELDS)
+        if err6 is not None:
+            return False, "payload.nested" + err6
+    flag = nested.get("flag")
     if not isinstance(flag, bool):
         return False, "payload.nested.flag" + _fail("boolean", flag)
-    inner = t6.get("inner")
-    if not isinstance(inner, _TABLES):
-        return False, "payload.nested.inner" + _not_table(inner, "table")
-    t7 = _entries(inner)
-    for key3 in t7:
-        if not isinstance(key3, str) or key3 not in _INVENTORY_TUNE_NESTED_INNER_FIELDS:
-            return False, "payload.nested.inner" + _unexpected_key(t7, _INVENTORY_TUNE_NESTED_INNER_FIELDS)
-    depth = t7.get("depth")
-    if not _is_number(depth) or depth % 1 != 0 or depth < 0 or depth > 255:
+    inner = nested.get("inner")
+    if not isinstance(inner, dict):
+        if not isinstance(inner, _TABLES):
+            return False, "payload.nested.inner" + _not_table(inner, "table")
+        inner = _entries(inner)
+    if not _INVENTORY_TUNE_NESTED_INNER_FIELDS.issuperset(inner):
+        err7 = _unknown_field(inner, _INVENTORY_TUNE_NESTED_INNER_FIELDS)
+        if err7 is not None:
+            return False, "payload.nested.inner" + err7
+    depth = inner.get("depth")
+    if (type(depth) is not int and (not isinstance(depth, _NUMBERS) or depth is True or depth is False or depth % 1 != 0)) or depth < 0 or depth > 255:
         return False, "payload.nested.inner.depth" + _fail("integer in 0..255", depth)
-    classValue = t.get("class")
+    classValue = value.get("class")
     if classValue is not None:
         if not isinstance(classValue, str):
             return False, "payload.class" + _fail("string of at most 40 bytes", classValue)
-        if _bad_utf8(classValue):
+        classValueSize = len(classValue) if classValue.isascii() else _utf8_size(classValue)
+        if classValueSize < 0:
             return False, "payload.class: expected valid UTF-8, got invalid bytes"
-        if _byte_len(classValue) > 40:
-            return False, "payload.class" + _fail_count("string of at most 40 bytes", _byte_len(classValue), "bytes")
+        if classValueSize > 40:
+            return False, "payload.class" + _fail_count("string of at most 40 bytes", classValueSize, "bytes")
     return True, None
 
 
 def _validate_inventory_dropped(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "payload" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _INVENTORY_DROPPED_FIELDS:
-            return False, "payload" + _unexpected_key(t, _INVENTORY_DROPPED_FIELDS)
-    drop = t.get("drop")
-    err = _check_inventory_drop(drop)
-    if err is not None:
-        return False, "payload.drop" + err
-    slots = t.get("slots")
-    if not isinstance(slots, _TABLES):
-        return False, "payload.slots" + _not_table(slots, "array")
-    t2 = _entries(slots)
-    n = _array_length(t2)
-    if n is None:
-        return False, "payload.slots: expected array, got table with non-array keys"
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _INVENTORY_DROPPED_FIELDS.issuperset(value):
+        err = _unknown_field(value, _INVENTORY_DROPPED_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    drop = value.get("drop")
+    err2 = _check_inventory_drop(drop)
+    if err2 is not None:
+        return False, "payload.drop" + err2
+    slots = value.get("slots")
+    if not isinstance(slots, list) or None in slots:
+        if not isinstance(slots, _TABLES):
+            return False, "payload.slots" + _not_table(slots, "array")
+        slots = _array_items(slots)
+        if slots is None:
+            return False, "payload.slots: expected array, got table with non-array keys"
+    n = len(slots)
     if n > 40:
         return False, "payload.slots" + _fail_count("array of at most 40 items", n, "items")
-    for i in range(1, n + 1):
-        item = t2[i]
-        err2 = _check_inventory_slot(item)
-        if err2 is not None:
-            return False, "payload.slots[" + str(i) + "]" + err2
-    label = t.get("label")
+    for i, item in enumerate(slots, 1):
+        err3 = _check_inventory_slot(item)
+        if err3 is not None:
+            return False, "payload.slots[" + str(i) + "]" + err3
+    label = value.get("label")
     if not isinstance(label, str):
         return False, "payload.label" + _fail("string of at least 1 bytes", label)
-    if _bad_utf8(label):
+    labelSize = len(label) if label.isascii() else _utf8_size(label)
+    if labelSize < 0:
         return False, "payload.label: expected valid UTF-8, got invalid bytes"
-    if _byte_len(label) < 1:
-        return False, "payload.label" + _fail_count("string of at least 1 bytes", _byte_len(label), "bytes")
-    history = t.get("history")
-    if not isinstance(history, _TABLES):
-        return False, "payload.history" + _not_table(history, "array")
-    t3 = _entries(history)
-    n2 = _array_length(t3)
-    if n2 is None:
-        return False, "payload.history: expected array, got table with non-array keys"
-    for i2 in range(1, n2 + 1):
-        item2 = t3[i2]
-        if not _is_number(item2) or item2 % 1 != 0 or item2 < 1 or item2 > 65535:
+    if labelSize < 1:
+        return False, "payload.label" + _fail_count("string of at least 1 bytes", labelSize, "bytes")
+    history = value.get("history")
+    if not isinstance(history, list) or None in history:
+        if not isinstance(history, _TABLES):
+            return False, "payload.history" + _not_table(history, "array")
+        history = _array_items(history)
+        if history is None:
+            return False, "payload.history: expected array, got table with non-array keys"
+    n2 = len(history)
+    for i2, item2 in enumerate(history, 1):
+        if (type(item2) is not int and (not isinstance(item2, _NUMBERS) or item2 is True or item2 is False or item2 % 1 != 0)) or item2 < 1 or item2 > 65535:
             return False, "payload.history[" + str(i2) + "]" + _fail("integer in 1..65535", item2)
     return True, None
 
 
 def _validate_inventory_move_item_reply(value: Any) -> tuple[bool, str | None]:
-    if not isinstance(value, _TABLES):
-        return False, "reply" + _not_table(value, "table")
-    t = _entries(value)
-    for key in t:
-        if not isinstance(key, str) or key not in _INVENTORY_MOVE_ITEM_REPLY_FIELDS:
-            return False, "reply" + _unexpected_key(t, _INVENTORY_MOVE_ITEM_REPLY_FIELDS)
-    ok = t.get("ok")
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "reply" + _not_table(value, "table")
+        value = _entries(value)
+    if not _INVENTORY_MOVE_ITEM_REPLY_FIELDS.issuperset(value):
+        err = _unknown_field(value, _INVENTORY_MOVE_ITEM_REPLY_FIELDS)
+        if err is not None:
+            return False, "reply" + err
+    ok = value.get("ok")
     if not isinstance(ok, bool):
         return False, "reply.ok" + _fail("boolean", ok)
-    slots = t.get("slots")
-    if not isinstance(slots, _TABLES):
-        return False, "reply.slots" + _not_table(slots, "array")
-    t2 = _entries(slots)
-    n = _array_length(t2)
-    if n is None:
-        return False, "reply.slots: expected array, got table with non-array keys"
-    for i in range(1, n + 1):
-        item = t2[i]
-        err = _check_inventory_slot(item)
-        if err is not None:
-            return False, "reply.slots[" + str(i) + "]" + err
+    slots = value.get("slots")
+    if not isinstance(slots, list) or None in slots:
+        if not isinstance(slots, _TABLES):
+            return False, "reply.slots" + _not_table(slots, "array")
+        slots = _array_items(slots)
+        if slots is None:
+            return False, "reply.slots: expected array, got table with non-array keys"
+    n = len(slots)
+    for i, item in enumerate(slots, 1):
+        err2 = _check_inventory_slot(item)
+        if err2 is not None:
+            return False, "reply.slots[" + str(i) + "]" + err2
     return True, None
 
 
