@@ -25,7 +25,7 @@ class _Dialect:
     """What both languages write alike; subclasses hold the differences."""
 
     def quote(self, text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return _quote(text)
 
     def or_(self, *conds: str) -> str:
         return " or ".join(conds)
@@ -244,6 +244,11 @@ class PythonDialect(_Dialect):
 
     def fn_name(self, base: str) -> str:
         return self.helper(base)
+
+
+@lru_cache(maxsize=8192)
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 @lru_cache(maxsize=4096)
