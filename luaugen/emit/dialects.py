@@ -150,6 +150,11 @@ class LuauDialect(_Dialect):
         table = f"{{ {body} }}" if body else "{}"
         return f"local {name} = table.freeze({table} :: {{ [any]: boolean }})"
 
+    def string_set_field(self, table_name, name, values):
+        body = ", ".join(f"[{self.quote(v)}] = true" for v in values)
+        table = f"{{ {body} }}" if body else "{}"
+        return f"{table_name}.{name} = table.freeze({table} :: {{ [any]: boolean }})"
+
     def constant_name(self, name: str) -> str:
         return name
 

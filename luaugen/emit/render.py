@@ -93,7 +93,7 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
         for channel, scopes in table.items():
             files[f"{config.luau_out}/{module}/{channel}.luau"] = env.get_template("luau/_validators.luau.j2").render(
                 luau, module=module, root=root, channel=channel, scopes=scopes,
-                uses_type_checks=any(s.imports for s in scopes.values()))
+                uses_type_checks=any(s.imports or s.calls_type_checks for s in scopes.values()))
     python = dict(common, header=_header("#", sources))
     py_checks = write_validators(project, config.limits, PythonDialect())
     py_types = PythonTypes(project)

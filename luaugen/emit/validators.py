@@ -38,6 +38,10 @@ _SHADOWING = frozenset({
 # A struct with more fields than this checks each field in its own `do ... end` block (Luau), so the number of
 # live locals in one function stays bounded however many fields a message has.
 BLOCK_FIELDS_OVER = 16
+# A scope that would declare more names than this (constants, helper functions, imported checks) keeps its
+# constants in one table and calls named checks through TypeChecks, staying far from Luau's 200 locals per function
+# and 200 upvalues per closure.
+SCOPE_NAMES_OVER = 100
 
 
 @dataclass
@@ -55,6 +59,8 @@ class Scope:
 
     entry: str = ""
     title: str = ""
+    grouped: bool = False  # constants live in a table `K` (a scope with very many names)
+    calls_type_checks: bool = False  # a grouped scope calls TypeChecks.<check> directly
     constants: list[str] = field(default_factory=list)
     functions: list[Function] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)
@@ -115,16 +121,20 @@ class ValidatorWriter:
         while name in self._constants and self._constants[name] != values:
             name, n = self.d.constant_name(f"{label}{n}"), n + 1
         self._constants[name] = values
+        if scope.grouped:
+            scope.constants.append(self.d.string_set_field("K", name, values))
+            name = f"K.{name}"
+        else:
+            scope.constants.append(self.d.string_set(name, values))
         scope.sets[values] = name
-        scope.constants.append(self.d.string_set(name, values))
         return name
 
     # -- scopes and functions ----------------------------------------------------------------------
     def scope(self, name: str, type_: ir.Type, strict: bool, root: str | None = None) -> Scope:
         """A new scope whose function `name` checks `type_`; with `root` ("payload") it is a message's validator."""
-        scope = Scope()
+        scope = Scope(grouped=self.d.do is not None and _names_needed(type_) > SCOPE_NAMES_OVER)
         self._scopes.append(scope)
-        scope.entry = self.function(name, type_, strict, root)
+        scope.entry = self.function(name, type_, strict, root).removeprefix("K.")
         self._scopes.pop()
         return scope
 
@@ -140,6 +150,9 @@ class ValidatorWriter:
             self.named_scopes[(key, strict)] = scope
             self._frames = frames
         entry = self.named_scopes[(key, strict)].entry
+        if self._scopes[-1].grouped:
+            self._scopes[-1].calls_type_checks = True
+            return f"TypeChecks.{entry}"
         if entry not in self._scopes[-1].imports:
             self._scopes[-1].imports.append(entry)
         return entry
@@ -166,7 +179,7 @@ class ValidatorWriter:
         self._frames.pop()
         fn.lines.append("\t" + (self.d.ret_ok() if fn.entry else self.d.ret(self.d.nil)))
         self._scopes[-1].functions.append(fn)
-        return fn.name
+        return f"K.{fn.name}" if self._scopes[-1].grouped else fn.name
 
     def ordered_named_scopes(self) -> list[Scope]:
         """Named-type scopes in a fixed order (dependencies first), whatever order the messages used them in."""
@@ -397,6 +410,20 @@ class ValidatorWriter:
         self._fail(out, depth + 1, d.not_nil(d.call(value_check, d.index(tbl, k))), path,
                    d.call(self.d.helper("firstMapError"), tbl, value_check))
         self._line(out, depth, d.end)
+
+
+def _names_needed(type_: ir.Type) -> int:
+    """An upper bound on the names a scope checking `type_` declares: field sets, enum sets, map value checks,
+    imported named checks."""
+    count = 0
+    for t in descendants(type_):
+        if isinstance(t, ir.UnionType):
+            count += len(t.variants)
+        elif isinstance(t, (ir.StructType, ir.EnumType, ir.RefType)):
+            count += 1
+        elif isinstance(t, ir.MapType):
+            count += 2
+    return count
 
 
 def _pascal_word(text: str) -> str:

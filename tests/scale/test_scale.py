@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from luaugen.sim import Simulator
+from luaugen.sim.host import LuauHost
 
 from .build import compile_synthetic, write_files
 from .synthetic import synthetic_messages, valid_payload
@@ -79,3 +80,34 @@ def test_contract_of_any_size_loads_and_validates_in_luau_and_python(count, tmp_
         reply_names = [f"{c}.{m}" for c, m in replies]
         results = server.call(batch, reply_table, reply_names, [{"accepted": True}] * len(replies))
         assert [str(r) for r in results] == [""] * len(replies)
+
+
+def _huge_message_sources() -> tuple[dict[str, str], dict]:
+    """One message with 300 inline enums, 120 maps and a named struct of 250 fields: far more names than Luau allows
+    locals or upvalues in one function if each had its own."""
+    big = "\n".join(f"      g{i}: u8" for i in range(250))
+    fields = [f"      e{i}: {{ type: enum, values: [A{i}, B{i}] }}" for i in range(300)]
+    fields += [f"      m{i}: {{ type: map, key: string, value: u8, max_entries: 2 }}" for i in range(120)]
+    fields += ["      big: Big", "      many: { type: array, items: Big, max_items: 2 }"]
+    source = ("channel: Huge\nqos: NORMAL\ntypes:\n  Big:\n    type: struct\n    fields:\n" + big + "\nintents:\n"
+              "  Everything:\n    payload:\n" + "\n".join(fields) + "\n")
+    payload = {f"e{i}": f"B{i}" for i in range(300)} | {f"m{i}": {"k": 1} for i in range(120)}
+    payload |= {"big": {f"g{i}": i for i in range(250)}, "many": [{f"g{i}": 0 for i in range(250)}]}
+    return {"schemas/huge.yaml": source}, payload
+
+
+def test_one_huge_message_loads_and_validates(tmp_path):
+    sources, payload = _huge_message_sources()
+    files = compile_synthetic(0, tmp_path, edit=lambda _: sources)
+    write_files(files, tmp_path)
+    host = LuauHost(name="huge")
+    try:
+        host.mount("ReplicatedStorage/Networking", tmp_path / "generated/luau/Networking")
+        validate = host.require("ReplicatedStorage/Networking/Validators").get("Huge").get("Everything")
+        assert host.call(validate, host.to_luau(payload)) == (True, None)
+        broken = dict(payload, e299="C", big=dict(payload["big"], g249=300))
+        assert host.call(validate, host.to_luau(broken)) == (False, 'payload.e299: expected one of "A299", "B299", got "C"')
+        broken = dict(payload, many=[dict(payload["big"], g249=300)])
+        assert host.call(validate, host.to_luau(broken)) == (False, "payload.many[1].g249: expected integer in 0..255, got 300")
+    finally:
+        host.close()
