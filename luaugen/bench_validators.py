@@ -9,7 +9,6 @@ an equivalent JSON Schema. Every implementation must give the same answer on eve
 
 from __future__ import annotations
 
-import sys
 import time
 from importlib import resources
 from pathlib import Path

@@ -373,9 +373,7 @@ class ValidatorWriter:
         self._fail(out, depth + 1, d.not_plain_table(x), path, d.call(d.helper("notTable"), x, d.quote("array")))
         self._line(out, depth + 1, f"{x} = _array_items({x})")
         self._fail(out, depth + 1, d.is_nil(x), path.lit(": expected array, got table with non-array keys"), "")
-        n = self._var("n")
-        self._line(out, depth, d.local(n, f"len({x})"))
-        return x, n
+        return x, f"len({x})"
 
     def _emit_map(self, out, depth, t: ir.MapType, x, path, strict, expected) -> None:
         d = self.d

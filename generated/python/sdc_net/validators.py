@@ -425,9 +425,8 @@ def _validate_cooldowns_request_cooldowns(value: Any) -> tuple[bool, str | None]
             skillIds = _array_items(skillIds)
             if skillIds is None:
                 return False, "payload.skillIds: expected array, got table with non-array keys"
-        n = len(skillIds)
-        if n > 64:
-            return False, "payload.skillIds" + _fail_count("array of at most 64 items", n, "items")
+        if len(skillIds) > 64:
+            return False, "payload.skillIds" + _fail_count("array of at most 64 items", len(skillIds), "items")
         for i, item in enumerate(skillIds, 1):
             if not isinstance(item, str):
                 return False, "payload.skillIds[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
@@ -474,9 +473,8 @@ def _validate_cooldowns_cooldown_snapshot(value: Any) -> tuple[bool, str | None]
         cooldowns = _array_items(cooldowns)
         if cooldowns is None:
             return False, "payload.cooldowns: expected array, got table with non-array keys"
-    n = len(cooldowns)
-    if n > 64:
-        return False, "payload.cooldowns" + _fail_count("array of at most 64 items", n, "items")
+    if len(cooldowns) > 64:
+        return False, "payload.cooldowns" + _fail_count("array of at most 64 items", len(cooldowns), "items")
     for i, item in enumerate(cooldowns, 1):
         err2 = _check_cooldowns_cooldown(item)
         if err2 is not None:
@@ -625,9 +623,8 @@ def _validate_skills_cast_skill(value: Any) -> tuple[bool, str | None]:
         modifiers = _array_items(modifiers)
         if modifiers is None:
             return False, "payload.modifiers: expected array, got table with non-array keys"
-    n = len(modifiers)
-    if n > 4:
-        return False, "payload.modifiers" + _fail_count("array of at most 4 items", n, "items")
+    if len(modifiers) > 4:
+        return False, "payload.modifiers" + _fail_count("array of at most 4 items", len(modifiers), "items")
     for i, item in enumerate(modifiers, 1):
         if not isinstance(item, str):
             return False, "payload.modifiers[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
@@ -719,9 +716,8 @@ def _validate_skills_skill_hit(value: Any) -> tuple[bool, str | None]:
         effects = _array_items(effects)
         if effects is None:
             return False, "payload.effects: expected array, got table with non-array keys"
-    n = len(effects)
-    if n > 8:
-        return False, "payload.effects" + _fail_count("array of at most 8 items", n, "items")
+    if len(effects) > 8:
+        return False, "payload.effects" + _fail_count("array of at most 8 items", len(effects), "items")
     for i, item in enumerate(effects, 1):
         if not isinstance(item, dict):
             if not isinstance(item, _TABLES):
@@ -871,9 +867,8 @@ def _validate_entity_info_inspect_entity_reply(value: Any) -> tuple[bool, str | 
             equipment = _array_items(equipment)
             if equipment is None:
                 return False, "reply.equipment: expected array, got table with non-array keys"
-        n = len(equipment)
-        if n > 12:
-            return False, "reply.equipment" + _fail_count("array of at most 12 items", n, "items")
+        if len(equipment) > 12:
+            return False, "reply.equipment" + _fail_count("array of at most 12 items", len(equipment), "items")
         for i, item in enumerate(equipment, 1):
             if not isinstance(item, str):
                 return False, "reply.equipment[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
