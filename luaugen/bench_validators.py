@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pluau
 
+from .sim.host import _drop_quietly
+
 # Installs `require` and `script` the way Roblox resolves them: `script` is the module being loaded (imports are
 # resolved when a chunk loads, so each chunk sees its own), `require(node)` loads a node once.
 LOADER = """
@@ -123,7 +125,9 @@ class SandboxedLuau:
         return self.lua.load_chunk(source, name=name)(*args)[0]
 
     def close(self) -> None:
-        self.lua = None
+        holder = [self.__dict__.pop("lua")]
+        self.payloads = self.timer = self.root = None
+        _drop_quietly(holder)  # pluau prints "Lua VM is being closed" when a VM is dropped
 
 
 def _ratio_rows(timings: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
