@@ -22,8 +22,8 @@ LAZY_COMMANDS = {
                  "Compare the current contract with a previous one and classify every difference."),
     "lint": ("luaugen.lint.command", "command", "Check Luau game code against the generated networking manifest."),
     "replay": ("luaugen.replay.command", "command", "Read, check and reinject replay dumps exported with Net.replay.export()."),
-    "stress": ("luaugen.sim.command", "command",
-               "Spam the project's channels from simulated clients and the server; report counters, latency and queues."),
+    "stress": ("luaugen.sim.command", "command", "Spam the project's channels from simulated clients and the server; "
+               "report counters, latency, queues and saturation."),
 }
 
 
