@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from ..config import Config
 from ..model import ir
@@ -14,7 +14,7 @@ from .manifest import build_manifest, file_hash, manifest_text
 from .pyliteral import py_literal
 from .templates import environment, luau_templates, runtime_sources
 from .typenames import PythonTypes, luau_definition, luau_type, named_types_in_dependency_order
-from .validators import Validators, write_validators
+from .validators import Scope, Validators, write_validators
 from .wire import wire_shapes
 
 
@@ -73,6 +73,11 @@ def _python_validators(checks: Validators) -> dict:
                 functions=[fn for s in scopes for fn in s.functions])
 
 
+def _helpers_called(scopes: Iterable[Scope]) -> list[str]:
+    """The Checks helpers that a module of these scopes calls, in a stable order."""
+    return sorted(set().union(*(scope.helpers for scope in scopes)))
+
+
 def _entries(table: dict) -> dict[str, dict[str, str]]:
     return {channel: {message: s.entry for message, s in scopes.items()} for channel, scopes in table.items()}
 
@@ -101,7 +106,7 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
         files[f"{config.luau_out}/Runtime/{name}"] = _with_copy_header(name, text)
     luau_checks = write_validators(project, config.limits, LuauDialect())
     files[f"{config.luau_out}/TypeChecks.luau"] = env.get_template("luau/_type_checks.luau.j2").render(
-        luau, scopes=luau_checks.named)
+        luau, scopes=luau_checks.named, helpers=_helpers_called(luau_checks.named))
     for module, root, table in (("Validators", "payload", luau_checks.payloads),
                                 ("ReplyValidators", "reply", luau_checks.replies)):
         files[f"{config.luau_out}/{module}/init.luau"] = env.get_template("luau/_validators_index.luau.j2").render(
@@ -109,7 +114,7 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
         for channel, scopes in table.items():
             files[f"{config.luau_out}/{module}/{channel}.luau"] = env.get_template("luau/_validators.luau.j2").render(
                 luau, module=module, root=root, channel=channel, scopes=scopes,
-                uses_type_checks=any(s.imports or s.calls_type_checks for s in scopes.values()))
+                helpers=_helpers_called(scopes.values()), uses_type_checks=any(s.imports or s.calls_type_checks for s in scopes.values()))
     if config.python_package_dir is not None:
         files.update(_python_mirror(project, config, manifest, common, sources))
     # What luaugen wrote, by content: the next build removes a file only if it is listed here and unchanged.

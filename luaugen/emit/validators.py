@@ -65,6 +65,7 @@ class Scope:
     functions: list[Function] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)
     sets: dict[tuple[str, ...], str] = field(default_factory=dict)
+    helpers: set[str] = field(default_factory=set)  # the Checks helpers its functions call
 
 
 @dataclass
@@ -128,6 +129,12 @@ class ValidatorWriter:
             scope.constants.append(self.d.string_set(name, values))
         scope.sets[values] = name
         return name
+
+    def _helper(self, name: str) -> str:
+        """A call target for the Checks helper `name`, recorded on the current scope so that a generated module
+        declares only the helpers it calls (an unused local is a lint finding in the user's editor)."""
+        self._scopes[-1].helpers.add(name)
+        return self.d.helper(name)
 
     # -- scopes and functions ----------------------------------------------------------------------
     def scope(self, name: str, type_: ir.Type, strict: bool, root: str | None = None) -> Scope:
@@ -200,7 +207,7 @@ class ValidatorWriter:
         self._line(out, depth, self.d.end)
 
     def _fail_value(self, expected: str, x: str) -> str:
-        return self.d.call(self.d.helper("fail"), self.d.quote(expected), x)
+        return self.d.call(self._helper("fail"), self.d.quote(expected), x)
 
     def _emit(self, out: list[str], depth: int, type_: ir.Type, x: str, path: Path, strict: bool) -> None:
         d = self.d
@@ -229,7 +236,7 @@ class ValidatorWriter:
             if t.min_length:
                 bounds.append(d.lt(byte_len, t.min_length))
             if bounds:
-                tail = d.call(self.d.helper("failCount"), d.quote(expected), byte_len, d.quote("bytes"))
+                tail = d.call(self._helper("failCount"), d.quote(expected), byte_len, d.quote("bytes"))
                 self._fail(out, depth, d.or_(*bounds), path, tail)
         elif isinstance(t, (ir.NumberType, ir.IntegerType)):
             conds = [d.not_number(x)]
@@ -247,13 +254,13 @@ class ValidatorWriter:
             components = d.inline_components(t.luau_name)
             if components is None:
                 err = self._var("err")
-                self._line(out, depth, d.local(err, d.call(d.helper("checkDatatype"), x, d.quote(t.luau_name))))
+                self._line(out, depth, d.local(err, d.call(self._helper("checkDatatype"), x, d.quote(t.luau_name))))
                 self._fail(out, depth, d.not_nil(err), path, err)
             else:
                 # Specialised at compile time: the type test, then one arithmetic test for all components.
                 self._fail(out, depth, d.not_typeof(x, t.luau_name), path, self._fail_value(t.luau_name, x))
                 self._fail(out, depth, d.non_finite(x, components), path,
-                           d.call(d.helper("badComponents"), x, d.quote(t.luau_name)))
+                           d.call(self._helper("badComponents"), x, d.quote(t.luau_name)))
         elif isinstance(t, ir.InstanceType):
             self._fail(out, depth, d.not_instance(x, t.class_name), path, self._fail_value(expected, x))
         elif isinstance(t, ir.EnumType):
@@ -281,14 +288,14 @@ class ValidatorWriter:
         matters (`every_key`: maps), go through `_entries`, which holds what the Luau table would."""
         d = self.d
         if d.end is not None:
-            self._fail(out, depth, d.not_plain_table(x), path, d.call(d.helper("notTable"), x, d.quote(expected)))
+            self._fail(out, depth, d.not_plain_table(x), path, d.call(self._helper("notTable"), x, d.quote(expected)))
             return x
         if every_key:
-            self._fail(out, depth, d.not_plain_table(x), path, d.call(d.helper("notTable"), x, d.quote(expected)))
+            self._fail(out, depth, d.not_plain_table(x), path, d.call(self._helper("notTable"), x, d.quote(expected)))
             self._line(out, depth, d.local(x, f"_entries({x})"))
             return x
         self._line(out, depth, d.if_(f"not isinstance({x}, dict)"))
-        self._fail(out, depth + 1, d.not_plain_table(x), path, d.call(d.helper("notTable"), x, d.quote(expected)))
+        self._fail(out, depth + 1, d.not_plain_table(x), path, d.call(self._helper("notTable"), x, d.quote(expected)))
         self._line(out, depth + 1, d.local(x, f"_entries({x})"))
         return x
 
@@ -300,13 +307,13 @@ class ValidatorWriter:
             # (a key whose value is None is absent, as in Luau).
             self._line(out, depth, d.if_(f"not {known}.issuperset({tbl})"))
             err = self._var("err")
-            self._line(out, depth + 1, d.local(err, d.call(d.helper("unknownField"), tbl, known)))
+            self._line(out, depth + 1, d.local(err, d.call(self._helper("unknownField"), tbl, known)))
             self._fail(out, depth + 1, d.not_nil(err), path, err)
         else:
             key = self._var("key")
             self._line(out, depth, d.for_keys(key, tbl))
             self._fail(out, depth + 1, d.not_known_key(key, known), path,
-                       d.call(self.d.helper("unexpectedKey"), tbl, known))
+                       d.call(self._helper("unexpectedKey"), tbl, known))
             self._line(out, depth, d.end)
         blocks = d.do is not None and len(fields) > BLOCK_FIELDS_OVER
         inner = depth + 1 if blocks else depth
@@ -346,7 +353,7 @@ class ValidatorWriter:
         else:
             tbl = self._table_prologue(out, depth, x, path, "array")
             items, n = tbl, self._var("n")
-            self._line(out, depth, d.local(n, d.call(self.d.helper("arrayLength"), tbl)))
+            self._line(out, depth, d.local(n, d.call(self._helper("arrayLength"), tbl)))
             self._fail(out, depth, d.is_nil(n), path.lit(": expected array, got table with non-array keys"), "")
         bounds = []
         if t.max_items is not None:
@@ -355,7 +362,7 @@ class ValidatorWriter:
             bounds.append(d.lt(n, t.min_items))
         if bounds:
             self._fail(out, depth, d.or_(*bounds), path,
-                       d.call(self.d.helper("failCount"), d.quote(expected), n, d.quote("items")))
+                       d.call(self._helper("failCount"), d.quote(expected), n, d.quote("items")))
         i = self._var("i")
         item = self._var("item")
         if d.end is None:
@@ -370,7 +377,7 @@ class ValidatorWriter:
         """Python: a list without None is its own items; anything else goes through the table rules."""
         d = self.d
         self._line(out, depth, f"if not isinstance({x}, list) or None in {x}:")
-        self._fail(out, depth + 1, d.not_plain_table(x), path, d.call(d.helper("notTable"), x, d.quote("array")))
+        self._fail(out, depth + 1, d.not_plain_table(x), path, d.call(self._helper("notTable"), x, d.quote("array")))
         self._line(out, depth + 1, f"{x} = _array_items({x})")
         self._fail(out, depth + 1, d.is_nil(x), path.lit(": expected array, got table with non-array keys"), "")
         return x, f"len({x})"
@@ -400,13 +407,13 @@ class ValidatorWriter:
         self._line(out, depth, d.end)
         if t.max_entries is not None:
             self._fail(out, depth, d.gt(count, t.max_entries), path,
-                       d.call(self.d.helper("failCount"), d.quote(expected), count, d.quote("entries")))
+                       d.call(self._helper("failCount"), d.quote(expected), count, d.quote("entries")))
         self._fail(out, depth, d.gt(bad, "0"), path,
-                   d.call(self.d.helper("failKeys"), d.quote(expectation(key_type)), bad))
+                   d.call(self._helper("failKeys"), d.quote(expectation(key_type)), bad))
         value_check = self.function(f"check{self._where(path)}Value", t.value, strict)
         self._line(out, depth, d.for_keys(k, tbl))
         self._fail(out, depth + 1, d.not_nil(d.call(value_check, d.index(tbl, k))), path,
-                   d.call(self.d.helper("firstMapError"), tbl, value_check))
+                   d.call(self._helper("firstMapError"), tbl, value_check))
         self._line(out, depth, d.end)
 
 
