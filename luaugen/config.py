@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -34,6 +35,8 @@ class RuntimeSettings:
     queue_limit: int = 4096
     reply_cache: int = 128
     max_inbound_batch: int = 512
+    player_queue_limit: int = 1024  # per player and tier: replies and events to one player
+    max_payload_bytes: int = 16384  # estimated size of one client payload; the server walks no further
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,17 @@ def _typed(section: dict, key: str, kind: type, default):
     return value
 
 
+MAX_SETTING = 2**31 - 1  # integers travel into Luau and Python source as literals
+
+
+def _ranged(section: dict, key: str, kind: type, default, low, high=MAX_SETTING):
+    """A numeric setting within [low, high]: zero or negative budgets, caches and timeouts break the runtime."""
+    value = _typed(section, key, kind, default)
+    if not (math.isfinite(value) and low <= value <= high):
+        raise _BadKey(f"{key} must be between {low} and {high}, got {value!r}", key)
+    return value
+
+
 def _from_dict(root: Path, data: dict) -> Config:
     _check_keys(data, "luaugen.toml", {"project", "output", "limits", "runtime", "lint"})
     project, output = _section(data, "project"), _section(data, "output")
@@ -190,6 +204,8 @@ def _from_dict(root: Path, data: dict) -> Config:
             queue_limit=_typed(runtime, "queue_limit", int, RuntimeSettings.queue_limit),
             reply_cache=_typed(runtime, "reply_cache", int, RuntimeSettings.reply_cache),
             max_inbound_batch=_typed(runtime, "max_inbound_batch", int, RuntimeSettings.max_inbound_batch),
+            player_queue_limit=_ranged(runtime, "player_queue_limit", int, RuntimeSettings.player_queue_limit, 1),
+            max_payload_bytes=_ranged(runtime, "max_payload_bytes", int, RuntimeSettings.max_payload_bytes, 64),
         ),
         lint=LintSettings(
             paths=_typed(lint, "paths", tuple, lint_defaults.paths),
