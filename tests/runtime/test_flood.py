@@ -2,6 +2,8 @@
 outbound backlog. Honest players keep their requests and their latency; the exploiter costs bounded work and gets
 bounded replies; a player's state goes when the player does."""
 
+import pluau
+
 from luaugen.sim import Link, Simulator
 
 from .conftest import GENERATED, MOUNT, NET, no_errors, start
@@ -97,4 +99,165 @@ def test_an_exploiter_flooding_the_remote_leaves_honest_requests_and_critical_la
     resent = cast["sent"] - 12 - handled
     assert 1 <= resent <= min(passed - handled, 10)
     assert sim.server.eval("Net.stats().queues.CRITICAL.max") <= 3 + 10
+    no_errors(sim)
+
+
+RAW = """
+local R = game.ReplicatedStorage:WaitForChild("NetworkingRemotes").Reliable
+local Registry = require(game.ReplicatedStorage.Networking.Registry)
+local ch, cast = Registry.channels.Skills.id, Registry.channels.Skills.messages.CastSkill.id
+local function request(seq) return { 2, ch, cast, seq, workspace:GetServerTimeNow(), CAST } end
+""".replace("CAST", CAST)
+
+
+def test_requests_over_the_rate_get_no_reply_only_a_count():
+    sim, (client,) = start(server_setup="Net.Skills.CastSkill.on(function() return { accepted = true } end)")
+    client.exec(RAW + """
+        local batch = {}
+        for seq = 1, 100 do batch[seq] = request(seq) end
+        R:FireServer(batch)
+    """)
+    sim.run_for(0.2)
+    cast = sim.server.eval("Net.stats().channels.Skills.CastSkill")
+    assert (cast["delivered"], cast["rateLimited"]) == (10, 90)  # the 10/s bucket holds 10
+    assert cast["sent"] == 10
+    assert client.eval("Net.stats().lateReplies") == 10  # all the client ever got: the 10 answers
+    no_errors(sim)
+
+
+def test_a_repeated_sequence_is_rate_checked_first_and_answered_at_most_once_per_retry_interval():
+    sim, (client,) = start(server_setup="""
+        _G.calls = 0
+        Net.Skills.CastSkill.on(function() _G.calls += 1 return { accepted = true } end)
+    """)
+    client.exec(RAW + """
+        for frame = 1, 30 do -- 40 copies of sequence 5 a frame for half a second
+            local batch = {}
+            for i = 1, 40 do batch[i] = request(5) end
+            R:FireServer(batch)
+            task.wait()
+        end
+    """)
+    sim.run_for(0.6)
+    cast = sim.server.eval("Net.stats().channels.Skills.CastSkill")
+    assert sim.server.eval("_G.calls") == 1
+    assert cast["received"] == 1200
+    assert 1200 - 10 - 6 <= cast["rateLimited"] <= 1200 - 10  # a burst of 10, then 10/s
+    # CastSkill retries no sooner than 0.1 s: over 0.5 s, the first reply and at most 5 copies (a copy that
+    # passes the rate check a little sooner than 0.1 s after the last is not sent)
+    assert 2 <= cast["sent"] <= 6 and client.eval("Net.stats().lateReplies") == cast["sent"]
+    no_errors(sim)
+
+
+def test_one_players_backlog_fills_only_its_own_queue_and_the_budget_is_shared_fairly():
+    sim, clients = start(clients=3, client_setup="""
+        _G.got = 0
+        Net.Stats.StatChanged.on(function() _G.got += 1 end)
+    """)
+    sim.server.exec("""
+        local P = game.Players
+        local function stat(player, n)
+            for i = 1, n do Net.Stats.StatChanged.fire(player, { entityId = 1, stat = "Luck", value = i, delta = 1 }) end
+        end
+        stat(P.Player1, 5000) -- HIGH, reliable: far beyond one player's queue
+        stat(P.Player2, 500)
+        stat(P.Player3, 9)
+        Net.Stats.StatChanged.fireAll({ entityId = 1, stat = "Luck", value = 0, delta = 0 })
+    """)
+    stats = sim.server.eval("Net.stats()")
+    assert stats["channels"]["Stats"]["StatChanged"]["dropped"] == 5000 - 1024  # player_queue_limit
+    assert stats["queues"]["HIGH"]["depth"] == 1024 + 500 + 9 + 1
+    sim.step(2)  # one flush of the 256 budget, delivered
+    got = [c.eval("_G.got") for c in clients]
+    assert got[2] == 9 + 1  # the quiet player's events are not behind anyone's backlog
+    assert abs(got[0] - got[1]) <= 1 and sum(got) == 256 + 2  # the rest split evenly; the broadcast reached all
+    sim.step(8)
+    assert [c.eval("_G.got") for c in clients] == [1024 + 1, 500 + 1, 9 + 1]
+    assert sim.server.eval("Net.stats().queues.HIGH.depth") == 0
+    no_errors(sim)
+
+
+def _work(vm, fn, *args) -> int:
+    """Loop iterations and calls the Luau VM runs for fn(*args): a deterministic measure of work."""
+    count = [0]
+
+    def tick(*_):
+        count[0] += 1
+        return pluau.VmState.Continue
+
+    vm.lua.set_interrupt(tick)
+    try:
+        vm.call(fn, *args)
+    finally:
+        vm.lua.remove_interrupt()
+    return count[0]
+
+
+def test_an_unvalidated_payload_is_walked_no_further_than_max_payload_bytes():
+    sim, _ = start(server_setup="_G.calls = 0 Net.Skills.CancelCast.on(function() _G.calls += 1 end)")
+    receive = sim.server.eval("""
+        function(width, seq)
+            local Dispatcher = require(game.ReplicatedStorage.Networking.Runtime.Dispatcher)
+            local info = Dispatcher.byName.Skills.CancelCast
+            local wide = { castId = 1 }
+            for i = 1, width do wide[i * 7] = true end -- sparse integer keys: all in the hash part
+            _G.envelope = { 1, info.channelId, info.id, seq, workspace:GetServerTimeNow(), wide }
+            return function() Dispatcher.receive(game.Players.Player1, _G.envelope, false) end
+        end
+    """)
+    narrow, wide = (_work(sim.server, sim.server.call(receive, width, seq)) for seq, width in ((1, 20_000), (2, 400_000)))
+    # ~1,640 entries of 10 bytes fill the 16 KB limit, whether the payload has 20,000 or 400,000 of them
+    assert abs(narrow - wide) <= 16 and narrow <= 2 * 16384
+    cast = sim.server.eval("Net.stats().channels.Skills.CancelCast")
+    assert (cast["invalid"], cast["bytes"], sim.server.eval("_G.calls")) == (2, 0, 0)
+    assert sim.server.eval("#Net.replay.dump('Skills')") == 0  # neither kept alive in the replay ring
+    assert any("dropped invalid Skills.CancelCast from Player1 (1): payload larger than 16384 bytes" in line
+               for line in sim.server.output)
+    no_errors(sim)
+
+
+def test_only_envelopes_past_the_rate_check_are_captured_for_replay():
+    sim, (client,) = start()
+    client.exec(RAW + "local batch = {} for seq = 1, 100 do batch[seq] = request(seq) end R:FireServer(batch)")
+    sim.run_for(0.1)
+    dump = sim.server.eval("Net.replay.dump('Skills')")
+    assert [(e["direction"], e["kind"]) for e in dump] == [("in", "request"), ("out", "failure")] * 10  # no handler
+    assert sim.server.eval("Net.stats().channels.Skills.CastSkill.rateLimited") == 90
+
+
+def test_a_players_state_goes_when_the_player_leaves():
+    sim, _ = start(clients=0, server_setup="""
+        Net.Skills.CastSkill.on(function() return { accepted = true } end)
+        _G.seen = setmetatable({}, { __mode = "k" }) -- every player that joined, held weakly
+        game.Players.PlayerAdded:Connect(function(player)
+            _G.seen[player] = true
+            for i = 1, 300 do -- beyond the frame budget: some of it still queued when the player leaves
+                Net.Stats.StatChanged.fire(player, { entityId = 1, stat = "Luck", value = i, delta = 1 })
+            end
+        end)
+    """)
+    # each player: an invalid request, then 20 more (10 over the rate), so it has a rate bucket, cached replies,
+    # throttled warnings about it and an outbound queue when it leaves
+    calls = RAW.replace(":WaitForChild(\"NetworkingRemotes\")", ".NetworkingRemotes") + """
+        local fire = ...
+        local batch = { { 2, ch, cast, 1, workspace:GetServerTimeNow(), { skillId = 7 } } }
+        for seq = 2, 21 do batch[seq] = request(seq) end
+        fire(R, batch)
+    """
+
+    def visitors(n: int) -> float:
+        for i in range(n):
+            user_id = sim.add_raw_player(f"Visitor{i}", calls)
+            sim.step(1)
+            sim.remove_raw_player(user_id)
+        sim.step(1)
+        return sim.server.eval("collectgarbage('collect') return collectgarbage('count')")
+
+    first = visitors(20)
+    assert sim.server.eval("Net.stats().queues.HIGH.max") == 300 and sim.server.eval("Net.stats().queues.HIGH.depth") == 0
+    second = visitors(100)
+    assert second - first < 4  # KB for 100 more players: nothing of theirs is kept
+    assert sim.server.eval("local n = 0 for _ in _G.seen do n += 1 end return n") == 0
+    dropped = sim.server.eval("Net.stats().channels.Stats.StatChanged.dropped")
+    assert dropped == 120 * (300 - 256 + 10)  # what was still queued when they left (10 replies went first)
     no_errors(sim)
