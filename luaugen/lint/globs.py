@@ -1,34 +1,36 @@
-"""Path globs for config: `**` spans folders, `*` and `?` stay within one path segment."""
+"""Path globs for `[lint]` settings, matched by wcmatch with globstar semantics.
+
+Globs are relative to the project root: `**` spans folders, `*`, `?` and `[ab]` stay within one segment, `{a,b}`
+expands, and wildcards match dot-folders too (as in .gitignore). A glob naming a folder ("src/legacy") also covers
+everything below it, and a leading `./` is the root itself (`./.lune/**` is `.lune/**`).
+"""
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
+from wcmatch import glob as wcglob
 
-@lru_cache(maxsize=512)
-def compile_glob(glob: str) -> re.Pattern[str]:
-    out, i = [], 0
-    glob = glob.strip().lstrip("./") if glob.startswith("./") else glob.strip()
-    while i < len(glob):
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif glob[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif glob[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(glob[i]))
-            i += 1
-    # A folder glob ("src/legacy") also covers everything below it.
-    return re.compile("".join(out) + "(?:/.*)?\\Z")
+_FLAGS = wcglob.GLOBSTAR | wcglob.BRACE | wcglob.DOTGLOB | wcglob.FORCEUNIX
+
+
+def _normal(pattern: str) -> str:
+    pattern = pattern.strip()
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    return pattern.rstrip("/")
+
+
+@lru_cache(maxsize=256)
+def compile_globs(globs: tuple[str, ...]):
+    patterns: list[str] = []
+    for glob in globs:
+        pattern = _normal(glob)
+        if pattern:
+            patterns += [pattern, pattern + "/**"]
+    return wcglob.compile(patterns, flags=_FLAGS) if patterns else None
 
 
 def matches(path: str, globs) -> bool:
-    return any(compile_glob(glob).match(path) for glob in globs)
+    matcher = compile_globs(tuple(globs))
+    return matcher is not None and matcher.match(path)
