@@ -45,6 +45,7 @@ class LintSettings:
     exclude: tuple[str, ...] = ()
     rules: tuple[tuple[str, str], ...] = ()
     ignore: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    max_file_bytes: int = 1 << 20  # larger files get a `file-too-large` finding instead of being parsed
 
     def rule_levels(self) -> dict[str, str]:
         return dict(self.rules)
@@ -150,6 +151,12 @@ def _typed(section: dict, key: str, kind: type, default):
     return value
 
 
+def _positive(value: int, key: str) -> int:
+    if value <= 0:
+        raise _BadKey(f"{key} must be a positive integer, got {value!r}", key)
+    return value
+
+
 def _from_dict(root: Path, data: dict) -> Config:
     _check_keys(data, "luaugen.toml", {"project", "output", "limits", "runtime", "lint"})
     project, output = _section(data, "project"), _section(data, "output")
@@ -199,5 +206,6 @@ def _from_dict(root: Path, data: dict) -> Config:
             exclude=_typed(lint, "exclude", tuple, lint_defaults.exclude),
             rules=tuple(sorted(rules.items())),
             ignore=tuple(sorted((k, tuple(v)) for k, v in ignore.items())),
+            max_file_bytes=_positive(_typed(lint, "max_file_bytes", int, lint_defaults.max_file_bytes), "max_file_bytes"),
         ),
     )
