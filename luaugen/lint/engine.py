@@ -12,7 +12,7 @@ from .globs import matches
 from .manifest import ManifestIndex
 from .parse import parse, span, syntax_errors
 from .remotes import find_raw_remotes
-from .resolve import find_uses, internal_requires
+from .resolve import find_uses
 from .rules import RULES, effective_levels, severity
 
 _IGNORE = re.compile(rb"luaugen-ignore(-file)?(?![\w-])(?:[ \t]*:[ \t]*([\w-]+(?:[ \t]*,[ \t]*[\w-]+)*))?")
@@ -70,8 +70,9 @@ def lint_sources(
                 if node.start_point[0] not in rows:
                     rows.add(node.start_point[0])
                     findings.append(Finding("parse-error", node, f"syntax error: {what}"))
-        findings.extend(checker.check(find_uses(tree, source, module), role_of(path, settings)))
-        for call, dotted in internal_requires(tree, source, module):
+        uses, internal = find_uses(tree, source, module)
+        findings.extend(checker.check(uses, role_of(path, settings)))
+        for call, dotted in internal:
             findings.append(Finding("internal-module", call, f"requires {dotted}, an internal module of the networking layer"))
         findings.extend(find_raw_remotes(tree, source))
         if not findings:

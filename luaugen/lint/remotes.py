@@ -1,4 +1,11 @@
-"""`raw-remote`: direct RemoteEvent / RemoteFunction / UnreliableRemoteEvent use instead of the generated API."""
+"""`raw-remote`: direct RemoteEvent / RemoteFunction / UnreliableRemoteEvent use instead of the generated API.
+
+Found by what the code names, however it names it: a remote member as a field, a method or a string
+(`r:FireServer()`, `r["FireServer"](r)`, `local m = "Fire" .. "Server"`), a remote class given to `Instance.new`
+(also folded from constants), any `Instance.new` whose class lint cannot resolve, and, on values known to be
+remotes (created, typed or used as one, and their aliases), members chosen at run time (`r[m](r)`) and `:Clone()`.
+Values are known by name within the file (not by scope): the same name reused for another object is flagged too.
+"""
 
 from __future__ import annotations
 
@@ -7,53 +14,247 @@ import re
 from tree_sitter import Node, Tree
 
 from .check import Finding
-from .parse import text
+from .parse import string_value, text
+from .scope import Scopes, find_word
 
-_MEMBER = re.compile(
-    rb"(?<!\w)(FireServer|FireClient|FireAllClients|OnServerEvent|OnClientEvent|InvokeServer|InvokeClient"
-    rb"|OnServerInvoke|OnClientInvoke)(?!\w)"
-)
-_CLASS = re.compile(rb"""["'`\[](RemoteEvent|UnreliableRemoteEvent|RemoteFunction)["'`\]]""")
-_TRIGGERS = (b"Fire", b"Invoke", b"OnServer", b"OnClient", b"Remote")
+MEMBERS = frozenset({"FireServer", "FireClient", "FireAllClients", "OnServerEvent", "OnClientEvent", "InvokeServer",
+                     "InvokeClient", "OnServerInvoke", "OnClientInvoke"})
+CLASSES = frozenset({"RemoteEvent", "UnreliableRemoteEvent", "RemoteFunction"})
+_MEMBER = re.compile(rb"(?<![\w])(" + b"|".join(m.encode() for m in sorted(MEMBERS)) + rb")(?!\w)")
+_CLASS_TYPE = re.compile(rb"(?<![\w\"'`\[])(" + b"|".join(c.encode() for c in sorted(CLASSES)) + rb")(?![\w\"'`\]])")
+_INSTANCE_NEW = re.compile(rb"\bInstance\s*\.\s*new\b")
+_CLONE = re.compile(rb":\s*Clone\b")
+_CLASS_LOOKUPS = ("FindFirstChildOfClass", "FindFirstChildWhichIsA")
+_CLASS_LOOKUP = re.compile(rb":\s*(" + b"|".join(m.encode() for m in _CLASS_LOOKUPS) + rb")\b")
+_TRIGGERS = (b"Fire", b"Invoke", b"OnServer", b"OnClient", b"Remote", b"Instance", b"..")
 _HINT = "declare the message in a schema and use the generated Networking API"
+MAX_FOLD = 16  # nesting of constants followed when folding a string
 
 
 def find_raw_remotes(tree: Tree, source: bytes) -> list[Finding]:
     if not any(trigger in source for trigger in _TRIGGERS):
         return []
-    root = tree.root_node
-    out: list[Finding] = []
-    for match in _MEMBER.finditer(source):
-        node = root.descendant_for_byte_range(match.start(), match.end())
-        if node is None or node.type != "identifier":
-            continue
-        parent = node.parent
-        if (parent.type == "method_index_expression" and parent.child_by_field_name("method") == node) or (
-            parent.type == "dot_index_expression" and parent.child_by_field_name("field") == node
-        ):
-            name = match.group(1).decode()
-            out.append(Finding("raw-remote", node, f"raw remote use: {name}", _HINT))
-    for match in _CLASS.finditer(source):
-        node = root.descendant_for_byte_range(match.start(1), match.end(1))
-        literal = _enclosing_string(node)
-        if literal is None:
-            continue
-        arguments = literal.parent
-        call = arguments.parent if arguments is not None and arguments.type == "arguments" else None
-        if call is None or call.type != "function_call" or arguments.named_children[0] != literal:
-            continue
+    return _Finder(tree.root_node, source).run()
+
+
+class _Finder:
+    def __init__(self, root: Node, source: bytes):
+        self.root, self.source = root, source
+        self.scopes = Scopes(root, source)
+        self.out: list[Finding] = []
+        self.remotes: set[str] = set()  # names of values known to be remotes
+        self.flagged: set[int] = set()  # start bytes already reported
+
+    def run(self) -> list[Finding]:
+        self._members()
+        self._concatenations()
+        self._instance_new()
+        self._typed()
+        self._aliases()
+        self._runtime_members()
+        self._clones()
+        self.out.sort(key=lambda f: f.node.start_byte)
+        return self.out
+
+    def report(self, node: Node, message: str) -> None:
+        if node.start_byte not in self.flagged:
+            self.flagged.add(node.start_byte)
+            self.out.append(Finding("raw-remote", node, message, _HINT))
+
+    def node_at(self, start: int, end: int) -> Node | None:
+        return self.root.descendant_for_byte_range(start, end)
+
+    def _members(self) -> None:
+        """Members named as a field or method (`r.OnServerEvent`, `r:FireServer`) or by a whole string literal."""
+        for match in _MEMBER.finditer(self.source):
+            node = self.node_at(match.start(), match.end())
+            if node is None:
+                continue
+            parent = node.parent
+            if node.type == "identifier" and parent.type in ("method_index_expression", "dot_index_expression"):
+                if parent.child_by_field_name("method" if parent.type == "method_index_expression" else "field") == node:
+                    self.report(node, f"raw remote use: {match.group(1).decode()}")
+                    self._remember(parent.child_by_field_name("table"))
+            elif node.type == "string_content":
+                self._member_string(parent)
+        for start in _all(self.source, b"\\"):  # escapes spell a name without its letters: "Fire\83erver"
+            node = self.node_at(start, start + 1)
+            if node is not None and node.type in ("string_content", "escape_sequence"):
+                self._member_string(node.parent if node.type == "string_content" else node.parent.parent)
+
+    def _member_string(self, literal: Node | None) -> None:
+        value = string_value(literal)
+        if value in MEMBERS and not _is_table_key(literal):
+            self.report(literal, f"raw remote use: {value} named by a string")
+            if literal.parent.type == "bracket_index_expression":
+                self._remember(literal.parent.child_by_field_name("table"))
+
+    def _concatenations(self) -> None:
+        """`"Fire" .. "Server"`: a member name built from constants."""
+        seen: set[int] = set()
+        for start in _all(self.source, b".."):
+            token = self.node_at(start, start + 2)
+            if token is None or token.type != ".." or token.parent.type != "binary_expression":
+                continue
+            top = token.parent
+            while top.parent is not None and top.parent.type == "binary_expression" and top.parent.children[1].type == "..":
+                top = top.parent
+            if top.start_byte in seen:
+                continue
+            seen.add(top.start_byte)
+            value = self.constant(top)
+            if value in MEMBERS:
+                self.report(top, f"raw remote use: {value} built from strings")
+
+    def _instance_new(self) -> None:
+        for match in _INSTANCE_NEW.finditer(self.source):
+            name = self.node_at(match.start(), match.end())
+            while name is not None and name.type != "dot_index_expression":
+                name = name.parent
+            call = name.parent if name is not None else None
+            if call is None or call.type != "function_call" or call.child_by_field_name("name") != name:
+                continue
+            args = _args(call)
+            if not args:
+                continue
+            kind = self.constant(args[0])
+            if kind is None:
+                self.report(args[0], "Instance.new with a class name lint cannot resolve (it may create a remote)")
+            elif kind in CLASSES:
+                self.report(args[0], f"raw remote created: Instance.new({kind!r})")
+                self._remember_value(call)
+
+    def _remote_class_call(self, call: Node, methods: tuple[str, ...]) -> bool:
+        """`Instance.new("RemoteEvent")`, `x:FindFirstChildOfClass("RemoteEvent")`, ...: a call giving a remote."""
+        if call.type != "function_call":
+            return False
         name = call.child_by_field_name("name")
-        if name is not None and name.type == "dot_index_expression" and _is_instance_new(name):
-            out.append(Finding("raw-remote", literal, f"raw remote created: Instance.new({text(literal)})", _HINT))
-    return out
+        if name.type == "method_index_expression":
+            known = text(name.child_by_field_name("method")) in methods
+        else:
+            known = name.type == "dot_index_expression" and _INSTANCE_NEW.fullmatch(name.text) is not None
+        args = _args(call)
+        return known and bool(args) and self.constant(args[0]) in CLASSES
+
+    def _typed(self) -> None:
+        """Names annotated, cast or looked up as a remote class (`r: RemoteEvent`, `x :: RemoteFunction`)."""
+        for match in _CLASS_TYPE.finditer(self.source):
+            node = self.node_at(match.start(), match.end())
+            if node is None or node.type != "identifier":
+                continue
+            parent = node.parent
+            if parent.type == "parameter" and parent.named_children[0] != node:
+                self._remember(parent.named_children[0])
+            elif parent.type == "variable_list" and node not in parent.children_by_field_name("name"):
+                self._remember(node.prev_named_sibling)
+            elif parent.type == "cast_expression" and parent.named_children[0] != node:
+                self._remember(parent.named_children[0])
+                self._remember_value(parent)
+        for match in _CLASS_LOOKUP.finditer(self.source):
+            method = self.node_at(match.start(1), match.end(1))
+            call = method.parent.parent if method is not None and method.parent.type == "method_index_expression" else None
+            if call is not None and self._remote_class_call(call, _CLASS_LOOKUPS):
+                self._remember_value(call)
+
+    def _aliases(self) -> None:
+        """`local r2 = r`: names holding a known remote are remotes too."""
+        queue = sorted(self.remotes)
+        while queue:
+            for node in self.scopes.name(queue.pop()).references:
+                added = self._remember_value(node)
+                if added is not None:
+                    queue.append(added)
+
+    def _runtime_members(self) -> None:
+        """`r[m](r, ...)`: a member of a known remote chosen at run time."""
+        for name in sorted(self.remotes):
+            for node in self.scopes.name(name).references:
+                parent = node.parent
+                if parent.type == "bracket_index_expression" and parent.child_by_field_name("table") == node:
+                    key = parent.child_by_field_name("field")
+                    member = self.constant(key)
+                    if member is None:
+                        self.report(key, f"raw remote use: a member of remote {name!r} chosen at run time")
+                    elif member in MEMBERS:
+                        self.report(key, f"raw remote use: {member}")
+
+    def _clones(self) -> None:
+        for match in _CLONE.finditer(self.source):
+            method = self.node_at(match.end() - 5, match.end())
+            index = method.parent if method is not None else None
+            if index is None or index.type != "method_index_expression":
+                continue
+            table = index.child_by_field_name("table")
+            while table.type in ("parenthesized_expression", "cast_expression"):
+                table = table.named_children[0]
+            if (table.type == "identifier" and text(table) in self.remotes) or self._remote_class_call(table, _CLASS_LOOKUPS):
+                self.report(method, "raw remote cloned")
+
+    def _remember(self, node: Node | None) -> str | None:
+        """Note that the name `node` holds a remote; the name when it is new."""
+        while node is not None and node.type in ("parenthesized_expression", "cast_expression"):
+            node = node.named_children[0]
+        if node is None or node.type != "identifier" or text(node) in self.remotes:
+            return None
+        self.remotes.add(text(node))
+        return text(node)
+
+    def _remember_value(self, node: Node) -> str | None:
+        """`local r = <node>` / `r = <node>`: r holds what `node` evaluates to."""
+        while node.parent is not None and node.parent.type in ("parenthesized_expression", "cast_expression"):
+            node = node.parent
+        values = node.parent
+        if values is None or values.type != "expression_list" or values.parent.type != "assignment_statement":
+            return None
+        items = [v.id for v in values.children_by_field_name("value")]
+        targets = values.parent.named_children[0].children_by_field_name("name")
+        index = items.index(node.id) if node.id in items else len(targets)
+        return self._remember(targets[index]) if index < len(targets) else None
+
+    def constant(self, node: Node | None, depth: int = 0) -> str | None:
+        """The string `node` always evaluates to: literals, `..` of constants, and locals bound once to one."""
+        if node is None or depth > MAX_FOLD:
+            return None
+        kind = node.type
+        if kind == "string":
+            return string_value(node)
+        if kind in ("parenthesized_expression", "cast_expression") and node.named_children:
+            return self.constant(node.named_children[0], depth + 1)
+        if kind == "binary_expression" and node.children[1].type == "..":
+            left = self.constant(node.child_by_field_name("left"), depth + 1)
+            right = self.constant(node.child_by_field_name("right"), depth + 1) if left is not None else None
+            return left + right if right is not None else None
+        if kind == "identifier":
+            return self._local_constant(node, depth)
+        return None
+
+    def _local_constant(self, node: Node, depth: int) -> str | None:
+        name = text(node)
+        decl = self.scopes.visible(name, node.start_byte)
+        declared = decl.node
+        if declared is None or declared.parent.type != "variable_list" or declared.parent.parent.type != "assignment_statement":
+            return None
+        if any(ref.parent.type == "variable_list" for ref in self.scopes.name(name).references):
+            return None  # assigned again somewhere: not a constant
+        values = next((c for c in declared.parent.parent.named_children if c.type == "expression_list"), None)
+        index = declared.parent.children_by_field_name("name").index(declared)
+        items = values.children_by_field_name("value") if values is not None else []
+        return self.constant(items[index], depth + 1) if index < len(items) else None
 
 
-def _enclosing_string(node: Node | None) -> Node | None:
-    while node is not None and node.type in ("string_content",):
-        node = node.parent
-    return node if node is not None and node.type == "string" else None
+def _args(call: Node) -> list[Node]:
+    arguments = call.child_by_field_name("arguments")
+    return [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
 
 
-def _is_instance_new(name: Node) -> bool:
-    table, field = name.child_by_field_name("table"), name.child_by_field_name("field")
-    return table is not None and table.type == "identifier" and text(table) == "Instance" and text(field) == "new"
+def _is_table_key(literal: Node) -> bool:
+    """`{ ["FireServer"] = f }`: a key of the code's own table, like `{ FireServer = f }`."""
+    parent = literal.parent
+    return parent.type == "field" and parent.child_by_field_name("name") == literal
+
+
+def _all(source: bytes, needle: bytes):
+    find, start = source.find, 0
+    while (start := find(needle, start)) >= 0:
+        yield start
+        start += len(needle)

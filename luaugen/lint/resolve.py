@@ -49,28 +49,21 @@ class Use:
 Value = list[Segment] | dict[str, "Value"]
 
 
-def find_uses(tree: Tree, source: bytes, module: str) -> list[Use]:
+def find_uses(tree: Tree, source: bytes, module: str) -> tuple[list[Use], list[tuple[Node, str]]]:
+    """The module's uses, and the `require(...Networking.Runtime.X)` calls of internal modules (call, dotted path)."""
     if module.encode() not in source:
-        return []
+        return [], []
     resolver = _Resolver(tree.root_node, source)
+    internal = []
     for call, path in require_calls(tree.root_node, source):
         if path[-1] == module:
             resolver.climb(call, [])
-    resolver.drain()
-    return resolver.uses
-
-
-def internal_requires(tree: Tree, source: bytes, module: str) -> list[tuple[Node, str]]:
-    """`require(...Networking.Runtime.X)` calls: (call, dotted path) for each."""
-    if module.encode() not in source:
-        return []
-    found = []
-    for call, path in require_calls(tree.root_node, source):
         for i, part in enumerate(path[:-1]):
             if part == module and path[i + 1] == INTERNAL_FOLDER:
-                found.append((call, ".".join(p or "?" for p in path[i:])))
+                internal.append((call, ".".join(p or "?" for p in path[i:])))
                 break
-    return found
+    resolver.drain()
+    return resolver.uses, internal
 
 
 def require_calls(root: Node, source: bytes):
