@@ -15,7 +15,7 @@ from tree_sitter import Node, Tree
 
 from .check import Finding
 from .parse import string_value, text
-from .scope import Scopes, find_word
+from .scope import Scopes
 
 MEMBERS = frozenset({"FireServer", "FireClient", "FireAllClients", "OnServerEvent", "OnClientEvent", "InvokeServer",
                      "InvokeClient", "OnServerInvoke", "OnClientInvoke"})
