@@ -53,9 +53,11 @@ class Checker:
     def __init__(self, index: ManifestIndex):
         self.index = index
         self.used: set[tuple[str, str]] = set()
+        self.escaped: set[tuple[int, int]] = set()  # (start, end) of places already reported untracked, per file
 
     def check(self, uses: list[Use], role: str) -> list[Finding]:
         out: list[Finding] = []
+        self.escaped = set()
         for use in uses:
             self._use(use, role, out)
         return out
@@ -97,8 +99,11 @@ class Checker:
         return None
 
     def _untracked(self, use: Use, what: str, out: list[Finding]) -> None:
-        if use.escape is not None:
-            out.append(Finding("untracked-networking-use", use.node, f"{what} is {use.escape}, so its uses cannot be verified"))
+        if use.escape is None or (use.node.start_byte, use.node.end_byte) in self.escaped:
+            return  # one finding per place: a table holding several uses escapes once
+        self.escaped.add((use.node.start_byte, use.node.end_byte))
+        subject = f"a table holding {what}" if use.in_table else what
+        out.append(Finding("untracked-networking-use", use.node, f"{subject} is {use.escape}, so its uses cannot be verified"))
 
     def _message(self, channel: str, seg: Segment, out: list[Finding]) -> MessageInfo | None:
         if seg.name is None:

@@ -43,6 +43,7 @@ class Use:
     node: Node
     args: list[Node] | None = None  # None when not called
     escape: str | None = None  # where the value went when lint cannot follow it ("returned", ...)
+    in_table: bool = False  # the escaping value is a table that holds this use
 
 
 # What a name or expression holds: a path into the module, or a table whose fields hold such values.
@@ -273,7 +274,7 @@ class _Resolver:
 
     def escape(self, node: Node, value: Value, where: str) -> None:
         for leaf in _leaves(value):
-            self.uses.append(Use(leaf, node, escape=where))
+            self.uses.append(Use(leaf, node, escape=where, in_table=isinstance(value, dict)))
 
 
 def _is_target(index: Node) -> bool:
