@@ -8,7 +8,7 @@ from typing import Mapping
 from ..config import LintSettings
 from ..diagnostics import Diagnostic, Span, sorted_diagnostics
 from .check import Checker, Finding
-from .globs import matches
+from .globs import compile_globs, matches
 from .manifest import ManifestIndex
 from .parse import parse, span, syntax_errors
 from .remotes import find_raw_remotes
@@ -45,11 +45,14 @@ def lint_sources(
 ) -> list[Diagnostic]:
     """Lint Luau `files` (root-relative posix path -> text) against `manifest`; sorted diagnostics.
 
-    Raises rules.LintConfigError for an unknown rule id or level in `settings`.
+    Raises rules.LintConfigError for an unknown rule id or level, or a glob that expands too far, in `settings`.
     """
     levels = effective_levels(settings.rule_levels(), enable_unused=enable_unused)
-    for _, rule_ids in settings.ignore:
+    for glob, rule_ids in settings.ignore:
         effective_levels({r: "off" for r in rule_ids if r != ALL})  # validates the ids
+        compile_globs((glob,))  # and the globs, before any file
+    for globs in (settings.client, settings.server, settings.exclude):
+        compile_globs(globs)
     checker = Checker(ManifestIndex(manifest))
     module = settings.networking_module
     out: list[Diagnostic] = []

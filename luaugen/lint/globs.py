@@ -1,36 +1,45 @@
-"""Path globs for `[lint]` settings, matched by wcmatch with globstar semantics.
+"""Path globs for `[lint]` settings: gitignore matching by `pathspec`, braces expanded by `bracex`.
 
-Globs are relative to the project root: `**` spans folders, `*`, `?` and `[ab]` stay within one segment, `{a,b}`
-expands, and wildcards match dot-folders too (as in .gitignore). A glob naming a folder ("src/legacy") also covers
-everything below it, and a leading `./` is the root itself (`./.lune/**` is `.lune/**`).
+Globs are anchored at the project root (each is matched as the gitignore pattern `/<glob>`): `**` spans folders,
+`*`, `?` and `[ab]` stay within one segment and match dot-names too, `{a,b}` expands, and a glob naming a folder
+("src/legacy") covers everything below it. A leading `./` is the root itself (`./.lune/**` is `.lune/**`).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from wcmatch import glob as wcglob
+import bracex
+import pathspec
 
-_FLAGS = wcglob.GLOBSTAR | wcglob.BRACE | wcglob.DOTGLOB | wcglob.FORCEUNIX
+from .rules import LintConfigError
+
+MAX_EXPANSION = 256  # patterns one glob's braces may expand to
 
 
-def _normal(pattern: str) -> str:
-    pattern = pattern.strip()
-    while pattern.startswith("./"):
-        pattern = pattern[2:]
-    return pattern.rstrip("/")
+def _normal(glob: str) -> str:
+    glob = glob.strip()
+    while glob.startswith("./"):
+        glob = glob[2:]
+    return glob
 
 
 @lru_cache(maxsize=256)
-def compile_globs(globs: tuple[str, ...]):
-    patterns: list[str] = []
+def compile_globs(globs: tuple[str, ...]) -> pathspec.PathSpec | None:
+    """One matcher for all `globs`; LintConfigError for a glob whose braces expand beyond MAX_EXPANSION."""
+    lines: list[str] = []
     for glob in globs:
         pattern = _normal(glob)
-        if pattern:
-            patterns += [pattern, pattern + "/**"]
-    return wcglob.compile(patterns, flags=_FLAGS) if patterns else None
+        if not pattern:
+            continue
+        try:
+            expanded = bracex.expand(pattern, limit=MAX_EXPANSION)
+        except bracex.ExpansionLimitException:
+            raise LintConfigError(f"glob {glob!r} expands to more than {MAX_EXPANSION} patterns") from None
+        lines += ["/" + p.lstrip("/") for p in expanded]
+    return pathspec.PathSpec.from_lines("gitignore", lines) if lines else None
 
 
 def matches(path: str, globs) -> bool:
     matcher = compile_globs(tuple(globs))
-    return matcher is not None and matcher.match(path)
+    return matcher is not None and matcher.match_file(path)

@@ -26,7 +26,8 @@ _INSTANCE_NEW = re.compile(rb"\bInstance\s*\.\s*new\b")
 _CLONE = re.compile(rb":\s*Clone\b")
 _CLASS_LOOKUPS = ("FindFirstChildOfClass", "FindFirstChildWhichIsA")
 _CLASS_LOOKUP = re.compile(rb":\s*(" + b"|".join(m.encode() for m in _CLASS_LOOKUPS) + rb")\b")
-_TRIGGERS = (b"Fire", b"Invoke", b"OnServer", b"OnClient", b"Remote", b"Instance", b"..")
+_MEMBER_PARTS = (b"Fire", b"Invoke", b"OnServer", b"OnClient")  # every member name contains one
+_TRIGGERS = (*_MEMBER_PARTS, b"Remote", b"Instance", b"..", b"\\")
 _HINT = "declare the message in a schema and use the generated Networking API"
 MAX_FOLD = 16  # nesting of constants followed when folding a string
 
@@ -46,13 +47,22 @@ class _Finder:
         self.flagged: set[int] = set()  # start bytes already reported
 
     def run(self) -> list[Finding]:
-        self._members()
-        self._concatenations()
-        self._instance_new()
-        self._typed()
-        self._aliases()
-        self._runtime_members()
-        self._clones()
+        source = self.source
+        if any(word in source for word in _MEMBER_PARTS):
+            self._members()
+        if b"\\" in source:
+            self._escaped_strings()
+        if b".." in source:
+            self._concatenations()
+        if b"Instance" in source:
+            self._instance_new()
+        if b"Remote" in source:
+            self._typed()
+        if self.remotes:
+            self._aliases()
+            self._runtime_members()
+        if b"Clone" in source:
+            self._clones()
         self.out.sort(key=lambda f: f.node.start_byte)
         return self.out
 
@@ -77,7 +87,10 @@ class _Finder:
                     self._remember(parent.child_by_field_name("table"))
             elif node.type == "string_content":
                 self._member_string(parent)
-        for start in _all(self.source, b"\\"):  # escapes spell a name without its letters: "Fire\83erver"
+
+    def _escaped_strings(self) -> None:
+        """Escapes spell a member name without its letters: `"Fire\\83erver"`."""
+        for start in _all(self.source, b"\\"):
             node = self.node_at(start, start + 1)
             if node is not None and node.type in ("string_content", "escape_sequence"):
                 self._member_string(node.parent if node.type == "string_content" else node.parent.parent)

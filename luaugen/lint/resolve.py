@@ -19,6 +19,7 @@ from .scope import Decl, Scopes, find_word, function_of, parameter
 
 _CHILD_LOOKUPS = ("WaitForChild", "FindFirstChild", "GetService")
 _INDEX = ("dot_index_expression", "bracket_index_expression", "method_index_expression")
+_TARGET_HOLDERS = ("variable_list", "function_declaration")
 _CONDITIONS = ("if_statement", "elseif_statement", "while_statement", "repeat_statement")
 # Builtins that only look at a value: passing the module to them hands it to nothing that could call it.
 _INSPECTING_CALLS = frozenset({"typeof", "type", "tostring", "print", "warn"})
@@ -138,7 +139,7 @@ class _Resolver:
             if kind in _INDEX:
                 if parent.child_by_field_name("table") != current:
                     return self.escape(current, value, "used as a table key")
-                if _is_target(parent):  # `Net.X = ...`: writes into the module; `t.net = ...` just replaces a field
+                if parent.parent.type in _TARGET_HOLDERS and _is_target(parent):  # `Net.X = ...`: writes into the module; `t.net = ...` just replaces a field
                     return self.escape(current, value, "written to") if isinstance(value, list) else None
                 if kind == "method_index_expression":
                     return self._method(parent, value)

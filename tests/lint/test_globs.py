@@ -1,10 +1,11 @@
-"""`[lint]` globs (wcmatch, globstar semantics): `./` prefixes, dot-folders, braces, classes, folder globs."""
+"""`[lint]` globs (pathspec + bracex, root-anchored gitignore semantics): `./`, dot-folders, braces, classes, folders."""
 
 from __future__ import annotations
 
 import pytest
 
 from luaugen.config import LintSettings
+from luaugen.lint import LintConfigError, lint_sources
 from luaugen.lint.engine import is_excluded
 from luaugen.lint.globs import matches
 
@@ -52,3 +53,10 @@ def test_exclude_with_dot_folder_and_braces() -> None:
     assert is_excluded(".lune/build.luau", settings)
     assert is_excluded("src/vendor/x.luau", settings) and is_excluded("src/legacy/y/z.luau", settings)
     assert not is_excluded("src/client/a.luau", settings) and not is_excluded("lune/build.luau", settings)
+
+
+def test_brace_bombs_are_a_config_error(manifest) -> None:
+    bomb = "src/" + "{a,b}" * 9 + "/**"  # 512 patterns
+    assert matches("src/aaaaaaaaa/x.luau", ["src/" + "{a,b}" * 8 + "a/**"])  # 256: still fine
+    with pytest.raises(LintConfigError, match="expands to more than 256 patterns"):
+        lint_sources(manifest, {}, LintSettings(exclude=(bomb,)))
