@@ -219,10 +219,9 @@ class _Finder:
         values = node.parent
         if values is None or values.type != "expression_list" or values.parent.type != "assignment_statement":
             return None
-        items = [v.id for v in values.children_by_field_name("value")]
-        targets = values.parent.named_children[0].children_by_field_name("name")
-        index = items.index(node.id) if node.id in items else len(targets)
-        return self._remember(targets[index]) if index < len(targets) else None
+        targets = self.scopes.items(values.parent.named_children[0], "names")
+        index = self.scopes.position(node, "values")
+        return self._remember(targets[index]) if 0 <= index < len(targets) else None
 
     def constant(self, node: Node | None, depth: int = 0) -> str | None:
         """The string `node` always evaluates to: literals, `..` of constants, and locals bound once to one."""
@@ -243,16 +242,12 @@ class _Finder:
 
     def _local_constant(self, node: Node, depth: int) -> str | None:
         name = text(node)
-        decl = self.scopes.visible(name, node.start_byte)
-        declared = decl.node
-        if declared is None or declared.parent.type != "variable_list" or declared.parent.parent.type != "assignment_statement":
+        declared = self.scopes.visible(name, node.start_byte).node
+        if declared is None or self.scopes.reassigned(name):
+            return None  # a global, a parameter, or assigned again somewhere: not a constant
+        if declared.parent.type != "variable_list":
             return None
-        if any(ref.parent.type == "variable_list" for ref in self.scopes.name(name).references):
-            return None  # assigned again somewhere: not a constant
-        values = next((c for c in declared.parent.parent.named_children if c.type == "expression_list"), None)
-        index = declared.parent.children_by_field_name("name").index(declared)
-        items = values.children_by_field_name("value") if values is not None else []
-        return self.constant(items[index], depth + 1) if index < len(items) else None
+        return self.constant(self.scopes.assigned_value(declared), depth + 1)
 
 
 def _args(call: Node) -> list[Node]:

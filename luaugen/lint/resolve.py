@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from tree_sitter import Node, Tree
 
 from .parse import string_value, text
-from .scope import Decl, Scopes, find_word, function_of, parameter
+from .scope import Decl, Scopes, find_word, parameter
 
 _CHILD_LOOKUPS = ("WaitForChild", "FindFirstChild", "GetService")
 _INDEX = ("dot_index_expression", "bracket_index_expression", "method_index_expression")
@@ -81,25 +81,37 @@ def require_calls(root: Node, source: bytes):
 
 
 def _path(node: Node) -> list[str | None]:
-    kind = node.type
-    if kind == "identifier":
-        return [text(node)]
-    if kind == "dot_index_expression":
-        return _path(node.child_by_field_name("table")) + [text(node.child_by_field_name("field"))]
-    if kind == "bracket_index_expression":
-        return _path(node.child_by_field_name("table")) + [string_value(node.child_by_field_name("field"))]
-    if kind == "string":
-        value = string_value(node)
-        return re.split(r"[/.]", value) if value else [None]
-    if kind == "function_call":
-        name = node.child_by_field_name("name")
-        if name is not None and name.type == "method_index_expression":
-            if text(name.child_by_field_name("method")) in _CHILD_LOOKUPS:
-                args = _args(node)
-                return _path(name.child_by_field_name("table")) + [string_value(args[0]) if args else None]
-    if kind in ("parenthesized_expression", "cast_expression") and node.named_children:
-        return _path(node.named_children[0])
-    return [None]
+    """`a.b:WaitForChild("c")` -> ["a", "b", "c"]; a string path is split at `/` and `.` (walked, not recursed)."""
+    path: list[str | None] = []
+    while True:
+        kind = node.type
+        if kind in ("parenthesized_expression", "cast_expression") and node.named_children:
+            node = node.named_children[0]
+            continue
+        if kind == "dot_index_expression":
+            path.append(text(node.child_by_field_name("field")))
+        elif kind == "bracket_index_expression":
+            path.append(string_value(node.child_by_field_name("field")))
+        elif kind == "function_call" and _is_child_lookup(node):
+            args = _args(node)
+            path.append(string_value(args[0]) if args else None)
+            node = node.child_by_field_name("name")
+        else:
+            value = string_value(node) if kind == "string" else None
+            if kind == "identifier":
+                path.append(text(node))
+            elif value:
+                path.extend(reversed(re.split(r"[/.]", value)))
+            else:
+                path.append(None)
+            path.reverse()
+            return path
+        node = node.child_by_field_name("table")
+
+
+def _is_child_lookup(call: Node) -> bool:
+    name = call.child_by_field_name("name")
+    return name is not None and name.type == "method_index_expression" and text(name.child_by_field_name("method")) in _CHILD_LOOKUPS
 
 
 def _args(call: Node) -> list[Node]:
@@ -121,9 +133,8 @@ class _Resolver:
         while self.pending:
             decl, value = self.pending.pop()
             inherited = _inherit(value)
-            for node in self.scopes.name(decl.name).references:
-                if self.scopes.visible(decl.name, node.start_byte) is decl:
-                    self.climb(node, inherited)
+            for node in self.scopes.references_of(decl):
+                self.climb(node, inherited)
 
     def climb(self, node: Node, value: Value) -> None:
         """Follow `value`, held by expression `node`, up through the expressions that pass it on."""
@@ -180,7 +191,7 @@ class _Resolver:
                     break
                 current = parent if kind == "if_expression" else parent.parent
             elif kind == "field":
-                key = _field_key(parent)
+                key = self._field_key(parent)
                 if parent.child_by_field_name("value") != current or key is None:
                     return self.escape(current, value, "stored in a table under a computed key")
                 if _depth(value) >= MAX_DEPTH:
@@ -217,9 +228,9 @@ class _Resolver:
             return self.escape(current, value, "returned")
         if holder.type != "assignment_statement":
             return self.escape(current, value, "iterated" if holder.type == "for_generic_clause" else "used where lint cannot follow it")
-        index = [v.id for v in values.children_by_field_name("value")].index(current.id)
+        index = self.scopes.position(current, "values")
         variables = holder.named_children[0]
-        targets = variables.children_by_field_name("name") if variables.type == "variable_list" else []
+        targets = self.scopes.items(variables, "names") if variables.type == "variable_list" else []
         if index >= len(targets):
             return self.record(current, value)  # an extra value, discarded
         target = targets[index]
@@ -241,12 +252,12 @@ class _Resolver:
         return self.bind(decl, value)
 
     def _argument(self, current: Node, value: Value, call: Node) -> None:
-        index = [a.id for a in _args(call)].index(current.id)
+        index = self.scopes.position(current, "arguments")
         callee = call.child_by_field_name("name")
         function = None
         if callee.type == "identifier":
-            decl = self.scopes.visible(text(callee), call.start_byte)
-            function = function_of(decl)
+            decl = self.scopes.visible(text(callee), callee.start_byte)
+            function = self.scopes.function_of(decl)
             if function is None and decl.node is None and text(callee) in _INSPECTING_CALLS:
                 return self.record(current, value)
         elif callee.type in ("dot_index_expression", "method_index_expression"):
@@ -261,6 +272,13 @@ class _Resolver:
             return self.escape(current, value, "passed to a function lint cannot resolve")
         self.record(current, value)
         return self.bind(self.scopes.declared_by(receiver), value)
+
+    def _field_key(self, field: Node) -> str | None:
+        """The key a table constructor field stores under: its name, a literal key, or its positional index."""
+        name = field.child_by_field_name("name")
+        if name is None:
+            return str(self.scopes.position(field, "positional") + 1)
+        return _key(name) if field.children[0].type == "[" else text(name)
 
     def bind(self, decl: Decl, value: Value) -> None:
         key = (decl, _signature(value))
@@ -292,15 +310,6 @@ def _key(node: Node) -> str | None:
     if node.type == "number" and text(node).isdigit():
         return str(int(text(node)))
     return string_value(node)
-
-
-def _field_key(field: Node) -> str | None:
-    name = field.child_by_field_name("name")
-    if name is None:  # positional: its index among the positional fields
-        table = field.parent
-        return str(sum(1 for f in table.named_children if f.type == "field" and f.child_by_field_name("name") is None
-                       and f.start_byte <= field.start_byte))
-    return _key(name) if field.children[0].type == "[" else text(name)
 
 
 def _field_path(target: Node) -> tuple[list[str | None], Node | None]:

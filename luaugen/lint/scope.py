@@ -15,6 +15,12 @@ from tree_sitter import Node
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _BEFORE = _WORD | frozenset(b".:")
 GLOBAL = (-1, 1 << 62)  # the scope of a global: everywhere a local does not shadow it
+_ITEMS = {
+    "values": lambda node: node.children_by_field_name("value"),
+    "names": lambda node: node.children_by_field_name("name"),
+    "arguments": lambda node: [child for child in node.named_children if child.type != "comment"],
+    "positional": lambda node: [f for f in node.named_children if f.type == "field" and f.child_by_field_name("name") is None],
+}
 
 
 @dataclass(eq=False)
@@ -29,8 +35,12 @@ class Decl:
 
 @dataclass
 class Name:
-    decls: list[Decl] = field(default_factory=list)
     references: list[Node] = field(default_factory=list)  # every identifier occurrence that is not a declaration
+    decls: dict[int, Decl] = field(default_factory=dict)  # by the declaring identifier's start byte
+    owners: dict[int, Decl] = field(default_factory=dict)  # reference start byte -> the declaration it sees
+    seen_by: dict[Decl, list[Node]] = field(default_factory=dict)  # declaration -> the references that see it
+    global_decl: Decl | None = None
+    reassigned: bool | None = None
 
 
 class Scopes:
@@ -38,6 +48,50 @@ class Scopes:
         self.root = root
         self.source = source
         self._names: dict[str, Name] = {}
+        self._items: dict[tuple[int, str], list[Node]] = {}
+        self._positions: dict[tuple[int, str], dict[int, int]] = {}
+
+    def items(self, parent: Node, among: str) -> list[Node]:
+        """The `values`, `names`, `arguments` or `positional` fields of `parent`, once per parent: walking a
+        10,000-item list again for each of its items would make hostile files quadratic."""
+        key = (parent.id, among)
+        found = self._items.get(key)
+        if found is None:
+            found = self._items[key] = _ITEMS[among](parent)
+            self._positions[key] = {node.start_byte: i for i, node in enumerate(found)}
+        return found
+
+    def position(self, node: Node, among: str) -> int:
+        """Index of `node` in `items(node.parent, among)`, -1 when not there."""
+        self.items(node.parent, among)
+        return self._positions[(node.parent.id, among)].get(node.start_byte, -1)
+
+    def reassigned(self, name: str) -> bool:
+        """Whether `name` is the target of a plain assignment anywhere in the file."""
+        entry = self.name(name)
+        if entry.reassigned is None:
+            entry.reassigned = any(ref.parent.type == "variable_list" for ref in entry.references)
+        return entry.reassigned
+
+    def assigned_value(self, target: Node) -> Node | None:
+        """The expression assigned to identifier `target` in `local a, b = x, y` / `a, b = x, y` (None: none)."""
+        names = target.parent
+        if names.type != "variable_list" or names.parent.type != "assignment_statement":
+            return None
+        values = next((c for c in names.parent.named_children if c.type == "expression_list"), None)
+        index = self.position(target, "names")
+        items = self.items(values, "values") if values is not None else []
+        return items[index] if 0 <= index < len(items) else None
+
+    def function_of(self, decl: Decl) -> Node | None:
+        """The function a declaration names: `local function f`, `function f`, or `local f = function ... end`."""
+        node = decl.node
+        if node is None:
+            return None
+        if node.parent.type == "function_declaration":
+            return node.parent
+        value = self.assigned_value(node)
+        return value if value is not None and value.type == "function_definition" else None
 
     def name(self, name: str) -> Name:
         entry = self._names.get(name)
@@ -46,24 +100,32 @@ class Scopes:
         return entry
 
     def visible(self, name: str, offset: int) -> Decl:
-        """The declaration of `name` seen at `offset` (an implicit global one when nothing declares it)."""
+        """The declaration of `name` seen by the reference at `offset` (the name's global when no local is in scope)."""
         entry = self.name(name)
-        best = None
-        for decl in entry.decls:  # a global's range spans the file, so the innermost local wins over it
-            if decl.start <= offset < decl.end and (best is None or decl.start > best.start):
-                best = decl
-        if best is None:
-            best = Decl(name, *GLOBAL)
-            entry.decls.append(best)
-        return best
+        owner = entry.owners.get(offset)
+        if owner is None:  # not a reference's offset: the innermost local around it, by a scan
+            around = [d for d in entry.decls.values() if d.start <= offset < d.end and (d.start, d.end) != GLOBAL]
+            owner = max(around, key=lambda d: d.start) if around else self._global(entry, name)
+        return owner
+
+    def references_of(self, decl: Decl) -> list[Node]:
+        return self.name(decl.name).seen_by.get(decl, [])
 
     def declared_by(self, node: Node) -> Decl:
         """The declaration made by identifier `node` (a local, a parameter, a loop variable or a function name)."""
         name = node.text.decode("utf-8", "replace")
-        for decl in self.name(name).decls:
-            if decl.node is not None and decl.node.start_byte == node.start_byte:
-                return decl
-        return self.visible(name, node.start_byte)
+        entry = self.name(name)
+        decl = entry.decls.get(node.start_byte)
+        if decl is None or (decl.start, decl.end) == GLOBAL:
+            return self._global(entry, name)
+        return decl
+
+    def _global(self, entry: Name, name: str) -> Decl:
+        """One declaration per global name: its first `function name()` if the file has one, else an implicit one."""
+        if entry.global_decl is None:
+            explicit = (d for d in entry.decls.values() if (d.start, d.end) == GLOBAL)
+            entry.global_decl = next(explicit, None) or Decl(name, *GLOBAL)
+        return entry.global_decl
 
     def _occurrences(self, name: str) -> Name:
         entry = Name()
@@ -74,10 +136,27 @@ class Scopes:
                 continue
             scope = declares(node)
             if scope is not None:
-                entry.decls.append(Decl(name, *scope, node))
+                entry.decls[start] = Decl(name, *scope, node)
             elif not _is_key(node):
                 entry.references.append(node)
+        self._assign_owners(entry, name)
         return entry
+
+    def _assign_owners(self, entry: Name, name: str) -> None:
+        """Each reference's innermost declaration, in one sweep: local scopes are nested or disjoint byte ranges."""
+        locals_ = sorted((d for d in entry.decls.values() if (d.start, d.end) != GLOBAL), key=lambda d: d.start)
+        open_: list[Decl] = []
+        i = 0
+        for node in entry.references:  # in source order
+            offset = node.start_byte
+            while i < len(locals_) and locals_[i].start <= offset:
+                open_.append(locals_[i])
+                i += 1
+            while open_ and open_[-1].end <= offset:
+                open_.pop()
+            owner = open_[-1] if open_ else self._global(entry, name)
+            entry.owners[offset] = owner
+            entry.seen_by.setdefault(owner, []).append(node)
 
     def function_named(self, table: str, method: str) -> Node | None:
         """The `function table.method(...)` / `function table:method(...)` declaration of this file, if one."""
@@ -131,27 +210,6 @@ def declares(node: Node) -> tuple[int, int] | None:
             return node.start_byte, parent.parent.end_byte
         return GLOBAL
     return None
-
-
-def function_of(decl: Decl) -> Node | None:
-    """The function a declaration names: `local function f`, `function f`, or `local f = function ... end`."""
-    node = decl.node
-    if node is None:
-        return None
-    parent = node.parent
-    if parent.type == "function_declaration":
-        return parent
-    if parent.type == "variable_list" and parent.parent.type == "assignment_statement":
-        index = parent.children_by_field_name("name").index(node)
-        values = _values(parent.parent)
-        if index < len(values) and values[index].type == "function_definition":
-            return values[index]
-    return None
-
-
-def _values(assignment: Node) -> list[Node]:
-    values = next((c for c in assignment.named_children if c.type == "expression_list"), None)
-    return values.children_by_field_name("value") if values is not None else []
 
 
 def parameter(function: Node, index: int) -> Node | None:
