@@ -15,17 +15,13 @@ from tree_sitter import Node, Tree
 
 from .check import Finding
 from .parse import string_value, text
-from .scope import Scopes
+from .scope import Scopes, find_word
 
 MEMBERS = frozenset({"FireServer", "FireClient", "FireAllClients", "OnServerEvent", "OnClientEvent", "InvokeServer",
                      "InvokeClient", "OnServerInvoke", "OnClientInvoke"})
 CLASSES = frozenset({"RemoteEvent", "UnreliableRemoteEvent", "RemoteFunction"})
-_MEMBER = re.compile(rb"(?<![\w])(" + b"|".join(m.encode() for m in sorted(MEMBERS)) + rb")(?!\w)")
-_CLASS_TYPE = re.compile(rb"(?<![\w\"'`\[])(" + b"|".join(c.encode() for c in sorted(CLASSES)) + rb")(?![\w\"'`\]])")
-_INSTANCE_NEW = re.compile(rb"\bInstance\s*\.\s*new\b")
-_CLONE = re.compile(rb":\s*Clone\b")
+_INSTANCE_NEW = re.compile(rb"Instance\s*\.\s*new")
 _CLASS_LOOKUPS = ("FindFirstChildOfClass", "FindFirstChildWhichIsA")
-_CLASS_LOOKUP = re.compile(rb":\s*(" + b"|".join(m.encode() for m in _CLASS_LOOKUPS) + rb")\b")
 _MEMBER_PARTS = (b"Fire", b"Invoke", b"OnServer", b"OnClient")  # every member name contains one
 _TRIGGERS = (*_MEMBER_PARTS, b"Remote", b"Instance", b"..", b"\\")
 _HINT = "declare the message in a schema and use the generated Networking API"
@@ -76,17 +72,26 @@ class _Finder:
 
     def _members(self) -> None:
         """Members named as a field or method (`r.OnServerEvent`, `r:FireServer`) or by a whole string literal."""
-        for match in _MEMBER.finditer(self.source):
-            node = self.node_at(match.start(), match.end())
-            if node is None:
-                continue
+        for node in self._words(MEMBERS):
             parent = node.parent
             if node.type == "identifier" and parent.type in ("method_index_expression", "dot_index_expression"):
                 if parent.child_by_field_name("method" if parent.type == "method_index_expression" else "field") == node:
-                    self.report(node, f"raw remote use: {match.group(1).decode()}")
+                    self.report(node, f"raw remote use: {text(node)}")
                     self._remember(parent.child_by_field_name("table"))
             elif node.type == "string_content":
                 self._member_string(parent)
+
+    def _words(self, words) -> list[Node]:
+        """The innermost node at each whole-word occurrence of `words`, in source order."""
+        found = []
+        for word in sorted(words):
+            encoded = word.encode()
+            for start in find_word(self.source, encoded, members=True):
+                node = self.node_at(start, start + len(encoded))
+                if node is not None:
+                    found.append(node)
+        found.sort(key=lambda node: node.start_byte)
+        return found
 
     def _escaped_strings(self) -> None:
         """Escapes spell a member name without its letters: `"Fire\\83erver"`."""
@@ -120,11 +125,11 @@ class _Finder:
                 self.report(top, f"raw remote use: {value} built from strings")
 
     def _instance_new(self) -> None:
-        for match in _INSTANCE_NEW.finditer(self.source):
-            name = self.node_at(match.start(), match.end())
-            while name is not None and name.type != "dot_index_expression":
-                name = name.parent
-            call = name.parent if name is not None else None
+        for instance in self._words(("Instance",)):
+            name = instance.parent
+            if instance.type != "identifier" or name.type != "dot_index_expression" or text(name.child_by_field_name("field")) != "new":
+                continue
+            call = name.parent
             if call is None or call.type != "function_call" or call.child_by_field_name("name") != name:
                 continue
             args = _args(call)
@@ -151,9 +156,8 @@ class _Finder:
 
     def _typed(self) -> None:
         """Names annotated, cast or looked up as a remote class (`r: RemoteEvent`, `x :: RemoteFunction`)."""
-        for match in _CLASS_TYPE.finditer(self.source):
-            node = self.node_at(match.start(), match.end())
-            if node is None or node.type != "identifier":
+        for node in self._words(CLASSES):
+            if node.type != "identifier":
                 continue
             parent = node.parent
             if parent.type == "parameter" and parent.named_children[0] != node:
@@ -163,9 +167,8 @@ class _Finder:
             elif parent.type == "cast_expression" and parent.named_children[0] != node:
                 self._remember(parent.named_children[0])
                 self._remember_value(parent)
-        for match in _CLASS_LOOKUP.finditer(self.source):
-            method = self.node_at(match.start(1), match.end(1))
-            call = method.parent.parent if method is not None and method.parent.type == "method_index_expression" else None
+        for method in self._words(_CLASS_LOOKUPS):
+            call = method.parent.parent if method.parent.type == "method_index_expression" else None
             if call is not None and self._remote_class_call(call, _CLASS_LOOKUPS):
                 self._remember_value(call)
 
@@ -192,10 +195,9 @@ class _Finder:
                         self.report(key, f"raw remote use: {member}")
 
     def _clones(self) -> None:
-        for match in _CLONE.finditer(self.source):
-            method = self.node_at(match.end() - 5, match.end())
-            index = method.parent if method is not None else None
-            if index is None or index.type != "method_index_expression":
+        for method in self._words(("Clone",)):
+            index = method.parent
+            if index is None or index.type != "method_index_expression" or index.child_by_field_name("method") != method:
                 continue
             table = index.child_by_field_name("table")
             while table.type in ("parenthesized_expression", "cast_expression"):

@@ -10,7 +10,8 @@ the Use records that escape and the checker reports it: nothing the module reach
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from tree_sitter import Node, Tree
 
@@ -29,14 +30,13 @@ MAX_DEPTH = 4  # tables nested in tables that lint follows; deeper is an escape
 MAX_STEPS = 20_000  # values followed in one file, so a hostile file costs bounded work
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):  # a tuple: created for every step of every use, so it must be cheap
     name: str | None  # None when not a literal (dynamic)
     node: Node
     inherited: bool = False  # comes from an alias declaration (already checked there)
 
 
-@dataclass
+@dataclass(slots=True)
 class Use:
     """A reference `<module>.<segments...>`, possibly called: the call's function is the last segment."""
 
@@ -327,7 +327,7 @@ def _field_path(target: Node) -> tuple[list[str | None], Node | None]:
 def _inherit(value: Value) -> Value:
     if isinstance(value, dict):
         return {k: _inherit(v) for k, v in value.items()}
-    return [s if s.inherited else replace(s, inherited=True) for s in value]
+    return [s if s.inherited else Segment(s.name, s.node, True) for s in value]
 
 
 def _signature(value: Value) -> tuple:

@@ -23,7 +23,7 @@ _ITEMS = {
 }
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Decl:
     """A declaration of a name: its scope (byte range) and the identifier node that declares it (None: implicit global)."""
 
@@ -33,7 +33,7 @@ class Decl:
     node: Node | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Name:
     references: list[Node] = field(default_factory=list)  # every identifier occurrence that is not a declaration
     decls: dict[int, Decl] = field(default_factory=dict)  # by the declaring identifier's start byte
@@ -168,15 +168,17 @@ class Scopes:
         return node.parent if node is not None and node.parent is not None and node.parent.type == "function_declaration" else None
 
 
-def find_word(source: bytes, word: bytes):
-    """Offsets of `word` as a whole identifier not preceded by `.` or `:` (bytes.find is far faster than a regex)."""
+def find_word(source: bytes, word: bytes, *, members: bool = False):
+    """Offsets of `word` as a whole identifier, not preceded by `.` or `:` unless `members` (bytes.find is far
+    faster than a regex)."""
     find, size, start = source.find, len(word), 0
+    before = _WORD if members else _BEFORE
     while True:
         start = find(word, start)
         if start < 0:
             return
         end = start + size
-        if (start == 0 or source[start - 1] not in _BEFORE) and (end == len(source) or source[end] not in _WORD):
+        if (start == 0 or source[start - 1] not in before) and (end == len(source) or source[end] not in _WORD):
             yield start
         start = end
 
