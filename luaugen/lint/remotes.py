@@ -11,21 +11,24 @@ from __future__ import annotations
 
 import re
 
-from tree_sitter import Node, Tree
+from tree_sitter import Node, Query, QueryCursor, Tree
 
 from .check import Finding
-from .parse import string_value, text
-from .scope import Scopes, find_word
+from .parse import LANGUAGE, string_value, text
+from .scope import Scopes, find_word, is_target_name
 
 MEMBERS = frozenset({"FireServer", "FireClient", "FireAllClients", "OnServerEvent", "OnClientEvent", "InvokeServer",
                      "InvokeClient", "OnServerInvoke", "OnClientInvoke"})
 CLASSES = frozenset({"RemoteEvent", "UnreliableRemoteEvent", "RemoteFunction"})
 _INSTANCE_NEW = re.compile(rb"Instance\s*\.\s*new")
+_CONCAT = Query(LANGUAGE, '(binary_expression "..") @concat')
 _CLASS_LOOKUPS = ("FindFirstChildOfClass", "FindFirstChildWhichIsA")
 _MEMBER_PARTS = (b"Fire", b"Invoke", b"OnServer", b"OnClient")  # every member name contains one
 _TRIGGERS = (*_MEMBER_PARTS, b"Remote", b"Instance", b"..", b"\\")
 _HINT = "declare the message in a schema and use the generated Networking API"
 MAX_FOLD = 16  # nesting of constants followed when folding a string
+MAX_NAME_TEXT = 16 * max(map(len, MEMBERS))  # source bytes of a literal that might spell a member (escapes included)
+MAX_CONSTANT = 256  # characters of a folded constant: longer than any class name, so the work stays bounded
 
 
 def find_raw_remotes(tree: Tree, source: bytes) -> list[Finding]:
@@ -41,6 +44,7 @@ class _Finder:
         self.out: list[Finding] = []
         self.remotes: set[str] = set()  # names of values known to be remotes
         self.flagged: set[int] = set()  # start bytes already reported
+        self.strings: set[int] = set()  # start bytes of string literals already read
 
     def run(self) -> list[Finding]:
         source = self.source
@@ -94,13 +98,20 @@ class _Finder:
         return found
 
     def _escaped_strings(self) -> None:
-        """Escapes spell a member name without its letters: `"Fire\\83erver"`."""
-        for start in _all(self.source, b"\\"):
+        """Escapes spell a member name without its letters: `"Fire\\83erver"`. Each literal is read once."""
+        start = self.source.find(b"\\")
+        while start >= 0:
             node = self.node_at(start, start + 1)
+            literal = None
             if node is not None and node.type in ("string_content", "escape_sequence"):
-                self._member_string(node.parent if node.type == "string_content" else node.parent.parent)
+                literal = node.parent if node.type == "string_content" else node.parent.parent
+                self._member_string(literal)
+            start = self.source.find(b"\\", literal.end_byte if literal is not None else start + 1)
 
     def _member_string(self, literal: Node | None) -> None:
+        if literal is None or literal.start_byte in self.strings or literal.end_byte - literal.start_byte > MAX_NAME_TEXT:
+            return  # each literal once; a longer literal cannot spell a member name
+        self.strings.add(literal.start_byte)
         value = string_value(literal)
         if value in MEMBERS and not _is_table_key(literal):
             self.report(literal, f"raw remote use: {value} named by a string")
@@ -108,21 +119,16 @@ class _Finder:
                 self._remember(literal.parent.child_by_field_name("table"))
 
     def _concatenations(self) -> None:
-        """`"Fire" .. "Server"`: a member name built from constants."""
-        seen: set[int] = set()
-        for start in _all(self.source, b".."):
-            token = self.node_at(start, start + 2)
-            if token is None or token.type != ".." or token.parent.type != "binary_expression":
-                continue
-            top = token.parent
-            while top.parent is not None and top.parent.type == "binary_expression" and top.parent.children[1].type == "..":
-                top = top.parent
-            if top.start_byte in seen:
-                continue
-            seen.add(top.start_byte)
-            value = self.constant(top)
+        """`"Fire" .. "Server"`: a member name built from constants, folded once per outermost `..` expression."""
+        found = QueryCursor(_CONCAT).captures(self.root).get("concat", [])
+        end = -1
+        for node in sorted(found, key=lambda n: (n.start_byte, -n.end_byte)):  # outer before inner
+            if node.end_byte <= end:
+                continue  # inside a chain already folded (asking each node for its parent costs its depth)
+            end = node.end_byte
+            value = self.constant(node)
             if value in MEMBERS:
-                self.report(top, f"raw remote use: {value} built from strings")
+                self.report(node, f"raw remote use: {value} built from strings")
 
     def _instance_new(self) -> None:
         for instance in self._words(("Instance",)):
@@ -162,7 +168,7 @@ class _Finder:
             parent = node.parent
             if parent.type == "parameter" and parent.named_children[0] != node:
                 self._remember(parent.named_children[0])
-            elif parent.type == "variable_list" and node not in parent.children_by_field_name("name"):
+            elif parent.type == "variable_list" and not is_target_name(node):
                 self._remember(node.prev_named_sibling)
             elif parent.type == "cast_expression" and parent.named_children[0] != node:
                 self._remember(parent.named_children[0])
@@ -226,18 +232,30 @@ class _Finder:
         return self._remember(targets[index]) if 0 <= index < len(targets) else None
 
     def constant(self, node: Node | None, depth: int = 0) -> str | None:
-        """The string `node` always evaluates to: literals, `..` of constants, and locals bound once to one."""
+        """The string `node` always evaluates to: literals, `..` of constants, and locals bound once to one.
+
+        None for anything else, and beyond MAX_CONSTANT characters."""
         if node is None or depth > MAX_FOLD:
             return None
         kind = node.type
         if kind == "string":
-            return string_value(node)
+            value = string_value(node) if node.end_byte - node.start_byte <= 16 * MAX_CONSTANT else None
+            return value if value is not None and len(value) <= MAX_CONSTANT else None
         if kind in ("parenthesized_expression", "cast_expression") and node.named_children:
             return self.constant(node.named_children[0], depth + 1)
         if kind == "binary_expression" and node.children[1].type == "..":
-            left = self.constant(node.child_by_field_name("left"), depth + 1)
-            right = self.constant(node.child_by_field_name("right"), depth + 1) if left is not None else None
-            return left + right if right is not None else None
+            folded = ""
+            stack = [node]  # a chain is walked, not recursed: `"a" .. "b" .. ...` may be long
+            while stack:
+                item = stack.pop()
+                if item.type == "binary_expression" and item.children[1].type == "..":
+                    stack += [item.child_by_field_name("right"), item.child_by_field_name("left")]
+                    continue
+                part = self.constant(item, depth + 1)
+                if part is None or len(folded) + len(part) > MAX_CONSTANT:
+                    return None
+                folded += part
+            return folded
         if kind == "identifier":
             return self._local_constant(node, depth)
         return None
@@ -261,10 +279,3 @@ def _is_table_key(literal: Node) -> bool:
     """`{ ["FireServer"] = f }`: a key of the code's own table, like `{ FireServer = f }`."""
     parent = literal.parent
     return parent.type == "field" and parent.child_by_field_name("name") == literal
-
-
-def _all(source: bytes, needle: bytes):
-    find, start = source.find, 0
-    while (start := find(needle, start)) >= 0:
-        yield start
-        start += len(needle)

@@ -127,6 +127,7 @@ class _Resolver:
         self.uses: list[Use] = []
         self.pending: list[tuple[Decl, Value]] = []
         self.seen: set[tuple[Decl, tuple]] = set()
+        self.climbed: set[tuple[int, tuple]] = set()  # (node id, value signature) already followed upwards
         self.steps = 0
 
     def drain(self) -> None:
@@ -145,12 +146,17 @@ class _Resolver:
             return
         current = node
         while True:
+            key = (current.id, _signature(value))
+            if key in self.climbed:
+                return None  # `Net or Net or ...`: the rest of this way up is already followed with this value
+            self.climbed.add(key)
             parent = current.parent
             kind = parent.type if parent is not None else ""
             if kind in _INDEX:
                 if parent.child_by_field_name("table") != current:
                     return self.escape(current, value, "used as a table key")
-                if parent.parent.type in _TARGET_HOLDERS and _is_target(parent):  # `Net.X = ...`: writes into the module; `t.net = ...` just replaces a field
+                if parent.parent.type in _TARGET_HOLDERS and _is_target(parent):
+                    # `Net.X = ...` writes into the module; `t.net = ...` just replaces a field of a local table
                     return self.escape(current, value, "written to") if isinstance(value, list) else None
                 if kind == "method_index_expression":
                     return self._method(parent, value)
@@ -191,8 +197,10 @@ class _Resolver:
                     break
                 current = parent if kind == "if_expression" else parent.parent
             elif kind == "field":
+                if parent.child_by_field_name("value") != current:
+                    return self.escape(current, value, "used as a table key")
                 key = self._field_key(parent)
-                if parent.child_by_field_name("value") != current or key is None:
+                if key is None:
                     return self.escape(current, value, "stored in a table under a computed key")
                 if _depth(value) >= MAX_DEPTH:
                     return self.escape(current, value, "nested in tables deeper than lint follows")
@@ -301,7 +309,7 @@ def _is_target(index: Node) -> bool:
     if holder is None:
         return False
     if holder.type == "variable_list":
-        return index in holder.children_by_field_name("name")
+        return True  # an index expression in a variable list is always a target (types are other nodes)
     return holder.type == "function_declaration" and holder.child_by_field_name("name") == index
 
 

@@ -189,13 +189,19 @@ def _is_key(node: Node) -> bool:
     return parent.type == "field" and parent.child_by_field_name("name") == node and parent.children[0].type != "["
 
 
+def is_target_name(node: Node) -> bool:
+    """An identifier in a variable list is a name unless it is a type after `:` (checked in O(1), not by a scan)."""
+    before = node.prev_sibling
+    return before is None or before.type == ","
+
+
 def declares(node: Node) -> tuple[int, int] | None:
     """The scope (byte range) of the variable `node` declares, or None when it is a reference."""
     parent = node.parent
     kind = parent.type
     if kind == "variable_list":
         holder = parent.parent
-        if node not in parent.children_by_field_name("name"):
+        if not is_target_name(node):
             return None
         if holder.type == "assignment_statement" and holder.parent.type == "variable_declaration":
             holder = holder.parent

@@ -48,3 +48,10 @@ def test_values_followed_per_file_are_capped(manifest: dict, monkeypatch) -> Non
     found = lint_sources(manifest, {"src/client/a.luau": chain + "a60.Skillz.X.send({})\n"}, BIG)
     assert [(d.span.line, d.code) for d in found] == [(51, "untracked-networking-use")]
     assert found[0].message == "the networking module is followed past lint's limit of 50 values in one file, so its uses cannot be verified"
+
+
+def test_long_concatenations_and_escaped_strings(manifest: dict) -> None:
+    pieces = " .. ".join(['""'] * 5000 + ['"Fire"', '"Server"'])
+    assert lint(manifest, f"local m = {pieces}\nlocal n = {pieces} .. x\n") == [(1, "raw-remote")]
+    escapes = '"' + "\\n" * 200_000 + '"'
+    assert lint(manifest, f"local s = {escapes}\nlocal t = \"Fire\\83erver\"\n") == [(2, "raw-remote")]
