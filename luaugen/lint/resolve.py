@@ -127,7 +127,7 @@ class _Resolver:
         self.uses: list[Use] = []
         self.pending: list[tuple[Decl, Value]] = []
         self.seen: set[tuple[Decl, tuple]] = set()
-        self.climbed: set[tuple[int, tuple]] = set()  # (node id, value signature) already followed upwards
+        self.climbed: set[tuple[int, tuple]] = set()  # (or/and/if expression id, value signature) already followed
         self.steps = 0
 
     def drain(self) -> None:
@@ -146,10 +146,6 @@ class _Resolver:
             return
         current = node
         while True:
-            key = (current.id, _signature(value))
-            if key in self.climbed:
-                return None  # `Net or Net or ...`: the rest of this way up is already followed with this value
-            self.climbed.add(key)
             parent = current.parent
             kind = parent.type if parent is not None else ""
             if kind in _INDEX:
@@ -183,6 +179,8 @@ class _Resolver:
             elif kind == "binary_expression":
                 operator = parent.children[1].type
                 if operator == "or" or (operator == "and" and parent.child_by_field_name("right") == current):
+                    if self._joined(parent, value):
+                        return None
                     current = parent  # the expression may evaluate to this operand
                 elif operator in ("and", "==", "~="):
                     break  # a test of the value
@@ -196,6 +194,8 @@ class _Resolver:
                 if parent.child_by_field_name("condition") == current:
                     break
                 current = parent if kind == "if_expression" else parent.parent
+                if self._joined(current, value):
+                    return None
             elif kind == "field":
                 if parent.child_by_field_name("value") != current:
                     return self.escape(current, value, "used as a table key")
@@ -220,6 +220,14 @@ class _Resolver:
                 return self.escape(current, value, "used where lint cannot follow it")
         self.record(current, value)
         return None
+
+    def _joined(self, expression: Node, value: Value) -> bool:
+        """Whether `value` already reached `expression` by another operand: `Net or Net or ...` is followed once."""
+        key = (expression.id, _signature(value))
+        if key in self.climbed:
+            return True
+        self.climbed.add(key)
+        return False
 
     def _method(self, index: Node, value: Value) -> None:
         if isinstance(value, dict):

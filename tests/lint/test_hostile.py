@@ -55,3 +55,8 @@ def test_long_concatenations_and_escaped_strings(manifest: dict) -> None:
     assert lint(manifest, f"local m = {pieces}\nlocal n = {pieces} .. x\n") == [(1, "raw-remote")]
     escapes = '"' + "\\n" * 200_000 + '"'
     assert lint(manifest, f"local s = {escapes}\nlocal t = \"Fire\\83erver\"\n") == [(2, "raw-remote")]
+
+
+def test_long_or_chains_are_followed_once(manifest: dict) -> None:
+    chain = " or ".join(["Net"] * 1000)
+    assert lint(manifest, HEADER + f"local x = {chain}\nx.Skillz.A.send({{}})\n") == [(3, "unknown-channel")]
