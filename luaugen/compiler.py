@@ -8,6 +8,7 @@ from .config import Config
 from .diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from .load.yaml_loader import load_document
 from .validate.metaschema import validate_document
+from .validate.prune import prune_invalid
 from .model.build import build_project
 from .model.ids import assign_ids
 from .check.rules import check_project
@@ -32,15 +33,22 @@ def compile_project(config: Config, sources: dict[str, str], previous_manifest: 
     """
     diagnostics: list[Diagnostic] = []
     documents = []
+    partial = False  # some file is checked without its invalid parts
     for path in sorted(sources):
         document, problems = load_document(path, sources[path])
         diagnostics.extend(problems)
         if document is not None:
             problems = validate_document(document)
             diagnostics.extend(problems)
-            if not problems:
+            if problems:
+                # Check the rest of the file too, so fixing one error does not reveal the next one only then.
+                document = prune_invalid(document, problems)
+                partial = True
+                if document is not None and validate_document(document):
+                    document = None
+            if document is not None:
                 documents.append(document)
-    unreadable = len(documents) < len(sources)
+    unreadable = partial or len(documents) < len(sources)
     project, problems = build_project(documents, config)
     semantic = problems + check_project(project)
     if unreadable:

@@ -6,9 +6,10 @@ Shared by every stage (it knows nothing about YAML, Luau or the IR), so any stag
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, TextIO
 
 
 class Severity(str, Enum):
@@ -72,28 +73,60 @@ def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=Diagnostic.sort_key)
 
 
-def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str] | None = None) -> str:
-    """`path:line:col: severity[code]: message`, then the source line with a caret, then the hint."""
+def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str] | None = None, *,
+                color: bool = False) -> str:
+    """`path:line:col: severity: message [code]`, then the source line with a caret, then notes and the hint.
+
+    `color` adds ANSI styles (for a terminal); the characters are the same either way.
+    """
     sources = sources or {}
-    lines: list[str] = []
+    lines: list[list[tuple[str, str]]] = []  # each line: (text, rich style) pieces
     for diag in diagnostics:
         where = ""
         if diag.span is not None:
             where = f"{diag.span.path}:{diag.span.line}:{diag.span.col}: "
-        lines.append(f"{where}{diag.severity.value}: {diag.message} [{diag.code}]")
+        severity = _SEVERITY_STYLE[diag.severity]
+        lines.append([(where, "bold"), (f"{diag.severity.value}:", severity), (f" {diag.message} ", "bold"),
+                      (f"[{diag.code}]", "dim")])
         snippet = _source_line(sources, diag.span)
         if snippet is not None:
             width = 1
             if diag.span.end_line == diag.span.line and diag.span.end_col:
                 width = max(1, diag.span.end_col - diag.span.col)
             gutter = f"{diag.span.line:>5} | "
-            lines.append(gutter + snippet)
-            lines.append(" " * (len(gutter) + _display_col(snippet, diag.span.col)) + "^" + "~" * (width - 1))
+            lines.append([(gutter, "blue"), (snippet, "")])
+            lines.append([(" " * (len(gutter) + _display_col(snippet, diag.span.col)), ""),
+                          ("^" + "~" * (width - 1), severity)])
         for note in diag.notes:
-            lines.append(f"  note: {note}")
+            lines.append([("  note:", "bold"), (f" {note}", "")])
         if diag.hint:
-            lines.append(f"  hint: {diag.hint}")
-    return "\n".join(lines) + ("\n" if lines else "")
+            lines.append([("  hint:", "bold cyan"), (f" {diag.hint}", "")])
+    render = _styled if color else lambda pieces: "".join(text for text, _ in pieces)
+    return "".join(render(pieces) + "\n" for pieces in lines)
+
+
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
+
+
+def _styled(pieces: list[tuple[str, str]]) -> str:
+    from rich.console import Console  # only a terminal pays for importing rich
+    from rich.text import Text
+
+    console = Console(color_system="standard", force_terminal=True, width=1 << 16, highlight=False, soft_wrap=True)
+    text = Text()
+    for piece, style in pieces:
+        text.append(piece, style=style or None)
+    with console.capture() as captured:
+        console.print(text, end="")
+    return captured.get()
+
+
+def use_color(stream: TextIO) -> bool:
+    """Colour only for a person at a terminal: never with NO_COLOR (no-color.org), in CI, or into a pipe or file."""
+    if os.environ.get("NO_COLOR") or os.environ.get("CI"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def _source_line(sources: Mapping[str, str], span: Span | None) -> str | None:

@@ -8,6 +8,7 @@ import json
 from ..config import Limits
 from ..model import ir
 from .contract import type_json
+from .escape import json_text
 
 
 def canonical(data) -> str:
@@ -36,7 +37,8 @@ def message_json(project: ir.Project, m: ir.Message, limits: Limits) -> dict:
             "source": {"path": m.span.path, "line": m.span.line, "col": m.span.col}}
 
 
-def build_manifest(project: ir.Project, retired: dict, limits: Limits) -> dict:
+def build_manifest(project: ir.Project, retired: dict, limits: Limits, profile: str) -> dict:
+    """`profile` is recorded so `build --check` can tell a tree built with another profile from stale code."""
     channels = []
     hashes = []
     for c in project.channels:
@@ -46,8 +48,13 @@ def build_manifest(project: ir.Project, retired: dict, limits: Limits) -> dict:
                          "qos": c.qos, "reliable": c.reliable, "replay": c.replay, "rate": _rate(c.rate),
                          "messages": messages})
     schema_hash = hashlib.sha256("\n".join(sorted(hashes)).encode()).hexdigest()
-    return {"format": 1, "generator": "luaugen", "schema_hash": schema_hash, "channels": channels, "retired": retired}
+    return {"format": 1, "generator": "luaugen", "profile": profile, "schema_hash": schema_hash, "channels": channels,
+            "retired": retired}
+
+
+def file_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def manifest_text(manifest: dict) -> str:
-    return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(manifest, indent=2, sort_keys=True) + "\n"

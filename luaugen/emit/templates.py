@@ -1,4 +1,5 @@
-"""Where the templates are: inside the installed package (wheel), else the repository's top-level `templates/`."""
+"""Where the templates and the static Luau runtime are: inside the installed package (wheel), else the
+repository's top-level `templates/` and `runtime/`."""
 
 from __future__ import annotations
 
@@ -7,22 +8,37 @@ from pathlib import Path
 
 import jinja2
 
+from .escape import luau_comment, luau_string, python_comment, python_docstring, python_string
 
-def templates_dir() -> Path:
-    packaged = Path(__file__).resolve().parent.parent / "templates"
+
+def _data_dir(name: str) -> Path:
+    packaged = Path(__file__).resolve().parent.parent / name
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent.parent / "templates"
+    return Path(__file__).resolve().parent.parent.parent / name
+
+
+def templates_dir() -> Path:
+    return _data_dir("templates")
+
+
+def runtime_dir() -> Path:
+    """The static runtime: plain `.luau` modules copied into `Runtime/` of the Luau output."""
+    return _data_dir("runtime")
 
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
     )
+    # Schema text reaches the output only through these filters (see luaugen.emit.escape).
+    env.filters.update(luau_comment=luau_comment, luau_string=luau_string, python_comment=python_comment,
+                       python_string=python_string, python_docstring=python_docstring)
+    return env
 
 
 def luau_templates() -> list[str]:
@@ -33,3 +49,9 @@ def luau_templates() -> list[str]:
         if path.is_file() and not any(part.startswith("_") for part in path.relative_to(root).parts):
             names.append(path.relative_to(templates_dir()).as_posix())
     return names
+
+
+@lru_cache(maxsize=1)
+def runtime_sources() -> tuple[tuple[str, str], ...]:
+    """(file name, text) of every static runtime module, sorted by name."""
+    return tuple((path.name, path.read_text(encoding="utf-8")) for path in sorted(runtime_dir().glob("*.luau")))

@@ -5,7 +5,7 @@ whose keys are integers cannot travel as a plain table. Such maps are sent as `{
 hole-free arrays) and rebuilt on arrival. Everything else our schema language allows (structs with absent
 optional fields, arrays, string- and enum-keyed maps, unions, datatypes, instances) crosses unchanged.
 
-`wire_shapes(project)` returns Luau expressions over the `Wire` runtime's shape constructors, only for the
+`wire_shapes(project)` returns Luau expressions over the shape constructors of the static `Runtime/Codecs.luau`, only for the
 types and messages that need a transform; every other message travels as is (no per-message cost).
 """
 
@@ -34,6 +34,7 @@ class MessageShape:
 class WireShapes:
     named: tuple[NamedShape, ...]
     messages: tuple[MessageShape, ...]
+    constructors: tuple[str, ...]  # the `Codecs` constructors the expressions call, sorted
 
 
 def _lua_string(s: str) -> str:
@@ -45,6 +46,11 @@ class _Shaper:
         self.project = project
         self.named: dict[str, str | None] = {}  # key -> Luau local name (None: no transform)
         self.order: list[NamedShape] = []
+        self.used: set[str] = set()
+
+    def call(self, constructor: str, args: str) -> str:
+        self.used.add(constructor)
+        return f"{constructor}({args})"
 
     def _key_is_string(self, key: ir.Type) -> bool:
         if isinstance(key, ir.RefType):
@@ -76,15 +82,15 @@ class _Shaper:
             return self.ref(t.target)
         if isinstance(t, ir.ArrayType):
             inner = self.shape(t.items)
-            return None if inner is None else f"array({inner})"
+            return None if inner is None else self.call("array", inner)
         if isinstance(t, ir.MapType):
             inner = self.shape(t.value)
             if not self._key_is_string(t.key):
-                return f"intMap({inner or 'nil'})"
-            return None if inner is None else f"mapValues({inner})"
+                return self.call("intMap", inner or "nil")
+            return None if inner is None else self.call("mapValues", inner)
         if isinstance(t, ir.StructType):
             inner = self.fields(t.fields)
-            return None if inner is None else f"struct({inner})"
+            return None if inner is None else self.call("struct", inner)
         if isinstance(t, ir.UnionType):
             variants = []
             for v in t.variants:
@@ -93,7 +99,7 @@ class _Shaper:
                     variants.append(f"[{_lua_string(v.name)}] = {inner}")
             if not variants:
                 return None
-            return f"union({_lua_string(t.tag)}, {{ {', '.join(variants)} }})"
+            return self.call("union", f"{_lua_string(t.tag)}, {{ {', '.join(variants)} }}")
         return None
 
 
@@ -105,4 +111,4 @@ def wire_shapes(project: ir.Project) -> WireShapes:
         reply = shaper.shape(m.reply) if m.reply is not None else None
         if payload is not None or reply is not None:
             messages.append(MessageShape(m.channel, m.name, payload, reply))
-    return WireShapes(tuple(shaper.order), tuple(messages))
+    return WireShapes(tuple(shaper.order), tuple(messages), tuple(sorted(shaper.used)))

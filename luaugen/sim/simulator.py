@@ -17,11 +17,11 @@ from typing import Any, Callable, Mapping
 
 import pluau
 
-from .host import FRAME, LuauHost, _lua_str
+from .convert import flatten, lua_str, parse, unpacked
+from .host import FRAME, LuauHost
 from .network import Channel, Link, Packet
 
 _String = pluau.String
-_Vector = pluau.Vector
 
 
 class SimulationTimeout(AssertionError):
@@ -30,7 +30,7 @@ class SimulationTimeout(AssertionError):
 
 def _portable(tokens) -> tuple:
     """Tokens from one VM made safe for another (Luau strings become Python str/bytes)."""
-    return tuple(_lua_str(t) if type(t) is _String else t for t in tokens)
+    return tuple(lua_str(t) if type(t) is _String else t for t in tokens)
 
 
 def _jsonable(value: Any) -> Any:
@@ -57,6 +57,9 @@ class VM(LuauHost):
         self.player_name = name
         self._guid_rng = random.Random(f"{sim.seed}/{name}")
         super().__init__(name=name, echo=echo, extra_runtime=("services",), setup=self._setup)
+        # The VM seeds math.random from the wall clock; the runtime draws retry jitter from it, so an unseeded VM
+        # made request timing (and every test counting retries) differ from run to run.
+        self.lua.globals().get("math").get("randomseed")(random.Random(f"{sim.seed}/{name}/math").getrandbits(31))
         for path, folder in sim.mounts.items():
             self.mount(path, folder)
 
@@ -67,11 +70,7 @@ class VM(LuauHost):
 
         def net_send(_lua, args):
             path, target, reliable, size = str(args[0]), int(args[1]), bool(args[2]), int(args[3])
-            toks = args[4:]
-            if toks and type(toks[0]) is _Vector and toks[0].x == 12:
-                table, n = toks[1], toks[2]
-                toks = [table.raw_get(i) for i in range(1, n + 1)]
-            sim._send(me, path, target, reliable, size, _portable(toks))
+            sim._send(me, path, target, reliable, size, _portable(unpacked(args[4:])))
 
         def replicate(_lua, args):
             sim._replicate(_portable(args))
@@ -81,16 +80,16 @@ class VM(LuauHost):
             return ["{" + text + "}" if args and args[0] else text]
 
         def json_encode(_lua, args):
-            value = me._parse(list(args))[0]
+            value = parse(list(args))[0]
             return [json.dumps(_jsonable(value), allow_nan=False, separators=(",", ":"), ensure_ascii=False)]
 
         def json_decode(_lua, args):
             try:
-                value = json.loads(_lua_str(args[0]))
+                value = json.loads(lua_str(args[0]))
             except (ValueError, TypeError) as exc:
                 return [None, str(exc)]
             toks: list = [1]
-            me._flatten(value, toks, 0)
+            flatten(lua, value, toks)
             return toks
 
         def kick(_lua, args):

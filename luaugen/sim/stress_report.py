@@ -65,13 +65,16 @@ class StressReport:
     skipped: dict[str, str] = field(default_factory=dict)  # message -> why it was not sent
     errors: list[str] = field(default_factory=list)  # what the VMs and the driver threw
     malformed: int = 0
+    frame_budget: int = 0
+    histograms: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # message -> latency/rtt bucket counts
+    timeline: dict[str, Any] = field(default_factory=dict)  # time, depth per tier, up_bps, down_bps
 
     def total(self, counter: str) -> int:
         return sum(getattr(m, counter) for m in self.messages)
 
     def check(self, thresholds: dict[str, Any]) -> list[str]:
         """The thresholds this run violates, one line each. Keys: p50_ms/p90_ms/p99_ms ({tier: ms}),
-        max_invalid, max_handler_errors, max_rate_limited, max_dropped, max_errors (VM errors), max_failed_ratio
+        max_invalid, max_handler_errors, max_rate_limited, max_dropped (a total, or {tier: n}), max_errors (VM errors), max_failed_ratio
         (failed / sent requests)."""
         violations = []
         for key, limit in thresholds.items():
@@ -79,6 +82,8 @@ class StressReport:
                 raise ValueError(f"unknown threshold {key!r} (known: {', '.join(THRESHOLD_KEYS)})")
             if key.endswith("_ms"):
                 violations += self._latency_violations(key, limit)
+            elif key == "max_dropped" and isinstance(limit, dict):
+                violations += self._dropped_violations(limit)
             elif key in _TOTALS:
                 value = self.total(_TOTALS[key])
                 if value > limit:
@@ -92,6 +97,14 @@ class StressReport:
                 if ratio > limit:
                     violations.append(f"max_failed_ratio: {ratio:.3f} of {requests} requests failed > {limit}")
         return violations
+
+    def _dropped_violations(self, limits: dict[str, int]) -> list[str]:
+        out = []
+        for tier, limit in limits.items():
+            dropped = sum(m.dropped for m in self.messages if m.tier == tier)
+            if dropped > limit:
+                out.append(f"max_dropped {tier}: {dropped} dropped > {limit}")
+        return out
 
     def _latency_violations(self, key: str, limits: dict[str, float]) -> list[str]:
         out = []

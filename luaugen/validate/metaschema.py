@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -52,6 +52,57 @@ def _where(path) -> str:
     return f" in '{parts[-1]}'" if parts else ""
 
 
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance counting a swap of neighbours as one edit (`intnets` is one edit from `intents`)."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def closest(word: str, options: list[str]) -> str | None:
+    """The option `word` is most likely a misspelling of: a few edits away for its length, or a shortening of it
+    (`maximum` for `max`). None when nothing is that close: a wrong suggestion costs more than none."""
+    if len(word) > 64:  # hostile input: no quadratic work on huge keys
+        return None
+    allowed_edits = 1 if len(word) <= 4 else 2 if len(word) <= 8 else 3
+    scored = []
+    for option in options:
+        lowered, target = word.lower(), option.lower()
+        distance = _edit_distance(lowered, target)
+        prefix = min(len(lowered), len(target)) >= 3 and (lowered.startswith(target) or target.startswith(lowered))
+        if distance <= allowed_edits or prefix:
+            scored.append((distance, option))
+    return min(scored)[1] if scored else None
+
+
+_TYPE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\[\])?\??")
+
+
+def _unknown_key_hint(node, key: str, allowed: list[str]) -> str | None:
+    """A misspelt key gets its correction; a field written one level too high (its value is a type) is told where
+    fields go, since that is what a wrong indent or a forgotten `payload:` looks like. Otherwise: the allowed keys."""
+    close = closest(key, allowed)
+    if close:
+        return f"did you mean '{close}'?"
+    value = node.get(key)
+    looks_like_field = value is not None and (
+        (isinstance(value.value, str) and _TYPE_NAME.fullmatch(value.value) is not None)
+        or (value.is_map and "type" in value.value))
+    container = next((name for name in ("payload", "fields") if name in allowed), None)
+    if looks_like_field and container:
+        if node.get(container) is not None:
+            return (f"'{key}' looks like a field: indent it under '{container}:' "
+                    f"(line {node.key_span(container).line})")
+        return f"'{key}' looks like a field: fields go under '{container}:'"
+    return f"allowed keys: {', '.join(allowed)}" if allowed else None
+
+
 def _diagnostic(doc: Document, err: ValidationError) -> Diagnostic:
     path = tuple(err.absolute_path)
     node = doc.root.at(path)
@@ -60,9 +111,8 @@ def _diagnostic(doc: Document, err: ValidationError) -> Diagnostic:
         allowed = sorted(err.schema.get("properties", {}))
         extras = sorted(set(err.instance) - set(allowed))
         key = extras[0]
-        close = difflib.get_close_matches(key, allowed, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else (f"allowed keys: {', '.join(allowed)}" if allowed else None)
-        return error("unknown-key", f"unknown key '{key}'{_where(path)}", node.key_span(key), hint)
+        return error("unknown-key", f"unknown key '{key}'{_where(path)}", node.key_span(key),
+                     _unknown_key_hint(node, key, allowed))
     if kind == "required":
         missing = err.message.split("'")[1] if "'" in err.message else err.message
         # Point at the key owning the incomplete mapping (`Say:`), not at the mapping's first entry.
@@ -80,8 +130,8 @@ def _diagnostic(doc: Document, err: ValidationError) -> Diagnostic:
     if kind in ("enum", "const"):
         options = err.validator_value if kind == "enum" else [err.validator_value]
         shown = ", ".join(str(o) for o in options)
-        close = difflib.get_close_matches(str(err.instance), [str(o) for o in options], n=1)
-        hint = f"did you mean '{close[0]}'?" if close else None
+        close = closest(str(err.instance), [str(o) for o in options])
+        hint = f"did you mean '{close}'?" if close else None
         return error("bad-value", f"'{err.instance}' is not one of {shown}{_where(path)}", node.span, hint)
     if kind == "pattern":
         expected = err.schema.get("x-expected", f"a value matching {err.validator_value}")

@@ -1,8 +1,8 @@
-"""The README's CI example works as written.
+"""The documented CI example works as written.
 
-The GitHub Actions workflow in README.md ("Using luaugen in CI") is parsed and its `luaugen …` steps are run in a
-throw-away git repository holding a copy of this repository's schemas/, luaugen.toml, a freshly built generated/
-and the clean game tree from tests/lint/realgame/. The hooks of .pre-commit-hooks.yaml are run the same way.
+The GitHub Actions workflow in docs/ci.md ("Using luaugen in CI", linked from README.md) is parsed and its
+`luaugen …` steps are run in a throw-away git repository holding a copy of this repository's schemas/,
+luaugen.toml, a freshly built generated/ and the clean game tree from tests/lint/realgame/. The hooks of .pre-commit-hooks.yaml are run the same way.
 """
 
 from __future__ import annotations
@@ -20,17 +20,17 @@ import yaml
 from tests.lint.realgame_support import clean_files, luaugen_argv, write_tree
 
 REPO = Path(__file__).resolve().parents[2]
-README = REPO / "README.md"
+CI_PAGE = REPO / "docs" / "ci.md"
 HOOKS = REPO / ".pre-commit-hooks.yaml"
 BASE_REF = "${{ github.base_ref || 'main' }}"
 SETUP_ACTIONS = ("actions/checkout@", "actions/setup-python@")
 
 
-# --- the README workflow -------------------------------------------------------------------------------------------
+# --- the documented workflow ----------------------------------------------------------------------------------------
 
 def _ci_section() -> str:
-    text = README.read_text(encoding="utf-8")
-    start = text.index("## Using luaugen in CI")
+    text = CI_PAGE.read_text(encoding="utf-8")
+    start = text.index("# Using luaugen in CI")
     end = text.find("\n## ", start + 1)
     return text[start:end if end >= 0 else len(text)]
 

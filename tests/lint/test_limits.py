@@ -43,7 +43,7 @@ def _toml(tmp_path: Path, body: str) -> Path:
 
 def test_config_key(tmp_path: Path) -> None:
     assert load_config(_toml(tmp_path, "[lint]\nmax_file_bytes = 4096\n")).lint.max_file_bytes == 4096
-    for value, message in [("0", "must be a positive integer, got 0"), ("-5", "must be a positive integer, got -5"),
+    for value, message in [("0", "must be between 1 and 2147483647, got 0"), ("-5", "must be between 1 and 2147483647, got -5"),
                            ('"1MB"', "must be a int, got '1MB'"), ("true", "must be a int, got True")]:
         with pytest.raises(ConfigError) as caught:
             load_config(_toml(tmp_path, f"[lint]\npaths = [\"src\"]\nmax_file_bytes = {value}\n"))

@@ -88,17 +88,20 @@ def test_integer_keyed_maps_survive_the_remote(tmp_path):
     no_errors(sim)
 
 
-def test_release_profile_has_no_histogram_or_replay_code(tmp_path):
-    config = load_config(ROOT).with_profile("release")
-    result = compile_project(config, schema_sources())
-    luau = {path.removeprefix(config.luau_out + "/"): text for path, text in result.files.items() if path.startswith(config.luau_out)}
-    assert "Runtime/Replay.luau" not in luau and "Runtime/Debug.luau" not in luau
-    for path, text in luau.items():
-        for word in ("Histogram", "histogram", "Replay", "capture", "Stats.record", "TextChatService"):
-            assert word not in text, (path, word)
-    dev = compile_project(load_config(ROOT).with_profile("dev"), schema_sources()).files
-    assert "Replay.capture" in dev[f"{config.luau_out}/Runtime/Dispatcher.luau"]
-    assert "newHistogram" in dev[f"{config.luau_out}/Runtime/Stats.luau"]
+def test_profiles_differ_only_in_the_generated_settings():
+    """The runtime is the same static Luau in both profiles; `Runtime/Settings.luau` switches dev features."""
+    outputs = {}
+    for profile in ("dev", "release"):
+        config = load_config(ROOT).with_profile(profile)
+        files = compile_project(config, schema_sources()).files
+        outputs[profile] = {path.removeprefix(config.luau_out + "/"): text for path, text in files.items()
+                            if path.startswith(config.luau_out)}
+    dev, release = outputs["dev"], outputs["release"]
+    assert sorted(dev) == sorted(release)
+    assert [path for path in sorted(dev) if dev[path] != release[path]] == ["Registry.luau", "Runtime/Settings.luau"]
+    assert "\tdev = true,\n" in dev["Runtime/Settings.luau"]
+    assert "\tdev = false,\n" in release["Runtime/Settings.luau"]
+    assert 'profile = "release",' in release["Registry.luau"]
 
 
 def test_release_build_runs_end_to_end(tmp_path):
@@ -115,6 +118,10 @@ def test_release_build_runs_end_to_end(tmp_path):
     ok, reply, profile, dumped, exported, message = run.result
     assert (ok, reply, profile, dumped, exported) == (True, {"accepted": True}, "release", 0, False)
     assert "not available in release builds" in message
+    # The replay module ships in release but captures nothing: the dispatcher never calls it.
+    held = "require(game.ReplicatedStorage.Networking.Runtime.Replay).sizes()"
+    for peer in (sim.server, client):
+        assert peer.eval(held)["Skills"] == 0
     stats = client.eval("Net.stats()")
     assert stats["unknownNames"] == 1 and stats["channels"]["Skills"]["CastSkill"].get("rtt") is None
     assert "Skills.CastSkill" in client.eval("Net.stats.format()")

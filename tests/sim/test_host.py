@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from luaugen.model.roblox_classes import CLASS_PARENTS
 from luaugen.sim import CFrame, Color3, Instance, LuauError, LuauHost, Vector2, Vector3
+from luaugen.sim.convert import Tag
+from luaugen.sim.host import RUNTIME_DIR
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -281,3 +283,13 @@ def test_close_is_quiet(capfd):
     h2 = LuauHost()
     del h2
     assert "being closed" not in capfd.readouterr().out
+
+
+def test_conversion_tags_are_the_codes_the_luau_side_documents():
+    header = (RUNTIME_DIR / "convert.luau").read_text(encoding="utf-8")
+    named = {Tag.ARRAY: "array", Tag.DICT: "dict", Tag.VECTOR2: "Vector2", Tag.VECTOR3: "Vector3", Tag.CFRAME: "CFrame",
+             Tag.COLOR3: "Color3", Tag.INSTANCE: "Instance (class, name)", Tag.NATIVE_VECTOR: "escaped native vector",
+             Tag.INSTANCE_PATH: "Instance reference by path", Tag.BUFFER: "buffer"}
+    for tag, words in named.items():
+        assert f"{int(tag)} {words}" in header, tag
+    assert len(Tag) == len(named) + 2  # FAILED and PACKED are statuses of the runner, not value markers
