@@ -12,7 +12,10 @@ from .pyliteral import py_literal
 from .templates import environment, luau_templates, runtime_sources
 from .typenames import PythonTypes, luau_definition, luau_type, named_types_in_dependency_order
 from .validators import write_validators
-from .wire import wire_shapes
+from .wire import _lua_string, wire_shapes
+from .codecs import channel_codecs
+from .codec_python import python_layouts
+from ..model.layout import LayoutBuilder
 
 
 def _header(comment: str, sources: list[str]) -> str:
@@ -87,6 +90,11 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
         files[f"{config.luau_out}/{module}.luau"] = env.get_template("luau/_validators.luau.j2").render(
             luau, module=module, root=root, table=payloads if is_payload else replies, constants=writer.constants,
             functions=writer.functions)
+    layouts = LayoutBuilder(project, config.limits)
+    for channel in project.channels:
+        files[f"{config.luau_out}/Packed/{channel.name}.luau"] = env.get_template("luau/_packed_channel.luau.j2").render(
+            luau, codecs=channel_codecs(channel, layouts), lua_string=_lua_string)
+    files[f"{config.luau_out}/Packed/init.luau"] = env.get_template("luau/_packed_index.luau.j2").render(luau)
     python = dict(common, header=_header("#", sources))
     writer, payloads, replies = write_validators(project, config.limits, PythonDialect())
     py_types = PythonTypes(project)
@@ -104,6 +112,7 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
         "types.py": dict(classes=py_types.classes),
         "registry.py": dict(channels_literal=_registry_literal(manifest)),
         "roblox.py": dict(class_parents=sorted(CLASS_PARENTS.items())),
+        "codec.py": dict(layouts=python_layouts(project, layouts)),
     }
     for name, extra in python_files.items():
         files[f"{package}/{name}"] = env.get_template(f"python/{name}.j2").render(python, **extra)
