@@ -69,7 +69,7 @@ def _write(node: tuple, value: Any, out: bytearray, inst: list) -> None:
     elif kind == "bool":
         out.append(1 if value else 0)
     elif kind == "string":
-        raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+        raw = value.encode("utf-8", "surrogateescape") if isinstance(value, str) else bytes(value)
         _prefix(out, node[1], len(raw))
         out += raw
     elif kind == "enum":
@@ -221,11 +221,8 @@ def _read(node: tuple, r: _Reader) -> Any:
         length = r.count(node[1], node[2])
         c = r.need(length)
         r.c += length
-        raw = r.data[c:c + length]
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return raw  # the validator rejects it, as in Luau
+        # Invalid UTF-8 stays as surrogate escapes, as everywhere in the mirror: the validator rejects it, as in Luau.
+        return r.data[c:c + length].decode("utf-8", "surrogateescape")
     if kind == "array":
         count = r.count(node[2], node[3])
         items = node[1]
