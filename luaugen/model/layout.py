@@ -4,8 +4,8 @@ Both codecs are generated from these nodes, so they agree by construction: the L
 the Python mirror as a walk over the same tree. docs/wire.md describes the format for people.
 
 - integers and floats take their declared width, little-endian; `number` is an f64; f32 rounds to nearest.
-- a length or count prefix is u8, u16 or u32, the smallest that holds the declared maximum; without a maximum
-  it is a varint (LEB128, at most 5 bytes).
+- a length or count prefix is u8, u16 or u32, the smallest that holds the declared maximum (for a map with enum
+  keys, at most the number of values); without a maximum it is a varint (LEB128, at most 5 bytes).
 - a struct starts with a bitmask (`header` bytes): one presence bit per optional field and one value bit per
   boolean field, in declaration order; then every present non-boolean field in declaration order.
 - an array of booleans is its count and then the booleans packed 8 to a byte.
@@ -246,7 +246,10 @@ class LayoutBuilder:
         if isinstance(t, ir.MapType):
             key, value = self.node(t.key, strict, path + "Key"), self.node(t.value, strict, path + "Value")
             entry = size_bounds(key)[0] + size_bounds(value)[0]
-            return Map(key, value, prefix_width(t.max_entries), t.max_entries, entry)
+            maximum = t.max_entries
+            if isinstance(key, Enum):  # an enum-keyed map holds at most one entry per value
+                maximum = len(key.values) if maximum is None else min(maximum, len(key.values))
+            return Map(key, value, prefix_width(maximum), maximum, entry)
         if isinstance(t, ir.StructType):
             return self._struct(None, t.fields, strict, path)
         variants = tuple((v.name, self._struct(None, v.fields, strict, path + _capitalized(v.name)))

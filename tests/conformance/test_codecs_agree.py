@@ -27,6 +27,8 @@ def test_luau_and_python_pack_the_same_bytes(codecs, project_name, channel, mess
     payloads = payload_strategies(side.project.mirror.roblox, packable=True)
     layout = side.layout(channel, message, reply)
     seen = {"batches": 0}
+    bounds = next(m["packed_size"] for c in side.project.manifest["channels"] if c["name"] == channel
+                  for m in c["messages"] if m["name"] == message)["reply" if reply else "payload"]
 
     @seed(10)
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
@@ -35,6 +37,8 @@ def test_luau_and_python_pack_the_same_bytes(codecs, project_name, channel, mess
         luau = side.luau_encode(channel, message, reply, batch)
         python = [side.codec.encode(layout, payload)[0] for payload in batch]
         assert luau == python, batch
+        for blob in python:  # within the manifest's compile-time bounds
+            assert bounds["min"] <= len(blob) <= (bounds["max"] if bounds["max"] is not None else len(blob))
         seen["batches"] += 1
         # each side reads the other's bytes back to a valid payload that packs to the same bytes again
         expected = [(True, "", blob) for blob in python]

@@ -309,7 +309,7 @@ PAYLOADS: dict[str, dict[str, tuple]] = {
     "Attributes": {
         "AllocatePoints": ("struct", (("allocations", ("map", ("enum", ("Strength", "Agility", "Intellect", "Vitality", "Luck", )), ("int", "u8"), 1, 5, 2), False, None, None), ), 0, (("field", 0), )),
         "ResetAttributes": ("struct", (("confirm", ("bool",), False, None, 0), ), 1, (("run", 1, True, ()), )),
-        "AttributesUpdated": ("struct", (("unspentPoints", ("int", "u16"), False, None, None), ("attributes", ("map", ("enum", ("Strength", "Agility", "Intellect", "Vitality", "Luck", )), ("int", "u16"), 0, None, 3), False, None, None), ("modifiers", ("map", ("string", 1, 32), ("int", "i16"), 1, 32, 3), False, None, None), ), 0, (("run", 2, False, ((0, 0), )), ("field", 1), ("field", 2), )),
+        "AttributesUpdated": ("struct", (("unspentPoints", ("int", "u16"), False, None, None), ("attributes", ("map", ("enum", ("Strength", "Agility", "Intellect", "Vitality", "Luck", )), ("int", "u16"), 1, 5, 3), False, None, None), ("modifiers", ("map", ("string", 1, 32), ("int", "i16"), 1, 32, 3), False, None, None), ), 0, (("run", 2, False, ((0, 0), )), ("field", 1), ("field", 2), )),
     },
     "Cooldowns": {
         "RequestCooldowns": ("struct", (("skillIds", ("array", ("string", 1, 48), 1, 64, 1), True, 0, None), ), 1, (("run", 1, True, ()), ("field", 0), )),
@@ -330,13 +330,13 @@ PAYLOADS: dict[str, dict[str, tuple]] = {
     },
     "Stats": {
         "RequestStats": ("struct", (), 0, ()),
-        "StatsSnapshot": ("struct", (("entityId", ("int", "u32"), False, None, None), ("level", ("int", "u16"), False, None, None), ("experience", ("int", "u32"), False, None, None), ("stats", ("map", ("enum", ("Strength", "Agility", "Intellect", "Vitality", "Luck", )), ("float", "f64", False), 1, 16, 9), False, None, None), ("healthRatio", ("float", "f32", False), False, None, None), ), 0, (("run", 10, False, ((0, 0), (4, 1), (6, 2), )), ("field", 3), ("run", 4, False, ((0, 4), )), )),
+        "StatsSnapshot": ("struct", (("entityId", ("int", "u32"), False, None, None), ("level", ("int", "u16"), False, None, None), ("experience", ("int", "u32"), False, None, None), ("stats", ("map", ("enum", ("Strength", "Agility", "Intellect", "Vitality", "Luck", )), ("float", "f64", False), 1, 5, 9), False, None, None), ("healthRatio", ("float", "f32", False), False, None, None), ), 0, (("run", 10, False, ((0, 0), (4, 1), (6, 2), )), ("field", 3), ("run", 4, False, ((0, 4), )), )),
         "StatChanged": ("struct", (("entityId", ("int", "u32"), False, None, None), ("stat", ("enum", ("Strength", "Agility", "Intellect", "Vitality", "Luck", )), False, None, None), ("value", ("float", "f64", False), False, None, None), ("delta", ("float", "f64", False), False, None, None), ), 0, (("run", 21, False, ((0, 0), (4, 1), (5, 2), (13, 3), )), )),
     },
 }
 REPLIES: dict[str, dict[str, tuple]] = {
     "Attributes": {
-        "AllocatePoints": ("struct", (("accepted", ("bool",), False, None, 0), ("remainingPoints", ("int", "u16"), False, None, None), ("reason", ("string", 0, None), True, 1, None), ), 1, (("run", 3, True, ((1, 1), )), ("field", 2), )),
+        "AllocatePoints": ("struct", (("accepted", ("bool",), False, None, 0), ("remainingPoints", ("int", "u16"), False, None, None), ("reason", ("string", 1, 120), True, 1, None), ), 1, (("run", 3, True, ((1, 1), )), ("field", 2), )),
     },
     "EntityInfo": {
         "InspectEntity": ("struct", (("found", ("bool",), False, None, 0), ("name", ("string", 1, 64), True, 1, None), ("level", ("int", "u16"), True, 2, None), ("faction", ("enum", ("Player", "Monster", "Npc", "Neutral", )), True, 3, None), ("equipment", ("array", ("string", 1, 48), 1, 12, 1), True, 4, None), ), 1, (("run", 1, True, ()), ("field", 1), ("field", 2), ("field", 3), ("field", 4), )),

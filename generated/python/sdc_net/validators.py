@@ -245,9 +245,11 @@ def _check_attributes_allocate_points_reply(value: Any) -> str | None:
     v15 = t11.get("reason")
     if v15 is not None:
         if not isinstance(v15, str):
-            return ".reason" + _fail("string", v15)
+            return ".reason" + _fail("string of at most 120 bytes", v15)
         if _bad_utf8(v15):
             return ".reason: expected valid UTF-8, got invalid bytes"
+        if _byte_len(v15) > 120:
+            return ".reason" + _fail_count("string of at most 120 bytes", _byte_len(v15), "bytes")
     return None
 
 
