@@ -20,6 +20,11 @@ _COMPONENTS = {"vector2": ("X", "Y"), "vector3": ("X", "Y", "Z"), "color3": ("R"
 _PREFIX_INT = {1: "u8", 2: "u16", 4: "u32"}
 
 
+def _helper(node: L.Node) -> bool:
+    """Named structs and unions are called through their helpers; fixed-size ones are inlined (a few lines)."""
+    return isinstance(node, (L.Struct, L.Union)) and node.name is not None and L.fixed_size(node) is None
+
+
 def _at(offset: int) -> str:
     return f"c + {offset}" if offset else "c"
 
@@ -63,7 +68,7 @@ class _Channel:
         fixed = L.fixed_size(node)
         if fixed is not None and not isinstance(node, L.Struct):
             out.add(f"s += {fixed}")
-        elif isinstance(node, (L.Struct, L.Union)) and node.name is not None:
+        elif _helper(node):
             self.named[node.name] = node
             out.add(f"s += Named.size{node.name}({value})")
         elif isinstance(node, L.String):
@@ -130,7 +135,7 @@ class _Channel:
     def write(self, node: L.Node, value: str, out: _Lines) -> None:
         """Lines writing `value` at cursor `c` of buffer `b`, advancing `c`."""
         fixed = L.fixed_size(node)
-        if isinstance(node, (L.Struct, L.Union)) and node.name is not None:
+        if _helper(node):
             self.named[node.name] = node
             out.add(f"c = Named.write{node.name}(b, c, {value}, inst)")
         elif fixed is not None and not isinstance(node, L.Struct):
@@ -245,14 +250,19 @@ class _Channel:
         return " + ".join(terms)
 
     # ------------------------------------------------------------------ read
-    def read(self, node: L.Node, target: str, out: _Lines) -> None:
-        """Lines reading a value at cursor `c` into `target` (an assignable expression), advancing `c`."""
+    def read(self, node: L.Node, target: str, out: _Lines, checked: bool = False) -> None:
+        """Lines reading a value at cursor `c` into `target` (an assignable expression), advancing `c`.
+
+        `checked`: the bytes of this fixed-size value are known to be there (an array's count was checked against
+        the bytes left), so its own bounds check is left out. The error it could raise cannot happen.
+        """
         fixed = L.fixed_size(node)
-        if isinstance(node, (L.Struct, L.Union)) and node.name is not None:
+        if _helper(node):
             self.named[node.name] = node
             out.add(f"{target}, c = Named.read{node.name}(b, c, n, inst)")
         elif fixed is not None and not isinstance(node, L.Struct):
-            out.add(f"if c + {fixed} > n then truncated(c) end")
+            if not checked:
+                out.add(f"if c + {fixed} > n then truncated(c) end")
             self.read_at(node, target, 0, out)
             out.add(f"c += {fixed}")
         elif isinstance(node, L.String):
@@ -280,7 +290,7 @@ class _Channel:
         elif isinstance(node, L.Struct):
             v = out.fresh("v")
             out.add(f"local {v}: any = {{}}")
-            self._read_fields(node, v, out)
+            self._read_fields(node, v, out, checked)
             out.add(f"{target} = {v}")
         else:
             width = L.index_width(len(node.variants))
@@ -349,17 +359,18 @@ class _Channel:
         a, i = out.fresh("array"), out.fresh("i")
         out.add(f"local {a} = table.create({count})")
         out.open(f"for {i} = 1, {count} do")
-        self.read(node.items, f"{a}[{i}]", out)
+        self.read(node.items, f"{a}[{i}]", out, checked=L.fixed_size(node.items) is not None)
         out.close()
         out.add(f"{target} = {a}")
 
-    def _read_fields(self, node: L.Struct, v: str, out: _Lines) -> None:
+    def _read_fields(self, node: L.Struct, v: str, out: _Lines, checked: bool = False) -> None:
         head = None
         if node.header:
             head = out.fresh("head")
         for segment in node.segments:
             if isinstance(segment, L.Run):
-                out.add(f"if c + {segment.size} > n then truncated(c) end")
+                if not checked:
+                    out.add(f"if c + {segment.size} > n then truncated(c) end")
                 if segment.header:
                     out.add(f"local {head} = c")
                     for f in node.fields:
