@@ -289,7 +289,6 @@ class _Channel:
             out.add(f"{target} = {m}")
         elif isinstance(node, L.Struct):
             v = out.fresh("v")
-            out.add(f"local {v}: any = {{}}")
             self._read_fields(node, v, out, checked)
             out.add(f"{target} = {v}")
         else:
@@ -301,8 +300,7 @@ class _Channel:
             for index, (name, struct) in enumerate(node.variants):
                 out.open(f"{'if' if index == 0 else 'elseif'} {tag} == {index} then")
                 v = out.fresh("v")
-                out.add(f"local {v}: any = {{ {node.tag} = {_lua_string(name)} }}")
-                self._read_fields(struct, v, out)
+                self._read_fields(struct, v, out, preset=(f"{node.tag} = {_lua_string(name)}",))
                 out.add(f"{target} = {v}")
                 out.depth -= 1
             out.open("else")
@@ -310,25 +308,28 @@ class _Channel:
             out.close()
 
     def read_at(self, node: L.Node, target: str, offset: int, out: _Lines) -> None:
+        out.add(f"{target} = {self.read_expr(node, offset)}")
+
+    def read_expr(self, node: L.Node, offset: int) -> str:
+        """An expression reading a fixed-size scalar `offset` bytes after the cursor."""
         at = _at(offset)
         if isinstance(node, L.Bool):
-            out.add(f"{target} = buffer.readu8(b, {at}) ~= 0")
-        elif isinstance(node, L.Int):
-            out.add(f"{target} = buffer.{_read_int(node.format)}(b, {at})")
-        elif isinstance(node, L.Float):
-            out.add(f"{target} = buffer.read{node.format}(b, {at})")
-        elif isinstance(node, L.Datatype):
+            return f"buffer.readu8(b, {at}) ~= 0"
+        if isinstance(node, L.Int):
+            return f"buffer.{_read_int(node.format)}(b, {at})"
+        if isinstance(node, L.Float):
+            return f"buffer.read{node.format}(b, {at})"
+        if isinstance(node, L.Datatype):
             count = L.DATATYPE_FLOATS[node.kind]
             parts = ", ".join(f"buffer.readf32(b, {_at(offset + 4 * i)})" for i in range(count))
-            out.add(f"{target} = {_DATATYPE_NEW[node.kind]}({parts})")
-        elif isinstance(node, L.Instance):
-            out.add(f"{target} = instanceAt(inst, buffer.readu16(b, {at}), {at})")
-        elif isinstance(node, L.Enum):
+            return f"{_DATATYPE_NEW[node.kind]}({parts})"
+        if isinstance(node, L.Instance):
+            return f"instanceAt(inst, buffer.readu16(b, {at}), {at})"
+        if isinstance(node, L.Enum):
             self.enums[node.name] = node.values
             fmt = _PREFIX_INT[L.index_width(len(node.values))]
-            out.add(f"{target} = enumAt(ENUM_NAMES.{node.name}, buffer.read{fmt}(b, {at}), {at})")
-        else:
-            raise TypeError(node)
+            return f"enumAt(ENUM_NAMES.{node.name}, buffer.read{fmt}(b, {at}), {at})"
+        raise TypeError(node)
 
     def _read_count(self, prefix: int, maximum: int | None, out: _Lines) -> str:
         count, at = out.fresh("count"), out.fresh("at")
@@ -363,24 +364,34 @@ class _Channel:
         out.close()
         out.add(f"{target} = {a}")
 
-    def _read_fields(self, node: L.Struct, v: str, out: _Lines, checked: bool = False) -> None:
-        head = None
-        if node.header:
-            head = out.fresh("head")
-        for segment in node.segments:
-            if isinstance(segment, L.Run):
+    def _read_fields(self, node: L.Struct, v: str, out: _Lines, checked: bool = False,
+                     preset: tuple[str, ...] = ()) -> None:
+        """Declare `local v` and read the struct's fields into it. Header booleans and the fields of a leading
+        fixed-size run go straight into the table constructor, as a hand-written decoder would build it."""
+        head = out.fresh("head") if node.header else None
+        entries = list(preset)
+        segments = list(node.segments)
+        if segments and isinstance(segments[0], L.Run):
+            run = segments.pop(0)
+            if not checked:
+                out.add(f"if c + {run.size} > n then truncated(c) end")
+            if run.header:
+                out.add(f"local {head} = c")
+                for f in node.fields:
+                    if f.value_bit is None:
+                        continue
+                    test = self._bit(head, f.value_bit)
+                    entries.append(f"{f.name} = if {self._bit(head, f.presence_bit)} then {test} else nil"
+                                   if f.optional else f"{f.name} = {test}")
+            entries.extend(f"{f.name} = {self.read_expr(f.node, offset)}" for offset, f in run.fields)
+            self._table(v, entries, out)
+            out.add(f"c += {run.size}")
+        else:
+            self._table(v, entries, out)
+        for segment in segments:
+            if isinstance(segment, L.Run):  # a later run: its fields are assigned one by one
                 if not checked:
                     out.add(f"if c + {segment.size} > n then truncated(c) end")
-                if segment.header:
-                    out.add(f"local {head} = c")
-                    for f in node.fields:
-                        if f.value_bit is None:
-                            continue
-                        test = self._bit(head, f.value_bit)
-                        if f.optional:
-                            out.add(f"if {self._bit(head, f.presence_bit)} then {v}.{f.name} = {test} end")
-                        else:
-                            out.add(f"{v}.{f.name} = {test}")
                 for offset, f in segment.fields:
                     self.read_at(f.node, f"{v}.{f.name}", offset, out)
                 out.add(f"c += {segment.size}")
@@ -392,6 +403,16 @@ class _Channel:
                 out.open("do")
             self.read(f.node, f"{v}.{f.name}", out)
             out.close()
+
+    @staticmethod
+    def _table(v: str, entries: list[str], out: _Lines) -> None:
+        if len(entries) <= 2 and sum(map(len, entries)) < 80:
+            out.add(f"local {v}: any = {{ {', '.join(entries)} }}" if entries else f"local {v}: any = {{}}")
+            return
+        out.open(f"local {v}: any = {{")
+        for entry in entries:
+            out.add(entry + ",")
+        out.close("}")
 
     @staticmethod
     def _times(count: str, each: int) -> str:
@@ -442,7 +463,6 @@ def _functions(channel: _Channel, node: L.Node, prefix: str, name: str) -> list[
     size.add("return s")
     if isinstance(node, L.Struct):
         channel._write_fields(node, "v", write)
-        read.add("local v: any = {}")
         channel._read_fields(node, "v", read)
     else:
         channel.write(_unnamed(node), "v", write)
