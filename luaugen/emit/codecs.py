@@ -442,6 +442,8 @@ PACKING_HELPERS = ("truncated", "tooLong", "tooMany", "badVariant", "duplicateKe
                    "addInstance", "writeNan32", "writeNan64", "writeCFrame", "varintSize", "writeVarint",
                    "readVarint", "writeBits", "readBits")
 
+_CALL = re.compile(r"\b(" + "|".join(PACKING_HELPERS) + r")\(")
+
 
 @dataclass(frozen=True)
 class ChannelCodecs:
@@ -501,5 +503,6 @@ def channel_codecs(channel: ir.Channel, builder: L.LayoutBuilder) -> ChannelCode
             helpers.extend(_functions(gen, gen.named[name], "Named.", name))
             helpers.append("")
     helpers_text, messages_text = "\n".join(helpers).rstrip("\n"), "\n".join(lines).rstrip("\n")
-    used = tuple(h for h in PACKING_HELPERS if re.search(rf"\b{h}\(", helpers_text + messages_text))
+    called = set(_CALL.findall(helpers_text)) | set(_CALL.findall(messages_text))
+    used = tuple(h for h in PACKING_HELPERS if h in called)
     return ChannelCodecs(channel.name, helpers_text, messages_text, tuple(sorted(gen.enums.items())), used)
