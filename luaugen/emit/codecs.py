@@ -78,6 +78,13 @@ class _Channel:
         elif isinstance(node, L.Map):
             count = out.fresh("count")
             out.add(f"local {count} = 0")
+            key_size, value_size = L.fixed_size(node.key), L.fixed_size(node.value)
+            if key_size is not None and value_size is not None:
+                out.open(f"for _ in {value} do")
+                out.add(f"{count} += 1")
+                out.close()
+                out.add(f"s += {self._prefix_size(node.prefix, count)} + {count} * {key_size + value_size}")
+                return
             key, val = out.fresh("key"), out.fresh("value")
             out.open(f"for {key}, {val} in {value} do")
             out.add(f"{count} += 1")
