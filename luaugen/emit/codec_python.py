@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from ..model import ir
 from ..model import layout as L
+from .escape import python_string
 
 
 class _Writer:
@@ -33,7 +32,7 @@ class _Writer:
         if isinstance(node, L.Instance):
             return '("instance",)'
         if isinstance(node, L.Enum):
-            return f'("enum", ({"".join(json.dumps(v, ensure_ascii=False) + ", " for v in node.values)}))'
+            return f'("enum", ({"".join(python_string(v) + ", " for v in node.values)}))'
         if isinstance(node, L.String):
             return f'("string", {node.prefix}, {node.max})'
         if isinstance(node, L.Array):
@@ -42,7 +41,7 @@ class _Writer:
             return (f'("map", {self.node(node.key)}, {self.node(node.value)}, {node.prefix}, {node.max}, '
                     f'{node.min_entry})')
         if isinstance(node, L.Struct):
-            fields = "".join(f'({json.dumps(f.name)}, {self.node(f.node)}, {f.optional}, {f.presence_bit}, '
+            fields = "".join(f'({python_string(f.name)}, {self.node(f.node)}, {f.optional}, {f.presence_bit}, '
                              f'{f.value_bit}), ' for f in node.fields)
             index = {f.name: i for i, f in enumerate(node.fields)}
             segments = []
@@ -53,8 +52,8 @@ class _Writer:
                 else:
                     segments.append(f'("field", {index[s.name]})')
             return f'("struct", ({fields}), {node.header}, ({"".join(s + ", " for s in segments)}))'
-        variants = "".join(f'({json.dumps(name)}, {self.node(struct)}), ' for name, struct in node.variants)
-        return f'("union", {json.dumps(node.tag)}, ({variants}))'
+        variants = "".join(f'({python_string(name)}, {self.node(struct)}), ' for name, struct in node.variants)
+        return f'("union", {python_string(node.tag)}, ({variants}))'
 
 
 def python_layouts(project: ir.Project, builder: L.LayoutBuilder) -> str:
@@ -67,9 +66,9 @@ def python_layouts(project: ir.Project, builder: L.LayoutBuilder) -> str:
             for m in channel.messages:
                 node = get(m)
                 if node is not None:
-                    entries.append(f'        "{m.name}": {writer.node(node)},')
+                    entries.append(f"        {python_string(m.name)}: {writer.node(node)},")
             if entries:
-                tables[table].append(f'    "{channel.name}": {{\n' + "\n".join(entries) + "\n    },")
+                tables[table].append(f"    {python_string(channel.name)}: {{\n" + "\n".join(entries) + "\n    },")
     parts = [*writer.definitions, ""]
     for table, entries in tables.items():
         parts.append(f"{table}: dict[str, dict[str, tuple]] = {{\n" + "\n".join(entries) + "\n}" if entries

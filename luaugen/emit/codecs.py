@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from ..model import ir
 from ..model import layout as L
-from .wire import _lua_string
+from .escape import luau_string
 
 _WRITE_INT = {"u8": "writeu8", "i8": "writei8", "u16": "writeu16", "i16": "writei16", "u32": "writeu32", "i32": "writei32"}
 _DATATYPE_NEW = {"vector2": "Vector2.new", "vector3": "Vector3.new", "color3": "Color3.new", "cframe": "CFrame.new"}
@@ -307,7 +307,7 @@ class _Channel:
             for index, (name, struct) in enumerate(node.variants):
                 out.open(f"{'if' if index == 0 else 'elseif'} {tag} == {index} then")
                 v = out.fresh("v")
-                self._read_fields(struct, v, out, preset=(f"{node.tag} = {_lua_string(name)}",))
+                self._read_fields(struct, v, out, preset=(f"{node.tag} = {luau_string(name)}",))
                 out.add(f"{target} = {v}")
                 out.depth -= 1
             out.open("else")
@@ -435,7 +435,7 @@ class _Channel:
         tag = out.fresh("tag")
         out.add(f"local {tag} = {value}.{node.tag}")
         for index, (name, struct) in enumerate(node.variants):
-            out.open(f"{'if' if index == 0 else 'elseif'} {tag} == {_lua_string(name)} then")
+            out.open(f"{'if' if index == 0 else 'elseif'} {tag} == {luau_string(name)} then")
             if with_index:
                 body(struct, value, index)
             else:
