@@ -20,6 +20,19 @@ _COMPONENTS = {"vector2": ("X", "Y"), "vector3": ("X", "Y", "Z"), "color3": ("R"
 _PREFIX_INT = {1: "u8", 2: "u16", 4: "u32"}
 
 
+def _field_block(f: L.Field, value: str, out: _Lines, emit) -> None:
+    """A field's code in its own `do` block (its temporaries end there), skipped when an optional field is nil."""
+    field = out.fresh(f.name)
+    out.open("do")
+    out.add(f"local {field} = {value}.{f.name}")
+    if f.optional:
+        out.open(f"if {field} ~= nil then")
+    emit(f.node, field, out)
+    if f.optional:
+        out.close()
+    out.close()
+
+
 def _helper(node: L.Node) -> bool:
     """Named structs and unions are called through their helpers; fixed-size ones are inlined (a few lines)."""
     return isinstance(node, (L.Struct, L.Union)) and node.name is not None and L.fixed_size(node) is None
@@ -122,15 +135,7 @@ class _Channel:
             if fixed is not None and not f.optional and not isinstance(f.node, L.Struct):
                 constant += fixed
                 continue
-            field = out.fresh(f.name)
-            out.open("do")
-            out.add(f"local {field} = {value}.{f.name}")
-            if f.optional:
-                out.open(f"if {field} ~= nil then")
-            self.size(f.node, field, out)
-            if f.optional:
-                out.close()
-            out.close()
+            _field_block(f, value, out, self.size)
         if constant:
             out.add(f"s += {constant}")
 
@@ -236,16 +241,7 @@ class _Channel:
                     self.write_at(f.node, f"{value}.{f.name}", offset, out)
                 out.add(f"c += {segment.size}")
                 continue
-            f = segment
-            field = out.fresh(f.name)
-            out.open("do")
-            out.add(f"local {field} = {value}.{f.name}")
-            if f.optional:
-                out.open(f"if {field} ~= nil then")
-            self.write(f.node, field, out)
-            if f.optional:
-                out.close()
-            out.close()
+            _field_block(segment, value, out, self.write)
 
     @staticmethod
     def _header_byte(node: L.Struct, k: int, value: str) -> str:
