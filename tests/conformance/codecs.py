@@ -10,7 +10,10 @@ from .projects import Project
 LUAU_RUNNER = """
 local Packed = require(game.ReplicatedStorage.Networking.Packed)
 local Packing = require(game.ReplicatedStorage.Networking.Runtime.Packing)
-local validators -- loaded on first use: the scale test reads codecs of a contract too big for today's validators
+local validators = {
+	payloads = require(game.ReplicatedStorage.Networking.Validators),
+	replies = require(game.ReplicatedStorage.Networking.ReplyValidators),
+}
 
 local function encodeAll(channel, which, message, items, n)
 	local codec = Packed[channel][which][message]
@@ -23,18 +26,10 @@ local function encodeAll(channel, which, message, items, n)
 end
 
 -- Decode each byte string (with the instances of `sources[i]`, packed again here) and pack the result again;
--- a rejected buffer answers its error, an accepted one its validator's verdict ("" without `check`) and its bytes
--- packed again.
-local function decodeAll(channel, which, message, blobs, sources, n, check)
+-- a rejected buffer answers its error, an accepted one its validator's verdict and its bytes packed again.
+local function decodeAll(channel, which, message, blobs, sources, n)
 	local codec = Packed[channel][which][message]
-	local validate = function(_) return true, nil end
-	if check then
-		validators = validators or {
-			payloads = require(game.ReplicatedStorage.Networking.Validators),
-			replies = require(game.ReplicatedStorage.Networking.ReplyValidators),
-		}
-		validate = validators[which][channel][message]
-	end
+	local validate = validators[which][channel][message]
 	local out = table.create(n)
 	for i = 1, n do
 		local _, inst = Packing.encode(codec, sources[i])
@@ -76,11 +71,10 @@ class Codecs:
                                      len(batch))
         return [as_bytes(x) for x in out]
 
-    def luau_decode(self, channel: str, message: str, reply: bool, blobs: list[bytes], sources: list,
-                    check: bool = True) -> list:
+    def luau_decode(self, channel: str, message: str, reply: bool, blobs: list[bytes], sources: list) -> list:
         """Per blob: (False, error) or (True, validator verdict, bytes packed again when valid)."""
         out = self.project.host.call(self._decode_all, channel, "replies" if reply else "payloads", message,
-                                     list(blobs), sources, len(blobs), check)
+                                     list(blobs), sources, len(blobs))
         return [(False, str(r[1])) if not r[0] else (True, str(r[1]), as_bytes(r[2])) for r in out]
 
     def python_decode(self, channel: str, message: str, reply: bool, blobs: list[bytes], sources: list) -> list:
