@@ -292,6 +292,13 @@ def render_stress(stress: dict) -> str:
     return "\n".join(lines)
 
 
+def bench_wire(root: Path) -> dict:
+    """Issue 10's rows: packed bytes per message, Blink-style workloads, generated vs hand-written codec."""
+    from .bench_wire import measure_wire
+
+    return measure_wire(root)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", type=Path, default=Path("BENCHMARKS.md"))
@@ -305,9 +312,12 @@ def main(argv: list[str] | None = None) -> None:
         "lint": measure_lint(manifest, lines=200_000, repeat=3),
         "runtime": bench_runtime(),
         "stress": bench_stress(root),
+        "wire": bench_wire(root),
     }
     results["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    text = render(results) + "\n" + render_stress(results["stress"])
+    from .bench_wire import render_wire
+
+    text = render(results) + "\n" + render_stress(results["stress"]) + "\n" + render_wire(results["wire"])
     args.output.write_text(text, encoding="utf-8")
     print(text)
 

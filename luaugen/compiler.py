@@ -12,6 +12,7 @@ from .validate.prune import prune_invalid
 from .model.build import build_project
 from .model.ids import assign_ids
 from .check.rules import check_project
+from .check.sizes import check_sizes
 from .emit.render import render_project
 
 
@@ -51,6 +52,8 @@ def compile_project(config: Config, sources: dict[str, str], previous_manifest: 
     unreadable = partial or len(documents) < len(sources)
     project, problems = build_project(documents, config)
     semantic = problems + check_project(project)
+    if not unreadable and not has_errors(semantic):
+        semantic += check_sizes(project, config)
     if unreadable:
         # A type may be defined in a file that did not load: an unknown name would be a false alarm.
         semantic = [d for d in semantic if d.code != "unknown-type"]

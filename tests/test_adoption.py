@@ -128,15 +128,15 @@ def test_a_release_deploy_leaves_the_committed_tree_and_check_alone(game: Path, 
     assert out.startswith(f"luaugen release: 1 schema files, 1 channels, 2 messages -> {deploy}\n")
     assert snapshot(game / "generated") == committed
     assert 'profile = "release"' in (deploy / "Registry.luau").read_text(encoding="utf-8")
-    assert sorted(p.name for p in deploy.iterdir()) == [".luaugen-files", "Checks.luau", "Registry.luau",
+    assert sorted(p.name for p in deploy.iterdir()) == [".luaugen-files", "Checks.luau", "Packed", "Registry.luau",
                                                        "ReplyValidators", "Runtime", "TypeChecks.luau", "Types.luau",
                                                        "Validators", "init.luau"]
     assert "dev = false," in (deploy / "Runtime" / "Settings.luau").read_text(encoding="utf-8")
     code, _, err = run_cli("build", "--root", str(game), "--check")
-    assert (code, err) == (0, "luaugen: generated files are up to date (30 files)\n")
-    # 21 modules and the deploy folder's .luaugen-files record
+    assert (code, err) == (0, "luaugen: generated files are up to date (34 files)\n")
+    # 27 modules (3 of them packed codecs) and the deploy folder's .luaugen-files record
     code, _, err = run_cli("build", "--root", str(game), "--check", "--profile", "release", "--out", str(deploy))
-    assert (code, err) == (0, "luaugen: generated files are up to date (25 files)\n")
+    assert (code, err) == (0, "luaugen: generated files are up to date (28 files)\n")
     manifest = json.loads((game / "generated" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["profile"] == "dev"
 

@@ -5,10 +5,9 @@ Validators in both languages and the manifest are written from these, so they ca
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..config import Limits
 from ..model import ir
+from ..model.effective import effective, resolve  # noqa: F401 (re-exported: emitters import them from here)
 
 
 def format_number(value: float) -> str:
@@ -21,26 +20,6 @@ def format_number(value: float) -> str:
     if value.is_integer() and abs(value) < 2**53:
         return "%d" % value
     return "%.14g" % value
-
-
-def resolve(project: ir.Project, type_: ir.Type) -> ir.Type:
-    while isinstance(type_, ir.RefType):
-        type_ = project.named(type_.target).type
-    return type_
-
-
-def effective(project: ir.Project, type_: ir.Type, strict: bool, limits: Limits) -> ir.Type:
-    """The type with references resolved and, for client→server payloads (`strict`), open sizes bounded."""
-    type_ = resolve(project, type_)
-    if not strict:
-        return type_
-    if isinstance(type_, ir.StringType) and type_.max_length is None:
-        return replace(type_, max_length=limits.string_max_length)
-    if isinstance(type_, ir.ArrayType) and type_.max_items is None:
-        return replace(type_, max_items=limits.array_max_items)
-    if isinstance(type_, ir.MapType) and type_.max_entries is None:
-        return replace(type_, max_entries=limits.map_max_entries)
-    return type_
 
 
 def _range(low, high) -> str:

@@ -7,6 +7,7 @@ import json
 
 from ..config import Limits
 from ..model import ir
+from ..model.layout import LayoutBuilder, size_bounds
 from .contract import type_json
 from .escape import json_text
 
@@ -19,7 +20,14 @@ def _rate(rate: ir.Rate | None) -> dict | None:
     return None if rate is None else {"count": rate.count, "per": rate.per}
 
 
-def message_json(project: ir.Project, m: ir.Message, limits: Limits) -> dict:
+def _sizes(node) -> dict | None:
+    if node is None:
+        return None
+    low, high = size_bounds(node)
+    return {"min": low, "max": high}
+
+
+def message_json(project: ir.Project, m: ir.Message, limits: Limits, layouts: LayoutBuilder) -> dict:
     contract = {
         "kind": m.kind,
         "direction": m.direction,
@@ -33,7 +41,10 @@ def message_json(project: ir.Project, m: ir.Message, limits: Limits) -> dict:
         "reply": None if m.reply is None else type_json(project, m.reply, False, limits),
     }
     digest = hashlib.sha256(canonical(contract).encode()).hexdigest()
-    return {"name": m.name, "id": m.id, **contract, "hash": digest,
+    # Packed bytes of the payload and the reply alone (docs/wire.md); outside the hash: a layout change is not a
+    # contract change.
+    packed = {"payload": _sizes(layouts.message(m)), "reply": _sizes(layouts.reply(m))}
+    return {"name": m.name, "id": m.id, **contract, "hash": digest, "packed_size": packed,
             "source": {"path": m.span.path, "line": m.span.line, "col": m.span.col}}
 
 
@@ -41,8 +52,9 @@ def build_manifest(project: ir.Project, retired: dict, limits: Limits, profile: 
     """`profile` is recorded so `build --check` can tell a tree built with another profile from stale code."""
     channels = []
     hashes = []
+    layouts = LayoutBuilder(project, limits)
     for c in project.channels:
-        messages = [message_json(project, m, limits) for m in c.messages]
+        messages = [message_json(project, m, limits, layouts) for m in c.messages]
         hashes.extend(f"{c.name}.{m['name']}:{m['id']}:{m['hash']}" for m in messages)
         channels.append({"name": c.name, "id": c.id, "source": c.source, "description": c.description,
                          "qos": c.qos, "reliable": c.reliable, "replay": c.replay, "rate": _rate(c.rate),

@@ -8,7 +8,7 @@ from ..config import Config
 from ..model import ir
 from ..model.roblox_classes import CLASS_PARENTS
 from .contract import format_number
-from .escape import luau_comment, python_comment
+from .escape import luau_comment, luau_string, python_comment
 from .dialects import LuauDialect, PythonDialect
 from .manifest import build_manifest, file_hash, manifest_text
 from .pyliteral import py_literal
@@ -16,6 +16,9 @@ from .templates import environment, luau_templates, runtime_sources
 from .typenames import PythonTypes, luau_definition, luau_type, named_types_in_dependency_order
 from .validators import Scope, Validators, write_validators
 from .wire import wire_shapes
+from .codecs import channel_codecs
+from .codec_python import python_layouts
+from ..model.layout import LayoutBuilder
 
 
 def _header(comment: Callable[..., str], sources: list[str]) -> str:
@@ -115,15 +118,21 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
             files[f"{config.luau_out}/{module}/{channel}.luau"] = env.get_template("luau/_validators.luau.j2").render(
                 luau, module=module, root=root, channel=channel, scopes=scopes,
                 helpers=_helpers_called(scopes.values()), uses_type_checks=any(s.imports or s.calls_type_checks for s in scopes.values()))
+    layouts = LayoutBuilder(project, config.limits)
+    for channel in project.channels:
+        files[f"{config.luau_out}/Packed/{channel.name}.luau"] = env.get_template("luau/_packed_channel.luau.j2").render(
+            luau, codecs=channel_codecs(channel, layouts), lua_string=luau_string)
+    files[f"{config.luau_out}/Packed/init.luau"] = env.get_template("luau/_packed_index.luau.j2").render(luau)
     if config.python_package_dir is not None:
-        files.update(_python_mirror(project, config, manifest, common, sources))
+        files.update(_python_mirror(project, config, manifest, common, sources, layouts))
     # What luaugen wrote, by content: the next build removes a file only if it is listed here and unchanged.
     manifest["files"] = {path: file_hash(text) for path, text in sorted(files.items())}
     files[config.manifest] = manifest_text(manifest)
     return files
 
 
-def _python_mirror(project: ir.Project, config: Config, manifest: dict, common: dict, sources: list[str]) -> dict:
+def _python_mirror(project: ir.Project, config: Config, manifest: dict, common: dict, sources: list[str],
+                   layouts: LayoutBuilder) -> dict:
     env = environment()
     files = {}
     python = dict(common, header=_header(python_comment, sources))
@@ -142,6 +151,7 @@ def _python_mirror(project: ir.Project, config: Config, manifest: dict, common: 
         "types.py": dict(classes=py_types.classes),
         "registry.py": dict(channels_literal=_registry_literal(manifest)),
         "roblox.py": dict(class_parents=sorted(CLASS_PARENTS.items())),
+        "codec.py": dict(layouts=python_layouts(project, layouts)),
     }
     for name, extra in python_files.items():
         files[f"{package}/{name}"] = env.get_template(f"python/{name}.j2").render(python, **extra)

@@ -8,8 +8,14 @@ from luaugen.model.roblox_classes import CLASS_PARENTS, is_a
 
 
 
-def payload_strategies(rb):
-    """Strategies building datatypes with the classes of `rb` (the mirror's generated `roblox` module)."""
+F32_MAX = 3.4028234663852886e38
+
+
+def payload_strategies(rb, packable: bool = False):
+    """Strategies building datatypes with the classes of `rb` (the mirror's generated `roblox` module).
+
+    `packable`: f32 numbers stay within the f32 range (beyond it the packed value is infinite, see docs/wire.md).
+    """
     Vector2, Vector3, Color3, CFrame, Instance = rb.Vector2, rb.Vector3, rb.Color3, rb.CFrame, rb.Instance
 
     finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
@@ -17,8 +23,11 @@ def payload_strategies(rb):
     class_names = st.sampled_from(sorted(CLASS_PARENTS))
 
 
+    # Roblox keeps datatype components as f32: a packable one is within the f32 range.
+    component = st.floats(-F32_MAX, F32_MAX, width=64) if packable else finite
+
     def _component(hostile: bool):
-        return st.one_of(finite, any_float) if hostile else finite
+        return st.one_of(finite, any_float) if hostile else component
 
 
     def datatype(kind: str, hostile: bool = False):
@@ -102,6 +111,9 @@ def payload_strategies(rb):
                 lambda s: _bytes_bounded(s, t["min_length"], t["max_length"]))
         if kind == "number":
             low, high = t["min"], t["max"]
+            if packable and t["format"] == "f32":
+                low = -F32_MAX if low is None else max(low, -F32_MAX)
+                high = F32_MAX if high is None else min(high, F32_MAX)
             return st.floats(min_value=low, max_value=high, allow_nan=not t["finite"] and low is None and high is None,
                              allow_infinity=not t["finite"] and (low is None or high is None))
         if kind == "integer":

@@ -20,7 +20,7 @@ from luaugen.breaking.command import command as breaking
 
 from ..compiler.harness import run_cli, snapshot
 
-CHAT = "channel: Chat\nevents:\n  Said:\n    payload: { text: string }\n"
+CHAT = "channel: Chat\nevents:\n  Said:\n    payload: { sent: number }\n"
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ BLOCKS = {
     "generated/python/sdc_net/validators.py": (r"^(?:def (_(?:check|validate)_\w+)|(_[A-Z0-9_]+) = )",
                                                {"_validate_synth1_do5", "_SYNTH1_DO5_FIELDS"}),
     "generated/python/sdc_net/types.py": (r"^class (\w+)", {"Synth1Do5"}),
+    "generated/luau/Networking/Packed/Synth1.luau": (r"^Packed\.(?:payloads|replies)\.(\w+) = ", {"Do5"}),
+    "generated/python/sdc_net/codec.py": (r'^        "(\w+)": ', {"Do5"}),  # an entry of PAYLOADS[channel]
 }
 HASH_LINES = {
     "generated/luau/Networking/Registry.luau": r'^\tschemaHash = "[0-9a-f]{64}",$',

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_HASH = "a74548e49b2c1773af11f2b3fbd7d3239d05d6a71eaa4f2e5737dcde13f31937"
+SCHEMA_HASH = "14111ae02736c16e9a931a110597fb6e4686c028c31694a98f29c9108406222d"
 PROFILE = "dev"
 
 CHANNELS: dict[str, dict[str, Any]] = {

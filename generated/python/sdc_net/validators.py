@@ -823,10 +823,12 @@ def _validate_attributes_allocate_points_reply(value: Any) -> tuple[bool, str | 
     reason = value.get("reason")
     if reason is not None:
         if not isinstance(reason, str):
-            return False, "reply.reason" + _fail("string", reason)
+            return False, "reply.reason" + _fail("string of at most 120 bytes", reason)
         reasonSize = len(reason) if reason.isascii() else _utf8_size(reason)
         if reasonSize < 0:
             return False, "reply.reason: expected valid UTF-8, got invalid bytes"
+        if reasonSize > 120:
+            return False, "reply.reason" + _fail_count("string of at most 120 bytes", reasonSize, "bytes")
     return True, None
 
 

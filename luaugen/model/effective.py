@@ -1,0 +1,31 @@
+"""What a type means on the wire: named types resolved and, for client→server payloads, open sizes bounded.
+
+Validators, the manifest and the packed layout are all written from `effective`, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..config import Limits
+from . import ir
+
+
+def resolve(project: ir.Project, type_: ir.Type) -> ir.Type:
+    while isinstance(type_, ir.RefType):
+        type_ = project.named(type_.target).type
+    return type_
+
+
+def effective(project: ir.Project, type_: ir.Type, strict: bool, limits: Limits) -> ir.Type:
+    """The type with references resolved and, for client→server payloads (`strict`), open sizes bounded."""
+    type_ = resolve(project, type_)
+    if not strict:
+        return type_
+    if isinstance(type_, ir.StringType) and type_.max_length is None:
+        return replace(type_, max_length=limits.string_max_length)
+    if isinstance(type_, ir.ArrayType) and type_.max_items is None:
+        return replace(type_, max_items=limits.array_max_items)
+    if isinstance(type_, ir.MapType) and type_.max_entries is None:
+        return replace(type_, max_entries=limits.map_max_entries)
+    return type_
