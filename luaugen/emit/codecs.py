@@ -23,6 +23,7 @@ _PREFIX_INT = {1: "u8", 2: "u16", 4: "u32"}
 def _field_block(f: L.Field, value: str, out: _Lines, emit) -> None:
     """A field's code in its own `do` block (its temporaries end there), skipped when an optional field is nil."""
     field = out.fresh(f.name)
+    start = len(out.lines)
     out.open("do")
     out.add(f"local {field} = {value}.{f.name}")
     if f.optional:
@@ -31,6 +32,10 @@ def _field_block(f: L.Field, value: str, out: _Lines, emit) -> None:
     if f.optional:
         out.close()
     out.close()
+    body = out.lines[start + 2:-1]
+    if not f.optional and not any(re.search(rf"\b{field}\b", line) for line in body):
+        # Only constant sizes came out (a struct of fixed-size fields): no local, no block.
+        out.lines[start:] = [line.removeprefix("\t") for line in body]
 
 
 def _helper(node: L.Node) -> bool:
@@ -79,7 +84,7 @@ class _Channel:
     def size(self, node: L.Node, value: str, out: _Lines) -> None:
         """Lines adding the encoded size of `value` to the local `s`."""
         fixed = L.fixed_size(node)
-        if fixed is not None and not isinstance(node, L.Struct):
+        if fixed is not None:
             out.add(f"s += {fixed}")
         elif _helper(node):
             self.named[node.name] = node
@@ -132,7 +137,7 @@ class _Channel:
             if f.value_bit is not None:
                 continue
             fixed = L.fixed_size(f.node)
-            if fixed is not None and not f.optional and not isinstance(f.node, L.Struct):
+            if fixed is not None and not f.optional:
                 constant += fixed
                 continue
             _field_block(f, value, out, self.size)
