@@ -1,0 +1,160 @@
+"""Lines of generated Luau laid out as StyLua lays them out (stylua.toml: tabs of 4 columns, 120 columns).
+
+Generated modules must pass `stylua --check` without luaugen running StyLua. Only the statement shapes the
+emitters write are handled, each the way StyLua 2.5.2 writes it when the line is too long:
+
+    if a or b then           ->  if / one `or` operand a line / then
+    return false, x .. f(y)  ->  `return false,` then the message on the next line, its call opened if needed
+    return x .. y .. f(z)    ->  one `..` operand a line
+    local S = table.freeze({ ... } :: T)  ->  one entry a line (StyLua keeps a table written over lines)
+
+A line that fits is returned as it is.
+"""
+
+from __future__ import annotations
+
+WIDTH = 120
+TAB = 4  # columns StyLua counts for one indentation tab
+
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def fits(indent: int, text: str) -> bool:
+    return indent * TAB + len(text) <= WIDTH
+
+
+def split_top(text: str, sep: str) -> list[str]:
+    """`text` split at each `sep` outside string literals and brackets."""
+    parts, depth, quote, start, i = [], 0, "", 0, 0
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if char == "\\":
+                i += 1
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth -= 1
+        elif depth == 0 and text.startswith(sep, i):
+            parts.append(text[start:i])
+            start = i + len(sep)
+            i = start
+            continue
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+def _call_parts(expr: str) -> tuple[str, list[str]] | None:
+    """`x .. f(a, b)` -> ("x .. f(", ["a", "b"]) when `expr` ends with a call; None otherwise."""
+    depth, quote, opened, i = 0, "", -1, 0
+    while i < len(expr):
+        char = expr[i]
+        if quote:
+            if char == "\\":
+                i += 1
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in _OPEN:
+            if depth == 0:
+                opened = i
+            depth += 1
+        elif char in _CLOSE:
+            depth -= 1
+            if depth == 0 and i == len(expr) - 1 and char == ")" and _is_call(expr, opened):
+                return expr[:opened + 1], [a.strip() for a in split_top(expr[opened + 1:-1], ",")]
+        i += 1
+    return None
+
+
+def _is_call(expr: str, at: int) -> bool:
+    """Whether the `(` at `at` opens a call's arguments (not a parenthesised expression)."""
+    return expr[at] == "(" and at > 0 and (expr[at - 1].isalnum() or expr[at - 1] in "_)]")
+
+
+def _opened_call(indent: int, expr: str) -> list[str] | None:
+    """`f(a, b)` ending `expr`, its arguments one a line one level in: what StyLua does with a call too long."""
+    call = _call_parts(expr)
+    if call is None:
+        return None
+    head, args = call
+    tabs = "\t" * indent
+    return [tabs + head, *(f"{tabs}\t{a}," for a in args[:-1]), f"{tabs}\t{args[-1]}", tabs + ")"]
+
+
+def _operands(indent: int, first: str, operands: list[str]) -> list[str]:
+    """`first` followed by one `.. operand` a line at `indent`, a call still too long opened."""
+    lines = [first]
+    for operand in operands:
+        text = ".. " + operand
+        opened = None if fits(indent, text) else _opened_call(indent, text)
+        lines.extend(opened or ["\t" * indent + text])
+    return lines
+
+
+def _condition(indent: int, keyword: str, cond: str) -> list[str] | None:
+    terms = split_top(cond, " or ")
+    if len(terms) == 1:
+        return None
+    tabs = "\t" * indent
+    return [tabs + keyword, f"{tabs}\t{terms[0]}", *(f"{tabs}\tor {t}" for t in terms[1:]), tabs + "then"]
+
+
+def _return_values(indent: int, first: str, expr: str) -> list[str]:
+    """`return false, expr`: the message on its own line; if that is too long, the call ending it opened,
+    or else one `..` operand a line."""
+    tabs = "\t" * (indent + 1)
+    head = "\t" * indent + f"return {first},"
+    if fits(indent + 1, expr):
+        return [head, tabs + expr]
+    call = _call_parts(expr)
+    if call is not None and fits(indent + 1, call[0]):
+        return [head, *_opened_call(indent + 1, expr)]
+    operands = split_top(expr, " .. ")
+    return [head, *_operands(indent + 2, tabs + operands[0], operands[1:])]
+
+
+def _return_value(indent: int, expr: str) -> list[str] | None:
+    operands = split_top(expr, " .. ")
+    if len(operands) == 1:
+        return _opened_call(indent, "return " + expr)
+    return _operands(indent + 1, "\t" * indent + "return " + operands[0], operands[1:])
+
+
+def fit(indent: int, text: str) -> list[str]:
+    """The statement `text` at `indent` tabs, as the lines StyLua would write for it."""
+    if fits(indent, text):
+        return ["\t" * indent + text]
+    for keyword in ("if", "elseif"):
+        if text.startswith(keyword + " ") and text.endswith(" then"):
+            lines = _condition(indent, keyword, text[len(keyword) + 1:-len(" then")])
+            if lines:
+                return lines
+    if text.startswith("return "):
+        values = split_top(text[len("return "):], ", ")
+        if len(values) == 2:
+            return _return_values(indent, values[0], values[1])
+        if len(values) == 1:
+            lines = _return_value(indent, values[0])
+            if lines:
+                return lines
+    return ["\t" * indent + text]
+
+
+def frozen_set(indent: int, target: str, keys: list[str], annotation: str) -> str:
+    """`target = table.freeze({ [k] = true, ... } :: annotation)`: one line if it fits, else one key a line
+    (the continuation lines carry their tabs, the first line none: the template indents it)."""
+    body = ", ".join(f"[{k}] = true" for k in keys)
+    one_line = f"{target} = table.freeze({{ {body} }} :: {annotation})" if keys else \
+        f"{target} = table.freeze({{}} :: {annotation})"
+    if fits(indent, one_line):
+        return one_line
+    tabs = "\t" * indent
+    return "\n".join([f"{target} = table.freeze({{", *(f"{tabs}\t[{k}] = true," for k in keys),
+                      f"{tabs}}} :: {annotation})"])
