@@ -14,15 +14,67 @@ from pathlib import Path
 import pytest
 
 from luaugen.compiler import compile_project
-from luaugen.config import load_config
+from luaugen.config import Config, load_config
 from luaugen.emit.escape import luau_string
-from luaugen.emit.layout import fit, frozen_set
+from luaugen.emit.layout import fit, frozen_set, typed_handle
 from luaugen.project import read_sources
 
 from .golden.build import compile_fixture
 from .scale.build import compile_synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Long but plausible names (channel, intent, fields, enum values): conditions, sets, unions, handles and
+# messages that no longer fit on one line.
+LONG_NAMES = """\
+channel: InventoryManagement
+qos: NORMAL
+types:
+  EquipmentSlotName:
+    type: enum
+    values: [HeadArmorSlotPrimary, ChestArmorSlotPrimary, LegArmorSlotPrimary, FootArmorSlotPrimary,
+             MainHandWeaponSlot, OffHandWeaponSlot, NeckAccessorySlot, RingAccessorySlotLeft, RingAccessorySlotRight]
+  ItemDescriptor:
+    type: struct
+    fields:
+      itemIdentifier: { type: u32, min: 1, max: 4000000 }
+      stackQuantity: { type: i32, min: -2000000, max: 2000000 }
+      description: { type: string, max_length: 200, optional: true }
+      slotsByEquipmentSlot:
+        type: map
+        key: EquipmentSlotName
+        value: { type: array, items: { type: struct, fields: { wearRatio: { type: f64, min: 0, max: 1 } } }, max_items: 5 }
+intents:
+  MoveItemBetweenContainers:
+    payload:
+      sourceContainerId: { type: u32, min: 1, max: 4000000 }
+      destinationContainerId: { type: u32, min: 1, max: 4000000 }
+      movedItemDescriptor: ItemDescriptor
+      otherAffectedItems: { type: array, items: ItemDescriptor, max_items: 10 }
+      targetEquipmentSlot: EquipmentSlotName
+      outcome:
+        type: enum
+        values: [FirstPossibleOutcomeValueName, SecondPossibleOutcomeValueName, ThirdPossibleOutcomeValueName,
+                 FourthPossibleOutcomeValueName]
+      weightsByName:
+        type: map
+        key: { type: string, max_length: 64 }
+        value: { type: f32, min: -1000000, max: 1000000 }
+        max_entries: 16
+      dropPosition: vector3
+      iconTint: color3?
+    reply:
+      accepted: bool
+      rejectionReason:
+        type: enum
+        values: [ContainerFullOrOverCapacityLimit, ItemNotFoundInTheSourceContainer, PermissionDeniedForThisContainer]
+        optional: true
+  PickUpItem:
+    payload: { itemIdentifier: u32 }
+events:
+  InventorySlotContentsChangedForPlayer:
+    payload: { previousEquipmentSlotForThisItem: EquipmentSlotName, currentEquipmentSlotForThisItem: EquipmentSlotName }
+"""
 LOCAL_STYLUA = ROOT / ".tools" / "node_modules" / ".bin" / "stylua"
 
 
@@ -57,11 +109,18 @@ def _schemas(profile: str) -> dict[str, str]:
     return result.files
 
 
-@pytest.mark.parametrize("name", ["schemas-dev", "schemas-release", "golden", "synthetic"])
+def _long_names(root: Path) -> dict[str, str]:
+    result = compile_project(Config(root=root), {"schemas/inventory.yaml": LONG_NAMES}, None)
+    assert result.ok, result.diagnostics
+    return result.files
+
+
+@pytest.mark.parametrize("name", ["schemas-dev", "schemas-release", "golden", "synthetic", "long-names"])
 def test_generated_luau_passes_stylua_check(name: str, tmp_path: Path) -> None:
     _stylua()
     files = {"schemas-dev": lambda: _schemas("dev"), "schemas-release": lambda: _schemas("release"),
-             "golden": compile_fixture, "synthetic": lambda: compile_synthetic(60, tmp_path / "project")}[name]()
+             "golden": compile_fixture, "synthetic": lambda: compile_synthetic(60, tmp_path / "project"),
+             "long-names": lambda: _long_names(tmp_path / "project")}[name]()
     assert _write_luau(files, tmp_path / "out") >= 16
     result = _check(tmp_path / "out")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
@@ -124,9 +183,16 @@ def test_the_layout_rules_agree_with_stylua(tmp_path: Path) -> None:
         'false, "payload.m[" .. i .. "]' + "x" * 90 + '" .. fail("' + "y" * 30 + '", value)',
         '"payload.m[" .. i .. "]' + "x" * 90 + '" .. fail("' + "y" * 100 + '", value)',
         'fail("' + "y" * 120 + '", value)')]
-    sets = [frozen_set(1, f"local S{n}", [f'"key{i:02}"' for i in range(n)], "{ [any]: boolean }") for n in (2, 12)]
+    sets = [frozen_set(1, f"local {name}", [f'"key{i:02}"' for i in range(n)], "{ [any]: boolean }")
+            for name in ("S", "S" * 74, "S" * 75, "S" * 100) for n in (2, 12)]
+    handles = [typed_handle(2, "MoveItem", f"Api.request(Dispatcher.byName.Inventory{'A' * n}.MoveItem)", "Request",
+                            [f"Types.Inventory{'B' * m}MoveItem", f"Types.Inventory{'B' * m}MoveItemReply"])
+               for n in (10, 60, 61, 62, 90) for m in (10, 24, 25, 26, 60)]
+    handles += [typed_handle(2, "Moved", f"Api.event(Dispatcher.byName.Inventory{'A' * n}.Moved)", "Event",
+                             [f"Types.Inventory{'B' * n}Moved"]) for n in (10, 70, 71, 72, 90)]
     source = "\n".join(["local function f()", *("\tdo\n" + "\n".join(b) + "\n\tend" for b in blocks), "end", "do",
-                        *("\t" + s for s in sets), "end", ""])
+                        *("\t" + s for s in sets), "end", "local Net = {", "\tX = {",
+                        *("\t\t" + h for h in handles), "\t},", "}", ""])
     assert len(max(source.split("\n"), key=len)) > 120  # the shapes were too long for one line
     (tmp_path / "Shapes.luau").write_text(source, encoding="utf-8")
     result = _check(tmp_path)

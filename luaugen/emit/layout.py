@@ -98,12 +98,26 @@ def _operands(indent: int, first: str, operands: list[str]) -> list[str]:
     return lines
 
 
-def _condition(indent: int, keyword: str, cond: str) -> list[str] | None:
-    terms = split_top(cond, " or ")
-    if len(terms) == 1:
-        return None
+def _term(indent: int, text: str, nested: bool) -> list[str]:
+    """One operand of a condition at `indent`; too long, it breaks before its comparison operator, which
+    stays at `indent` when the comparison is the whole condition and goes one level in inside an `or` chain."""
     tabs = "\t" * indent
-    return [tabs + keyword, f"{tabs}\t{terms[0]}", *(f"{tabs}\tor {t}" for t in terms[1:]), tabs + "then"]
+    if not fits(indent, text):
+        for op in (" == ", " ~= "):
+            left = split_top(text, op)
+            if len(left) == 2:
+                return [tabs + left[0], tabs + "\t" * nested + f"{op.strip()} {left[1]}"]
+    return [tabs + text]
+
+
+def _condition(indent: int, keyword: str, cond: str) -> list[str]:
+    """`if` / one `or` operand a line (the first without `or`) / `then`."""
+    terms = split_top(cond, " or ")
+    nested = len(terms) > 1
+    lines = ["\t" * indent + keyword, *_term(indent + 1, terms[0], nested)]
+    for term in terms[1:]:
+        lines.extend(_term(indent + 1, "or " + term, nested))
+    return lines + ["\t" * indent + "then"]
 
 
 def _return_values(indent: int, first: str, expr: str) -> list[str]:
@@ -133,9 +147,7 @@ def fit(indent: int, text: str) -> list[str]:
         return ["\t" * indent + text]
     for keyword in ("if", "elseif"):
         if text.startswith(keyword + " ") and text.endswith(" then"):
-            lines = _condition(indent, keyword, text[len(keyword) + 1:-len(" then")])
-            if lines:
-                return lines
+            return _condition(indent, keyword, text[len(keyword) + 1:-len(" then")])
     if text.startswith("return "):
         values = split_top(text[len("return "):], ", ")
         if len(values) == 2:
@@ -147,14 +159,55 @@ def fit(indent: int, text: str) -> list[str]:
     return ["\t" * indent + text]
 
 
+# StyLua moves an expanded `table.freeze({` below its `=` once the opening and closing lines together
+# (`target = table.freeze({` + `} :: T)`) pass this width: measured with StyLua 2.5.2 at several indents,
+# names and annotations (tests/test_stylua.py checks both sides of it).
+_HANG_WIDTH = 125
+
+
 def frozen_set(indent: int, target: str, keys: list[str], annotation: str) -> str:
-    """`target = table.freeze({ [k] = true, ... } :: annotation)`: one line if it fits, else one key a line
-    (the continuation lines carry their tabs, the first line none: the template indents it)."""
+    """`target = table.freeze({ [k] = true, ... } :: annotation)`: on one line if it fits, else one key a line
+    (StyLua keeps a table written over lines). Continuation lines carry their tabs, the first line none (the
+    template indents it)."""
     body = ", ".join(f"[{k}] = true" for k in keys)
-    one_line = f"{target} = table.freeze({{ {body} }} :: {annotation})" if keys else \
-        f"{target} = table.freeze({{}} :: {annotation})"
-    if fits(indent, one_line):
-        return one_line
+    value = f"table.freeze({{ {body} }} :: {annotation})" if keys else f"table.freeze({{}} :: {annotation})"
     tabs = "\t" * indent
-    return "\n".join([f"{target} = table.freeze({{", *(f"{tabs}\t[{k}] = true," for k in keys),
-                      f"{tabs}}} :: {annotation})"])
+    if fits(indent, f"{target} = {value}"):
+        return f"{target} = {value}"
+    close = f"}} :: {annotation})"
+    if indent * TAB + len(f"{target} = table.freeze({{") + len(close) <= _HANG_WIDTH:
+        return "\n".join([f"{target} = table.freeze({{", *(f"{tabs}\t[{k}] = true," for k in keys), tabs + close])
+    return "\n".join([f"{target} =", f"{tabs}\ttable.freeze({{", *(f"{tabs}\t\t[{k}] = true," for k in keys),
+                      f"{tabs}\t{close}"])
+
+
+def typed_handle(indent: int, name: str, call: str, type_name: str, type_args: list[str]) -> str:
+    """`name = call :: Type<args>,` in a table constructor. StyLua (measured) opens the call's parentheses when
+    `name = call` alone nearly fills the line, and the generic list when `name = :: Type<...>,` would not fit;
+    otherwise it leaves the line long. Continuation lines carry their tabs,
+    the first line none."""
+    type_ = f"{type_name}<{', '.join(type_args)}>"
+    line = f"{name} = {call} :: {type_},"
+    if fits(indent, line):
+        return line
+    tabs = "\t" * indent
+    open_call = not fits(indent, f"{name} = {call} :")
+    open_type = not fits(indent, f"{name} =  :: {type_},")
+    if open_call:
+        opened = _opened_call(indent, f"{name} = {call}")
+        lines, tail = [opened[0].removeprefix(tabs), *opened[1:-1]], f"{tabs}) :: "
+    else:
+        lines, tail = [], f"{name} = {call} :: "
+    if open_type:
+        args = [f"{tabs}\t{a}," for a in type_args[:-1]] + [f"{tabs}\t{type_args[-1]}", f"{tabs}>,"]
+        lines += [f"{tail}{type_name}<", *args]
+    else:
+        lines.append(f"{tail}{type_},")
+    return "\n".join(lines)
+
+
+def union_lines(indent: int, values: list[str]) -> list[str]:
+    """A union of literals one a line below its owner, StyLua's layout of a union too long: the first bare,
+    the others after `| `, at `indent` tabs."""
+    tabs = "\t" * indent
+    return [tabs + values[0], *(f"{tabs}| {v}" for v in values[1:])]

@@ -84,7 +84,7 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
         "config": config, "profile": config.profile, "schema_hash": manifest["schema_hash"],
         "channels": project.channels, "messages": project.messages(), "project": project,
         "named_types": named_types_in_dependency_order(project),
-        "luau_type": lambda t: luau_type(project, t), "luau_definition": lambda t: luau_definition(project, t), "lua_bool": lambda b: "true" if b else "false",
+        "luau_type": lambda t: luau_type(project, t), "luau_definition": lambda t, name: luau_definition(project, t, name), "lua_bool": lambda b: "true" if b else "false",
         "rate": _lua_rate, "retry": _lua_retry, "num": _lua_num,
         "wire": wire_shapes(project),
     }
