@@ -197,3 +197,17 @@ def test_the_layout_rules_agree_with_stylua(tmp_path: Path) -> None:
     (tmp_path / "Shapes.luau").write_text(source, encoding="utf-8")
     result = _check(tmp_path)
     assert result.returncode == 0, result.stdout
+
+
+def test_a_typed_handle_too_long_opens_its_generic_list_then_its_call() -> None:
+    args = ["Types.InventoryManagementMoveItemBetweenContainers", "Types.InventoryManagementMoveItemBetweenContainersReply"]
+    call = "Api.request(Dispatcher.byName.InventoryManagement.MoveItemBetweenContainers)"
+    assert typed_handle(2, "MoveItemBetweenContainers", call, "Request", args).split("\n") == [
+        f"MoveItemBetweenContainers = {call} :: Request<", f"\t\t\t{args[0]},", f"\t\t\t{args[1]}", "\t\t>,"]
+    call = "Api.request(Dispatcher.byName.InventoryManagementOfEveryContainer.MoveItemBetweenContainers)"
+    assert typed_handle(2, "MoveItemBetweenContainers", call, "Request", args).split("\n") == [
+        "MoveItemBetweenContainers = Api.request(",
+        "\t\t\tDispatcher.byName.InventoryManagementOfEveryContainer.MoveItemBetweenContainers",
+        "\t\t) :: Request<", f"\t\t\t{args[0]},", f"\t\t\t{args[1]}", "\t\t>,"]
+    short = typed_handle(2, "Cast", "Api.request(Dispatcher.byName.Skills.Cast)", "Request", ["Types.A", "Types.B"])
+    assert short == "Cast = Api.request(Dispatcher.byName.Skills.Cast) :: Request<Types.A, Types.B>,"

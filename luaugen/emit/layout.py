@@ -23,9 +23,9 @@ def fits(indent: int, text: str) -> bool:
     return indent * TAB + len(text) <= WIDTH
 
 
-def split_top(text: str, sep: str) -> list[str]:
-    """`text` split at each `sep` outside string literals and brackets."""
-    parts, depth, quote, start, i = [], 0, "", 0, 0
+def _code(text: str):
+    """(index, character, bracket depth before it) for each character outside string literals."""
+    depth, quote, i = 0, "", 0
     while i < len(text):
         char = text[i]
         if quote:
@@ -35,41 +35,30 @@ def split_top(text: str, sep: str) -> list[str]:
                 quote = ""
         elif char in "\"'":
             quote = char
-        elif char in _OPEN:
-            depth += 1
-        elif char in _CLOSE:
-            depth -= 1
-        elif depth == 0 and text.startswith(sep, i):
+        else:
+            yield i, char, depth
+            depth += (char in _OPEN) - (char in _CLOSE)
+        i += 1
+
+
+def split_top(text: str, sep: str) -> list[str]:
+    """`text` split at each `sep` outside string literals and brackets."""
+    parts, start = [], 0
+    for i, _, depth in _code(text):
+        if depth == 0 and i >= start and text.startswith(sep, i):
             parts.append(text[start:i])
             start = i + len(sep)
-            i = start
-            continue
-        i += 1
-    parts.append(text[start:])
-    return parts
+    return parts + [text[start:]]
 
 
 def _call_parts(expr: str) -> tuple[str, list[str]] | None:
     """`x .. f(a, b)` -> ("x .. f(", ["a", "b"]) when `expr` ends with a call; None otherwise."""
-    depth, quote, opened, i = 0, "", -1, 0
-    while i < len(expr):
-        char = expr[i]
-        if quote:
-            if char == "\\":
-                i += 1
-            elif char == quote:
-                quote = ""
-        elif char in "\"'":
-            quote = char
-        elif char in _OPEN:
-            if depth == 0:
-                opened = i
-            depth += 1
-        elif char in _CLOSE:
-            depth -= 1
-            if depth == 0 and i == len(expr) - 1 and char == ")" and _is_call(expr, opened):
-                return expr[:opened + 1], [a.strip() for a in split_top(expr[opened + 1:-1], ",")]
-        i += 1
+    opened = -1
+    for i, char, depth in _code(expr):
+        if depth == 0 and char in _OPEN:
+            opened = i
+    if opened > 0 and expr.endswith(")") and _is_call(expr, opened):
+        return expr[:opened + 1], [a.strip() for a in split_top(expr[opened + 1:-1], ",")]
     return None
 
 
