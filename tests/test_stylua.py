@@ -43,7 +43,8 @@ types:
       slotsByEquipmentSlot:
         type: map
         key: EquipmentSlotName
-        value: { type: array, items: { type: struct, fields: { wearRatio: { type: f64, min: 0, max: 1 } } }, max_items: 5 }
+        value:
+          { type: array, items: { type: struct, fields: { wearRatio: { type: f64, min: 0, max: 1 } } }, max_items: 5 }
 intents:
   MoveItemBetweenContainers:
     payload:
@@ -166,7 +167,8 @@ def test_a_message_too_long_moves_to_the_next_line_then_opens_its_call() -> None
 
 def test_a_set_too_long_gets_one_key_a_line() -> None:
     keys = [f'"key{i:02}"' for i in range(12)]
-    assert frozen_set(1, "local S", keys[:2], "T") == 'local S = table.freeze({ ["key00"] = true, ["key01"] = true } :: T)'
+    assert (frozen_set(1, "local S", keys[:2], "T")
+            == 'local S = table.freeze({ ["key00"] = true, ["key01"] = true } :: T)')
     assert frozen_set(1, "local S", keys, "T").split("\n") == [
         "local S = table.freeze({", *(f"\t\t[{k}] = true," for k in keys), "\t} :: T)"]
 
@@ -200,7 +202,8 @@ def test_the_layout_rules_agree_with_stylua(tmp_path: Path) -> None:
 
 
 def test_a_typed_handle_too_long_opens_its_generic_list_then_its_call() -> None:
-    args = ["Types.InventoryManagementMoveItemBetweenContainers", "Types.InventoryManagementMoveItemBetweenContainersReply"]
+    args = ["Types.InventoryManagementMoveItemBetweenContainers",
+            "Types.InventoryManagementMoveItemBetweenContainersReply"]
     call = "Api.request(Dispatcher.byName.InventoryManagement.MoveItemBetweenContainers)"
     assert typed_handle(2, "MoveItemBetweenContainers", call, "Request", args).split("\n") == [
         f"MoveItemBetweenContainers = {call} :: Request<", f"\t\t\t{args[0]},", f"\t\t\t{args[1]}", "\t\t>,"]
