@@ -38,6 +38,7 @@ class RuntimeSettings:
     max_inbound_batch: int = 512
     player_queue_limit: int = 1024  # per player and tier: replies and events to one player
     max_payload_bytes: int = 16384  # estimated size of one client payload; the server walks no further
+    remotes_folder: str = "NetworkingRemotes"  # the Folder in ReplicatedStorage holding the two remotes
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,19 @@ def _ranged(section: dict, key: str, kind: type, default, low, high=MAX_SETTING)
     return value
 
 
+ROBLOX_NAME_MAX = 100  # Roblox cuts an Instance.Name at 100 characters
+
+
+def _instance_name(section: dict, key: str, default: str) -> str:
+    """A Roblox Instance name the runtime can find again: 1 to 100 printable characters, no surrounding spaces."""
+    value = _typed(section, key, str, default)
+    if (not 1 <= len(value) <= ROBLOX_NAME_MAX or value != value.strip()
+            or any(not c.isprintable() for c in value)):
+        raise _BadKey(f"{key} must be a Roblox instance name: 1 to {ROBLOX_NAME_MAX} printable characters without "
+                      f"leading or trailing spaces, got {value!r}", key)
+    return value
+
+
 def _path(section: dict, key: str, default: str) -> str:
     """A relative path, normalised (`./a/../b` -> `b`); `_confine` checks where it leads."""
     value = _typed(section, key, str, default)
@@ -277,6 +291,7 @@ def _from_dict(root: Path, data: dict) -> Config:
             max_inbound_batch=_ranged(runtime, "max_inbound_batch", int, RuntimeSettings.max_inbound_batch, 1),
             player_queue_limit=_ranged(runtime, "player_queue_limit", int, RuntimeSettings.player_queue_limit, 1),
             max_payload_bytes=_ranged(runtime, "max_payload_bytes", int, RuntimeSettings.max_payload_bytes, 64),
+            remotes_folder=_instance_name(runtime, "remotes_folder", RuntimeSettings.remotes_folder),
         ),
         lint=LintSettings(
             paths=_typed(lint, "paths", tuple, lint_defaults.paths),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from ..model import ir
 from ..model import layout as L
 from .escape import luau_string
+from .layout import call_lines, fits, signature
 
 _WRITE_INT = {"u8": "writeu8", "i8": "writei8", "u16": "writeu16", "i16": "writei16", "u32": "writeu32", "i32": "writei32"}
 _DATATYPE_NEW = {"vector2": "Vector2.new", "vector3": "Vector3.new", "color3": "Color3.new", "cframe": "CFrame.new"}
@@ -58,7 +59,8 @@ class _Lines:
         self._count = 0
 
     def add(self, text: str) -> None:
-        self.lines.append("\t" * self.depth + text)
+        long_call = None if fits(self.depth, text) else call_lines(self.depth, text)
+        self.lines.extend(long_call or ["\t" * self.depth + text])
 
     def fresh(self, base: str) -> str:
         self._count += 1
@@ -71,6 +73,12 @@ class _Lines:
     def close(self, text: str = "end") -> None:
         self.depth -= 1
         self.add(text)
+
+    def guard(self, condition: str, failure: str) -> None:
+        """`if condition then failure end`, laid out on three lines as StyLua writes it."""
+        self.open(f"if {condition} then")
+        self.add(failure)
+        self.close()
 
 
 class _Channel:
@@ -270,12 +278,12 @@ class _Channel:
             out.add(f"{target}, c = Named.read{node.name}(b, c, n, inst)")
         elif fixed is not None and not isinstance(node, L.Struct):
             if not checked:
-                out.add(f"if c + {fixed} > n then truncated(c) end")
+                out.guard(f"c + {fixed} > n", "truncated(c)")
             self.read_at(node, target, 0, out)
             out.add(f"c += {fixed}")
         elif isinstance(node, L.String):
             length = self._read_count(node.prefix, node.max, out)
-            out.add(f"if c + {length} > n then truncated(c) end")
+            out.guard(f"c + {length} > n", "truncated(c)")
             out.add(f"{target} = buffer.readstring(b, c, {length})")
             out.add(f"c += {length}")
         elif isinstance(node, L.Array):
@@ -283,7 +291,7 @@ class _Channel:
         elif isinstance(node, L.Map):
             count = self._read_count(node.prefix, node.max, out)
             if node.min_entry:
-                out.add(f"if {self._times(count, node.min_entry)} > n - c then tooMany({count}, c) end")
+                out.guard(f"{self._times(count, node.min_entry)} > n - c", f"tooMany({count}, c)")
             m, key, val, at = out.fresh("map"), out.fresh("key"), out.fresh("value"), out.fresh("at")
             out.add(f"local {m} = {{}}")
             out.open(f"for _ = 1, {count} do")
@@ -291,7 +299,7 @@ class _Channel:
             out.add(f"local {key}: any, {val}: any")
             self.read(node.key, key, out)
             self.read(node.value, val, out)
-            out.add(f"if {m}[{key}] ~= nil then duplicateKey({at}) end")
+            out.guard(f"{m}[{key}] ~= nil", f"duplicateKey({at})")
             out.add(f"{m}[{key}] = {val}")
             out.close()
             out.add(f"{target} = {m}")
@@ -302,7 +310,7 @@ class _Channel:
         else:
             width = L.index_width(len(node.variants))
             tag = out.fresh("tag")
-            out.add(f"if c + {width} > n then truncated(c) end")
+            out.guard(f"c + {width} > n", "truncated(c)")
             out.add(f"local {tag} = buffer.read{_PREFIX_INT[width]}(b, c)")
             out.add(f"c += {width}")
             for index, (name, struct) in enumerate(node.variants):
@@ -347,24 +355,24 @@ class _Channel:
             out.add(f"local {count}")
             out.add(f"{count}, c = readVarint(b, c, n)")
         else:
-            out.add(f"if c + {prefix} > n then truncated(c) end")
+            out.guard(f"c + {prefix} > n", "truncated(c)")
             out.add(f"local {count} = buffer.read{_PREFIX_INT[prefix]}(b, c)")
             out.add(f"c += {prefix}")
         if maximum is not None:
-            out.add(f"if {count} > {maximum} then tooLong({count}, {at}, {maximum}) end")
+            out.guard(f"{count} > {maximum}", f"tooLong({count}, {at}, {maximum})")
         return count
 
     def _read_array(self, node: L.Array, target: str, out: _Lines) -> None:
         count = self._read_count(node.prefix, node.max, out)
         if isinstance(node.items, L.Bool):
-            out.add(f"if ({count} + 7) // 8 > n - c then tooMany({count}, c) end")
+            out.guard(f"({count} + 7) // 8 > n - c", f"tooMany({count}, c)")
             a = out.fresh("array")
             out.add(f"local {a}")
             out.add(f"{a}, c = readBits(b, c, {count})")
             out.add(f"{target} = {a}")
             return
         if node.min_item:
-            out.add(f"if {self._times(count, node.min_item)} > n - c then tooMany({count}, c) end")
+            out.guard(f"{self._times(count, node.min_item)} > n - c", f"tooMany({count}, c)")
         a, i = out.fresh("array"), out.fresh("i")
         out.add(f"local {a} = table.create({count})")
         out.open(f"for {i} = 1, {count} do")
@@ -382,7 +390,7 @@ class _Channel:
         if segments and isinstance(segments[0], L.Run):
             run = segments.pop(0)
             if not checked:
-                out.add(f"if c + {run.size} > n then truncated(c) end")
+                out.guard(f"c + {run.size} > n", "truncated(c)")
             if run.header:
                 out.add(f"local {head} = c")
                 for f in node.fields:
@@ -399,7 +407,7 @@ class _Channel:
         for segment in segments:
             if isinstance(segment, L.Run):  # a later run: its fields are assigned one by one
                 if not checked:
-                    out.add(f"if c + {segment.size} > n then truncated(c) end")
+                    out.guard(f"c + {segment.size} > n", "truncated(c)")
                 for offset, f in segment.fields:
                     self.read_at(f.node, f"{v}.{f.name}", offset, out)
                 out.add(f"c += {segment.size}")
@@ -480,12 +488,22 @@ def _functions(channel: _Channel, node: L.Node, prefix: str, name: str) -> list[
         channel.read(_unnamed(node), "v", read)
     write.add("return c")
     read.add("return v, c")
-    head = f"function {prefix}"
     return [
-        f"{head}size{name}(v: any): number", *size.lines, "end", "",
-        f"{head}write{name}(b: buffer, c: number, v: any, inst: Instances): number", *write.lines, "end", "",
-        f"{head}read{name}(b: buffer, c: number, n: number, inst: Instances): (any, number)", *read.lines, "end",
+        *signature(f"{prefix}size{name}", ["v: any"], "number"), *size.lines, "end", "",
+        *signature(f"{prefix}write{name}", ["b: buffer", "c: number", "v: any", "inst: Instances"], "number"),
+        *write.lines, "end", "",
+        *signature(f"{prefix}read{name}", ["b: buffer", "c: number", "n: number", "inst: Instances"], "(any, number)"),
+        *read.lines, "end",
     ]
+
+
+def enum_entry(name: str, values: tuple[str, ...]) -> str:
+    """`Name = { "A", "B" },` in the ENUM_NAMES table (one tab in); one value a line when it does not fit."""
+    quoted = [luau_string(v) for v in values]
+    line = f"{name} = {{ {', '.join(quoted)} }},"
+    if fits(1, line):
+        return line
+    return "\n".join([f"{name} = {{", *(f"\t\t{q}," for q in quoted), "\t},"])
 
 
 def _unnamed(node: L.Struct | L.Union) -> L.Struct | L.Union:

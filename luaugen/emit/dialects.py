@@ -7,6 +7,9 @@ from functools import lru_cache
 
 from .contract import format_number
 from .escape import luau_string, python_string
+from .layout import fit, frozen_set
+
+SCOPE_INDENT = 1  # generated check functions sit in a `do ... end` block (templates/luau/_scope.luau.j2)
 
 
 @dataclass
@@ -146,14 +149,14 @@ class LuauDialect(_Dialect):
         return f'type({k}) == "number" and {k} % 1 == 0 and {k} >= {low} and {k} <= {high}'
 
     def string_set(self, name, values):
-        body = ", ".join(f"[{self.quote(v)}] = true" for v in values)
-        table = f"{{ {body} }}" if body else "{}"
-        return f"local {name} = table.freeze({table} :: {{ [any]: boolean }})"
+        return frozen_set(SCOPE_INDENT, f"local {name}", [self.quote(v) for v in values], "{ [any]: boolean }")
 
     def string_set_field(self, table_name, name, values):
-        body = ", ".join(f"[{self.quote(v)}] = true" for v in values)
-        table = f"{{ {body} }}" if body else "{}"
-        return f"{table_name}.{name} = table.freeze({table} :: {{ [any]: boolean }})"
+        return frozen_set(SCOPE_INDENT, f"{table_name}.{name}", [self.quote(v) for v in values], "{ [any]: boolean }")
+
+    def lines(self, depth: int, text: str) -> list[str]:
+        """The statement at `depth` tabs within its function, laid out for the scope's indentation."""
+        return [line[SCOPE_INDENT:] for line in fit(depth + SCOPE_INDENT, text)]
 
     def constant_name(self, name: str) -> str:
         return name
@@ -241,6 +244,9 @@ class PythonDialect(_Dialect):
 
     def integer_key_ok(self, k, low, high):
         return f"_is_number({k}) and {k} % 1 == 0 and {k} >= {low} and {k} <= {high}"
+
+    def lines(self, depth: int, text: str) -> list[str]:
+        return ["\t" * depth + text]
 
     def string_set(self, name, values):
         return f"{name} = frozenset({{{', '.join(self.quote(v) for v in values)}}})"

@@ -64,10 +64,12 @@ def python_comment(text: str, first: str = "") -> str:
 
 
 def luau_string(text: str) -> str:
-    """A double-quoted Luau string literal holding exactly `text`."""
+    """A Luau string literal holding exactly `text`: double-quoted unless `text` holds more double quotes than
+    single ones, then single-quoted (StyLua's AutoPreferDouble, so the output passes `stylua --check`)."""
+    quote = "'" if text.count('"') > text.count("'") else '"'
     out = []
     for char in text:
-        if char in '"\\':
+        if char in (quote, "\\"):
             out.append("\\" + char)
         elif " " <= char <= "~":
             out.append(char)
@@ -79,7 +81,7 @@ def luau_string(text: str) -> str:
             out.append(f"\\u{{{ord(char):x}}}")
         else:
             out.append(char)
-    return '"' + "".join(out) + '"'
+    return quote + "".join(out) + quote
 
 
 def python_string(text: str) -> str:

@@ -8,7 +8,7 @@ from ..config import Config
 from ..model import ir
 from ..model.roblox_classes import CLASS_PARENTS
 from .contract import format_number
-from .escape import luau_comment, luau_string, python_comment
+from .escape import luau_comment, python_comment
 from .dialects import LuauDialect, PythonDialect
 from .manifest import build_manifest, file_hash, manifest_text
 from .pyliteral import py_literal
@@ -16,7 +16,7 @@ from .templates import environment, luau_templates, runtime_sources
 from .typenames import PythonTypes, luau_definition, luau_type, named_types_in_dependency_order
 from .validators import Scope, Validators, write_validators
 from .wire import wire_shapes
-from .codecs import channel_codecs
+from .codecs import channel_codecs, enum_entry
 from .codec_python import python_layouts
 from ..model.layout import LayoutBuilder
 
@@ -92,7 +92,7 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
         "config": config, "profile": config.profile, "schema_hash": manifest["schema_hash"],
         "channels": project.channels, "messages": project.messages(), "project": project,
         "named_types": named_types_in_dependency_order(project),
-        "luau_type": lambda t: luau_type(project, t), "luau_definition": lambda t: luau_definition(project, t), "lua_bool": lambda b: "true" if b else "false",
+        "luau_type": lambda t: luau_type(project, t), "luau_definition": lambda t, name: luau_definition(project, t, name), "lua_bool": lambda b: "true" if b else "false",
         "rate": _lua_rate, "retry": _lua_retry, "num": _lua_num,
         "wire": wire_shapes(project),
     }
@@ -121,7 +121,7 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
     layouts = LayoutBuilder(project, config.limits)
     for channel in project.channels:
         files[f"{config.luau_out}/Packed/{channel.name}.luau"] = env.get_template("luau/_packed_channel.luau.j2").render(
-            luau, codecs=channel_codecs(channel, layouts), lua_string=luau_string)
+            luau, codecs=channel_codecs(channel, layouts), enum_entry=enum_entry)
     files[f"{config.luau_out}/Packed/init.luau"] = env.get_template("luau/_packed_index.luau.j2").render(luau)
     if config.python_package_dir is not None:
         files.update(_python_mirror(project, config, manifest, common, sources, layouts))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..model import ir
 from ..model.walk import descendants
 from .escape import luau_string, python_string
+from .layout import fits, union_lines
 
 
 def pascal(name: str) -> str:
@@ -40,24 +41,45 @@ def luau_type(project: ir.Project, t: ir.Type, indent: int = 0) -> str:
     return "".join("\n" + pad + "\t| " + variant for variant in variants)
 
 
-def luau_definition(project: ir.Project, t: ir.Type) -> str:
-    """What follows `export type X =`: the type on the same line, or a union's variants one per line below."""
+def luau_definition(project: ir.Project, t: ir.Type, name: str) -> str:
+    """What follows `export type <name> =`: the type on the same line, or a union's variants one per line below
+    (tagged unions always, literal unions when the line would be too long for StyLua)."""
     text = luau_type(project, t)
+    if isinstance(t, ir.EnumType) and not fits(0, f"export type {name} = {text}"):
+        return "\n" + "\n".join(union_lines(1, [luau_string(v) for v in t.values]))
     return text if text.startswith("\n") else " " + text
 
 
-def luau_fields(project: ir.Project, fields, indent: int, tag: tuple[str, str] | None = None) -> str:
+def _field_line(project: ir.Project, f, indent: int) -> str:
+    """`name: type,` at `indent` tabs; a literal union or inline struct too long for one line is laid out over
+    lines the way StyLua lays it out."""
+    pad = "\t" * indent
+    inner = luau_type(project, f.type, indent - 1)
+    text = f"{f.name}: {(f'({inner})?' if '|' in inner else f'{inner}?') if f.optional else inner},"
+    if fits(indent, text):
+        return pad + text
+    if isinstance(f.type, ir.EnumType):
+        values = [luau_string(v) for v in f.type.values]
+        if not f.optional:
+            lines = union_lines(indent + 1, values)
+            return f"{pad}{f.name}: {lines[0].lstrip()}\n" + "\n".join(lines[1:]) + ","
+        body = [pad + "\t" + inner] if fits(indent + 1, inner) else union_lines(indent + 1, values)
+        return "\n".join([f"{pad}{f.name}: (", *body, pad + ")?,"])
+    if isinstance(f.type, ir.StructType) and not inner.startswith("{\n"):
+        inner = luau_fields(project, f.type.fields, indent - 1, expand=True)
+        return f"{pad}{f.name}: {inner}{'?' if f.optional else ''},"
+    return pad + text
+
+
+def luau_fields(project: ir.Project, fields, indent: int, tag: tuple[str, str] | None = None,
+                expand: bool = False) -> str:
     pad = "\t" * (indent + 1)
     lines = [f"{pad}{tag[0]}: {tag[1]},"] if tag else []
-    for f in fields:
-        inner = luau_type(project, f.type, indent + 1)
-        if f.optional:
-            inner = f"({inner})?" if "|" in inner else f"{inner}?"
-        lines.append(f"{pad}{f.name}: {inner},")
+    lines += [_field_line(project, f, indent + 1) for f in fields]
     if not lines:
         return "{}"
     inline = "{ " + " ".join(line.strip() for line in lines).rstrip(",") + " }"
-    if "\n" not in inline and len(inline) <= 80:
+    if not expand and "\n" not in inline and len(inline) <= 80:
         return inline
     return "{\n" + "\n".join(lines) + "\n" + "\t" * indent + "}"
 

@@ -196,7 +196,7 @@ class ValidatorWriter:
     # -- emission --------------------------------------------------------------------------------
     def _line(self, out: list[str], depth: int, text: str | None) -> None:
         if text is not None:
-            out.append("\t" * depth + text)
+            out.extend(self.d.lines(depth, text))
 
     def _ret_fail(self, message: str) -> str:
         return self.d.ret_fail(message) if self._frames[-1].entry else self.d.ret(message)

@@ -206,6 +206,15 @@ def test_breaking_reports_invalid_utf8_and_bombs_at_a_revision(project, monkeypa
     ("request_timeout = -3", "request_timeout must be between 0.001 and 3600, got -3.0"),
     ("request_timeout = inf", "request_timeout must be between 0.001 and 3600, got inf"),
     ("max_inbound_batch = 0", "max_inbound_batch must be between 1 and 2147483647, got 0"),
+    ('remotes_folder = ""', "remotes_folder must be a Roblox instance name: 1 to 100 printable characters without "
+                            "leading or trailing spaces, got ''"),
+    ('remotes_folder = " Remotes"', "remotes_folder must be a Roblox instance name: 1 to 100 printable characters "
+                                    "without leading or trailing spaces, got ' Remotes'"),
+    ('remotes_folder = "a\\nb"', "remotes_folder must be a Roblox instance name: 1 to 100 printable characters "
+                                 "without leading or trailing spaces, got 'a\\nb'"),
+    (f'remotes_folder = "{"R" * 101}"', "remotes_folder must be a Roblox instance name: 1 to 100 printable "
+                                        f"characters without leading or trailing spaces, got '{'R' * 101}'"),
+    ("remotes_folder = 5", "remotes_folder must be a str, got 5"),
 ])
 def test_runtime_settings_out_of_range_are_located_errors(project, setting, line):
     (project / "luaugen.toml").write_text(f"[runtime]\n\n{setting}\n", encoding="utf-8")

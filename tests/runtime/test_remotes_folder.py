@@ -1,0 +1,20 @@
+"""`[runtime] remotes_folder` names the Folder the server creates and the client waits for."""
+
+from .conftest import build, no_errors, start
+
+CAST = "{ skillId = 'fire', target = { kind = 'self' }, modifiers = {} }"
+
+
+def test_a_custom_remotes_folder_carries_requests(tmp_path):
+    folder = build(tmp_path / "Networking", remotes_folder="GameRemotes")
+    assert '\tremotesFolder = "GameRemotes",\n' in (folder / "Runtime" / "Settings.luau").read_text(encoding="utf-8")
+    sim, (client,) = start(folder, server_setup="""
+        Net.Skills.CastSkill.on(function(player, p) return { accepted = true, castId = 9 } end)
+    """)
+    assert sim.server.eval("game.ReplicatedStorage:FindFirstChild('NetworkingRemotes') == nil") is True
+    assert sim.server.eval("game.ReplicatedStorage.GameRemotes.Reliable.ClassName") == "RemoteEvent"
+    assert sim.server.eval("game.ReplicatedStorage.GameRemotes.Unreliable.ClassName") == "UnreliableRemoteEvent"
+    run = client.exec(f"return {{ Net.Skills.CastSkill.request({CAST}) }}")
+    sim.run_until(lambda: run.done, timeout=2)
+    assert run.result == [True, {"accepted": True, "castId": 9}]
+    no_errors(sim)
