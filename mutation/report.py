@@ -26,9 +26,12 @@ def _edit(find: str, replace: str) -> str:
     end = 0
     while end < min(len(find), len(replace)) - start and find[-1 - end] == replace[-1 - end]:
         end += 1
-    old, new = find[start:len(find) - end].strip(), replace[start:len(replace) - end].strip()
-    short = lambda s: " ".join(s.split())[:70] or "(nothing)"  # noqa: E731
-    return f"`{_cell(short(old))}` → `{_cell(short(new))}`"
+    old, new = find[start:len(find) - end], replace[start:len(replace) - end]
+    return f"`{_short(old)}` → `{_short(new)}`"
+
+
+def _short(code: str) -> str:
+    return _cell(" ".join(code.split())[:70]) or "(nothing)"
 
 
 def write_report(path: Path, outcomes: list, total: float, jobs: int) -> None:

@@ -1,0 +1,160 @@
+"""Exact limits of the runtime on the server: the channel's shared rate budget, bucket refill, the inbound batch
+limit, the reply cache's ring, queue limits, and reliable batches cut at the receiver's limit."""
+
+from .conftest import build, no_errors, start
+
+RAW = """
+local remotes = game.ReplicatedStorage:WaitForChild("NetworkingRemotes")
+local R = remotes.Reliable
+local Registry = require(game.ReplicatedStorage.Networking.Registry)
+local skills = Registry.channels.Skills
+local function env(kind, message, seq, payload)
+    return { kind, skills.id, skills.messages[message].id, seq, workspace:GetServerTimeNow(), payload }
+end
+local CAST = { skillId = "fireball", target = { kind = "self" }, modifiers = {} }
+"""
+
+
+def test_a_client_at_30_per_second_is_limited_by_the_channels_shared_20_per_second():
+    # Skills allows 20/s per player across its intents; CastSkill also has its own 10/s. Sending CastSkill at
+    # 10/s and CancelCast at 20/s keeps each message within its own rate but the channel at 30/s.
+    sim, (client,) = start(server_setup="""
+        Net.Skills.CastSkill.on(function() return { accepted = true } end)
+        Net.Skills.CancelCast.on(function() end)
+    """)
+    client.exec("""
+        for i = 1, 120 do -- 4 s at 30/s: every third send is a cast
+            if i % 3 == 0 then
+                task.spawn(Net.Skills.CastSkill.request, { skillId = "fireball", target = { kind = "self" }, modifiers = {} })
+            else
+                Net.Skills.CancelCast.send({ castId = i })
+            end
+            task.wait(1 / 30)
+        end
+    """)
+    sim.run_for(4.5)
+    skills = sim.server.eval("Net.stats().channels.Skills")
+    cast, cancel = skills["CastSkill"], skills["CancelCast"]
+    assert (cast["received"], cancel["received"]) == (40, 80)
+    # a full bucket of 20, then 20/s refill over the 3.9 s from the first send to the last: 98 pass, 22 are limited
+    # (exact for the simulator's 60 Hz frames). CancelCast drains the shared bucket first, so the casts pay.
+    assert (cast["rateLimited"], cancel["rateLimited"]) == (22, 0)
+    assert cast["delivered"] + cancel["delivered"] == 98
+    no_errors(sim)
+
+
+def test_an_idle_client_saves_up_one_second_of_tokens_not_more():
+    sim, (client,) = start(server_setup="""
+        _G.calls = 0
+        Net.Skills.CancelCast.on(function() _G.calls += 1 end)
+    """)
+    client.exec("Net.Skills.CancelCast.send({ castId = 0 })")
+    sim.run_for(5)  # five seconds idle: the 20/s bucket refills to 20, not 100
+    client.exec("for i = 1, 60 do Net.Skills.CancelCast.send({ castId = i }) end")
+    sim.run_for(0.1)
+    assert sim.server.eval("_G.calls") == 1 + 20  # the first, then a full bucket (the 60 arrive in one batch)
+    no_errors(sim)
+
+
+def test_an_inbound_batch_of_exactly_the_limit_is_processed_one_more_is_dropped():
+    sim, (client,) = start()
+    client.exec(RAW + """
+        local function batch(n)
+            local b = table.create(n)
+            for i = 1, n do b[i] = env(1, "CancelCast", i, { castId = i }) end
+            return b
+        end
+        R:FireServer(batch(512))
+        R:FireServer(batch(513))
+    """)
+    sim.run_for(0.1)
+    stats = sim.server.eval("Net.stats()")
+    assert stats["malformed"] == 1
+    assert stats["channels"]["Skills"]["CancelCast"]["received"] == 512
+    no_errors(sim)
+
+
+def test_a_retried_request_is_answered_from_the_reply_cache_after_newer_requests():
+    sim, (client,) = start(server_setup="""
+        _G.runs = 0
+        Net.Skills.CastSkill.on(function() _G.runs += 1 return { accepted = true, castId = _G.runs } end)
+    """)
+    client.exec(RAW + """
+        R:FireServer({ env(2, "CastSkill", 1, CAST), env(2, "CastSkill", 2, CAST) })
+        task.wait(0.1)
+        R:FireServer({ env(2, "CastSkill", 1, CAST) }) -- a retry of the first, after the second
+    """)
+    sim.run_for(0.3)
+    assert sim.server.eval("_G.runs") == 2
+    assert sim.server.eval("Net.stats().channels.Skills.CastSkill.sent") == 3  # the retry got the cached reply
+    no_errors(sim)
+
+
+def test_the_reply_cache_holds_exactly_reply_cache_requests(tmp_path):
+    folder = build(tmp_path / "Networking", reply_cache=2)
+    sim, (client,) = start(folder, server_setup="""
+        _G.runs = {}
+        Net.Skills.CastSkill.on(function(player, p) table.insert(_G.runs, p.skillId) return { accepted = true } end)
+    """)
+    client.exec(RAW + """
+        local function cast(seq) return env(2, "CastSkill", seq, { skillId = "s" .. seq, target = { kind = "self" }, modifiers = {} }) end
+        R:FireServer({ cast(1), cast(2), cast(3) })
+        task.wait(0.1)
+        R:FireServer({ cast(2), cast(3) }) -- still cached
+        task.wait(0.1)
+        R:FireServer({ cast(1) })          -- evicted by 3: runs again
+    """)
+    sim.run_for(0.4)
+    assert sim.server.eval("_G.runs") == ["s1", "s2", "s3", "s1"]
+    no_errors(sim)
+
+
+def test_a_queue_holds_exactly_queue_limit_items():
+    sim, (client,) = start(client_setup="""
+        _G.got = 0
+        Net.Stats.StatChanged.on(function() _G.got += 1 end)
+    """)
+    sim.server.exec("""
+        for i = 1, 4100 do -- HIGH, reliable, all in one frame: the queue holds 4096
+            Net.Stats.StatChanged.fireAll({ entityId = 1, stat = "Luck", value = i, delta = 1 })
+        end
+    """)
+    sim.run_for(0.5)
+    stats = sim.server.eval("Net.stats()")
+    assert stats["queues"]["HIGH"]["max"] == 4096
+    assert stats["channels"]["Stats"]["StatChanged"]["dropped"] == 4
+    assert client.eval("_G.got") == 4096
+    warnings = [line for line in sim.server.output if "queue is full" in line]
+    assert warnings == ["[warn] [Networking] HIGH queue is full (4096); Stats.StatChanged dropped"] * 3
+    no_errors(sim)
+
+
+def test_a_critical_burst_arrives_whole_in_batches_the_receiver_accepts():
+    sim, (client,) = start(client_setup="""
+        _G.hits = 0
+        Net.Skills.SkillHit.on(function() _G.hits += 1 end)
+    """)
+    sim.server.exec("""
+        for i = 1, 1100 do -- CRITICAL is never held back: one frame, cut into batches of at most 512
+            Net.Skills.SkillHit.fireAll({ castId = i, targetId = 1, damage = 1, critical = false,
+                hitPosition = Vector3.zero, effects = {} })
+        end
+    """)
+    sim.run_for(0.2)
+    assert client.eval("_G.hits") == 1100
+    assert client.eval("Net.stats().malformed") == 0
+    no_errors(sim)
+
+
+def test_reliable_low_traffic_beyond_the_budget_waits_and_is_never_shed(tmp_path):
+    folder = build(tmp_path / "Networking", extra={"schemas/zz_log.yaml": (
+        "channel: Log\nqos: LOW\nevents:\n  Line:\n    payload:\n      n: u16\n")})
+    sim, (client,) = start(folder, client_setup="""
+        _G.lines = 0
+        Net.Log.Line.on(function() _G.lines += 1 end)
+    """)
+    sim.server.exec("for i = 1, 300 do Net.Log.Line.fireAll({ n = i }) end")  # the frame budget is 256
+    sim.step(3)
+    assert client.eval("_G.lines") == 300
+    assert sim.server.eval("Net.stats().channels.Log.Line.dropped") == 0
+    no_errors(sim)
