@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test bench golden clean
+.PHONY: build test bench golden mutation clean
 
 build: $(STAMP)
 	$(BIN)/luaugen build
@@ -16,6 +16,10 @@ bench: $(STAMP)
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.update
+
+# Slow (minutes): every mutant in mutation/catalogue.yaml against its tests; not part of `make test`.
+mutation: $(STAMP)
+	$(BIN)/python -m mutation.run --output MUTATION.md
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || { py=$$(sh .ci/find-python) && $$py -m venv $(VENV); }

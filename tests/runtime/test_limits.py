@@ -1,5 +1,5 @@
-"""Exact limits of the runtime on the server: the channel's shared rate budget, bucket refill, the inbound batch
-limit, the reply cache's ring, queue limits, and reliable batches cut at the receiver's limit."""
+"""Exact limits of the runtime: the channel's shared rate budget, bucket refill, the inbound batch limit, the reply
+cache's ring, queue limits, CRITICAL bursts cut at the receiver's batch limit, the retry schedule, invalid replies."""
 
 from .conftest import build, no_errors, start
 
@@ -140,7 +140,7 @@ def test_a_critical_burst_arrives_whole_in_batches_the_receiver_accepts():
                 hitPosition = Vector3.zero, effects = {} })
         end
     """)
-    sim.run_for(0.2)
+    sim.step(2)  # flushed on the next Heartbeat, received the frame after: none of it waits for a later frame
     assert client.eval("_G.hits") == 1100
     assert client.eval("Net.stats().malformed") == 0
     no_errors(sim)
@@ -158,3 +158,36 @@ def test_reliable_low_traffic_beyond_the_budget_waits_and_is_never_shed(tmp_path
     assert client.eval("_G.lines") == 300
     assert sim.server.eval("Net.stats().channels.Log.Line.dropped") == 0
     no_errors(sim)
+
+
+def test_retries_follow_the_exponential_schedule_then_stop():
+    # CastSkill: exponential, 4 attempts, base 0.1 s, max 0.8 s; jitter only ever delays, by up to half the delay.
+    sim, (client,) = start(server_setup="""
+        Net.Skills.CastSkill.on(function() task.wait(100) return { accepted = true } end)
+    """)
+    client.exec('task.spawn(Net.Skills.CastSkill.request, { skillId = "fireball", target = { kind = "self" }, modifiers = {} })')
+    arrivals = []  # the frame each send reached the server
+    for frame in range(150):
+        sim.step(1)
+        while sim.server.eval("Net.stats().channels.Skills.CastSkill.received") > len(arrivals):
+            arrivals.append(frame)
+    gaps = [(b - a) / 60 for a, b in zip(arrivals, arrivals[1:])]
+    assert len(gaps) == 3
+    for gap, delay in zip(gaps, (0.1, 0.2, 0.4)):
+        assert delay - 1e-9 <= gap <= 1.5 * delay + 1 / 60, gaps
+    stats = client.eval("Net.stats().channels.Skills.CastSkill")
+    assert (stats["sent"], stats["retried"], stats["failed"]) == (4, 3, 1)  # then the 2 s timeout ends it
+    no_errors(sim)
+
+
+def test_an_invalid_reply_from_a_handler_is_a_failure_for_the_caller():
+    sim, (client,) = start(server_setup="""
+        Net.Skills.CastSkill.on(function() return { accepted = "yes" } end)
+    """)
+    run = client.exec('return { Net.Skills.CastSkill.request({ skillId = "fireball", target = { kind = "self" }, modifiers = {} }) }')
+    sim.run_until(lambda: run.done, timeout=1)
+    assert run.result == [False, "the server returned an invalid reply"]
+    assert sim.server.eval("Net.stats().channels.Skills.CastSkill.handlerErrors") == 1
+    warnings = [line for line in sim.server.output if "invalid reply" in line]
+    assert warnings == ['[warn] [Networking] handler for Skills.CastSkill returned an invalid reply: '
+                        'reply.accepted: expected boolean, got "yes"']
