@@ -61,7 +61,7 @@ def test_the_shipped_overload_scenario_loads():
     ("link: { loss: 2 }\n", "scenario.yaml:1:15: error: loss must be a number within [0, 1], got 2"),
     ("assertions: { saturation: { max_shares: 1 } }\n", "unknown key 'max_shares' in assertions.saturation"),
     ("assertions: { p99_ms: { FAST: 1 } }\n", "unknown key 'FAST' in assertions.p99_ms"),
-    ("clients: [1\n", "error: invalid YAML"),
+    ("clients: [1\n", "scenario.yaml:1:10: error: unclosed '['"),
     ("", "error: scenario file is empty"),
 ])
 def test_bad_scenarios_are_located_errors_and_exit_2(tmp_path, text, message):
