@@ -19,15 +19,24 @@ def _cell(text: str) -> str:
 
 
 def _edit(find: str, replace: str) -> str:
-    """The edit in one short line: the changed part of each side, without the shared context."""
+    """The edit in one short line: the changed words of each side, without the context they share."""
+    shortest = min(len(find), len(replace))
     start = 0
-    while start < min(len(find), len(replace)) and find[start] == replace[start]:
+    while start < shortest and find[start] == replace[start]:
         start += 1
-    end = 0
-    while end < min(len(find), len(replace)) - start and find[-1 - end] == replace[-1 - end]:
+    while start > 0 and not (_boundary(find, start) and _boundary(replace, start)):
+        start -= 1
+    end = 0  # characters shared at the end
+    while end < shortest - start and find[-1 - end] == replace[-1 - end]:
         end += 1
-    old, new = find[start:len(find) - end], replace[start:len(replace) - end]
-    return f"`{_short(old)}` → `{_short(new)}`"
+    while end > 0 and not (_boundary(find, len(find) - end) and _boundary(replace, len(replace) - end)):
+        end -= 1
+    return f"`{_short(find[start:len(find) - end])}` → `{_short(replace[start:len(replace) - end])}`"
+
+
+def _boundary(text: str, i: int) -> bool:
+    """Whether position i falls between words (or at either end)."""
+    return i <= 0 or i >= len(text) or text[i - 1].isspace() or text[i].isspace()
 
 
 def _short(code: str) -> str:

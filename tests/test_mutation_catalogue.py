@@ -67,7 +67,7 @@ def test_the_report_shows_each_edit_and_outcome(tmp_path):
     text = (tmp_path / "M.md").read_text(encoding="utf-8")
     assert "**2 mutants: 1 killed, 0 survived, 1 equivalent** (5 s with 2 jobs)." in text
     assert "| 1 | flip | `runtime/X.luau` | `<` → `>` | flips it | **killed** | tests/t.py::test_a | 3 |" in text
-    assert "| 2 | same | `runtime/X.luau` | `(nothing)` → `.0` | a float | **equivalent** | 1 == 1.0 | 2 |" in text
+    assert "| 2 | same | `runtime/X.luau` | `1` → `1.0` | a float | **equivalent** | 1 == 1.0 | 2 |" in text
 
 
 def test_an_unknown_mutant_name_is_an_error_before_any_copy(capsys):
