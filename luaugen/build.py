@@ -15,7 +15,7 @@ from .config import CONFIG_NAME, ConfigError, load_config
 from .deploy import DeployError, check_profile, deploy_config, deploy_files, recorded_profile_mismatch
 from .diagnostics import Diagnostic, has_errors, render_github, render_json, render_text, use_color
 from .project import read_previous_manifest, read_sources
-from .write import plan, write
+from .write import plan, recover, with_record, write
 
 FORMATS = {"text": None, "json": render_json, "github": render_github}
 OK, DRIFT, ERRORS = 0, 1, 2
@@ -50,8 +50,11 @@ def build_once(request: BuildRequest) -> int:
     try:
         config = load_config(request.root)
     except ConfigError as exc:
-        config_file = request.root / CONFIG_NAME
-        report([exc.diagnostic], {CONFIG_NAME: config_file.read_text(encoding="utf-8", errors="replace")}, request.fmt)
+        try:
+            text = (request.root / CONFIG_NAME).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""  # unreadable: the diagnostic says so
+        report([exc.diagnostic], {CONFIG_NAME: text}, request.fmt)
         click.echo(_errors_line(1), err=True)
         return ERRORS
     committed = config
@@ -72,11 +75,20 @@ def build_once(request: BuildRequest) -> int:
     if has_errors(diagnostics):
         click.echo(_errors_line(sum(d.is_error for d in diagnostics)), err=True)
         return ERRORS
-    files = deploy_files(config, target, result.files) if target is not config else result.files
-    the_plan = plan(target, files)
+    files, lock = result.files, previous
+    if target is not config:  # a deploy folder has no manifest: a record of its files stands in for it
+        files, lock = with_record(target, deploy_files(config, target, result.files))
     if request.check:
-        return _check(target, committed, previous if target is config else None, the_plan, request.fmt)
-    write(target, files, the_plan)
+        return _check(target, committed, lock, plan(target, files, lock), request.fmt)
+    try:
+        for line in recover(target):
+            click.echo(f"luaugen: {line}", err=True)
+        the_plan = plan(target, files, lock)
+        write(target, files, the_plan)
+    except (OSError, ValueError) as exc:
+        detail = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.filename else str(exc)
+        click.echo(f"luaugen: cannot write the build: {detail}; the previous output is unchanged", err=True)
+        return ERRORS
     elapsed = time.perf_counter() - started
     manifest = json.loads(result.files[config.manifest])
     channels = len(manifest["channels"])
@@ -91,6 +103,8 @@ def build_once(request: BuildRequest) -> int:
         click.echo(f"  wrote {path}")
     for path in the_plan.stale:
         click.echo(f"  removed {path}")
+    for path in the_plan.kept:
+        click.echo(f"  left {path} (no longer generated, but edited since luaugen wrote it)")
     return OK
 
 
@@ -101,7 +115,8 @@ def _check(target, committed, previous: dict | None, the_plan, fmt: str) -> int:
     mismatch = recorded_profile_mismatch(committed, previous)
     if mismatch:
         click.echo(f"luaugen: {mismatch}", err=True)
-    stale = [(path, "stale") for path in the_plan.changed] + [(path, "no longer produced") for path in the_plan.stale]
+    stale = ([(path, "stale") for path in the_plan.changed] + [(path, "no longer produced") for path in the_plan.stale]
+             + [(path, "left by an interrupted build") for path in the_plan.leftovers])
     for path, why in stale:
         if fmt == "github":
             click.echo(f"::error file={path},title=luaugen build --check::{why}: run `luaugen build` and commit")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -56,16 +58,22 @@ class Config:
     schemas: str = "schemas"
     profile: str = "dev"
     luau_out: str = "generated/luau/Networking"
-    python_out: str = "generated/python"
+    python_out: str | None = "generated/python"  # None: `[output] python = false`, no mirror
     python_package: str = "sdc_net"
     manifest: str = "generated/manifest.json"
+    max_schema_bytes: int = 1 << 20  # larger schema files are refused before they are read
     limits: Limits = field(default_factory=Limits)
     runtime: RuntimeSettings = field(default_factory=RuntimeSettings)
     lint: LintSettings = field(default_factory=LintSettings)
 
     @property
-    def python_package_dir(self) -> str:
-        return f"{self.python_out}/{self.python_package}"
+    def python_package_dir(self) -> str | None:
+        return None if self.python_out is None else f"{self.python_out}/{self.python_package}"
+
+    @property
+    def output_paths(self) -> list[str]:
+        """Every path a build writes under (folders and the manifest file), relative to the root."""
+        return [p for p in (self.luau_out, self.python_package_dir, self.manifest) if p is not None]
 
     def with_profile(self, profile: str) -> "Config":
         return replace(self, profile=profile)
@@ -80,7 +88,7 @@ class _BadKey(ValueError):
 
 
 def _key_position(text: str, key: str) -> tuple[int, int]:
-    pattern = re.compile(rf'^(\s*)"?{re.escape(key)}"?\s*=', re.MULTILINE)
+    pattern = re.compile(rf'^([ \t]*)"?{re.escape(key)}"?[ \t]*=', re.MULTILINE)  # not \s: it spans lines
     match = pattern.search(text)
     if match is None:
         return 1, 1
@@ -105,8 +113,13 @@ def find_root(start: Path) -> Path:
 def load_config(root: Path) -> Config:
     path = root / CONFIG_NAME
     if not path.is_file():
-        return Config(root=root)
-    text = path.read_text(encoding="utf-8")
+        config = Config(root=root)
+        try:
+            _confine(config)
+        except _BadKey as exc:  # the defaults lead out through a symlink
+            raise ConfigError(error("config-value", str(exc), None, f"add {CONFIG_NAME} with [output] paths")) from exc
+        return config
+    text = read_config_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -116,12 +129,60 @@ def load_config(root: Path) -> Config:
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)) or "invalid TOML"
         raise ConfigError(error("config-syntax", f"invalid TOML: {message}", Span(CONFIG_NAME, line, col))) from exc
     try:
-        return _from_dict(root, data)
+        config = _from_dict(root, data)
+        _confine(config)
+        return config
     except _BadKey as exc:
         line, col = _key_position(text, exc.key)
         raise ConfigError(error("config-value", str(exc), Span(CONFIG_NAME, line, col))) from exc
     except (TypeError, ValueError) as exc:
         raise ConfigError(error("config-value", str(exc), Span(CONFIG_NAME, 1, 1))) from exc
+
+
+def read_config_text(path: Path) -> str:
+    """The text of luaugen.toml, or a ConfigError saying why it cannot be read (located at the bad byte)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(error("config-unreadable", f"cannot read {CONFIG_NAME}: {exc.strerror or exc}",
+                                Span(CONFIG_NAME, 1, 1))) from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError(error("encoding", f"not UTF-8 text: {exc.reason}", Span(CONFIG_NAME, line, col),
+                                "save the file as UTF-8")) from exc
+
+
+# Paths a build must never write into, besides the schemas folder.
+_PROTECTED = (CONFIG_NAME, ".git")
+
+
+def _confine(config: Config) -> None:
+    """Outputs resolve inside the root (after symlinks), are not the root, and overlap neither each other, the
+    schemas folder, luaugen.toml nor .git: a build can then only ever touch its own files."""
+    root = config.root.resolve()
+    keys = {"luau": config.luau_out, "python": config.python_package_dir, "manifest": config.manifest,
+            "schemas": config.schemas}
+    written = dict(keys, python=config.python_out)  # as in luaugen.toml, for messages
+    resolved = {}
+    for key, relative in keys.items():
+        if relative is None:
+            continue
+        target = (root / relative).resolve()
+        if Path(relative).is_absolute() or not target.is_relative_to(root) or target == root:
+            raise _BadKey(f"{key} = {written[key]!r} must name a path inside the project folder (not the folder "
+                          "itself, not through a symlink leading out)", key)
+        resolved[key] = target
+    protected = {name: root / name for name in _PROTECTED} | {"schemas": resolved["schemas"]}
+    outputs = [key for key in ("luau", "python", "manifest") if key in resolved]
+    for i, key in enumerate(outputs):
+        others = [(other, resolved[other]) for other in outputs[i + 1:]] + list(protected.items())
+        for other, path in others:
+            if path.is_relative_to(resolved[key]) or resolved[key].is_relative_to(path):
+                raise _BadKey(f"{key} = {written[key]!r} overlaps {other} ({path.relative_to(root).as_posix()}): "
+                              "outputs must be separate from each other and from the project's own files", key)
 
 
 def _section(data: dict, name: str) -> dict:
@@ -150,11 +211,31 @@ def _typed(section: dict, key: str, kind: type, default):
     return value
 
 
+MAX_SETTING = 2**31 - 1  # integers travel into Luau and Python source as literals
+
+
+def _ranged(section: dict, key: str, kind: type, default, low, high=MAX_SETTING):
+    """A numeric setting within [low, high]: zero or negative budgets, caches and timeouts break the runtime."""
+    value = _typed(section, key, kind, default)
+    if not (math.isfinite(value) and low <= value <= high):
+        raise _BadKey(f"{key} must be between {low} and {high}, got {value!r}", key)
+    return value
+
+
+def _path(section: dict, key: str, default: str) -> str:
+    """A relative path, normalised (`./a/../b` -> `b`); `_confine` checks where it leads."""
+    value = _typed(section, key, str, default)
+    if not value.strip() or "\0" in value:
+        hint = ", or false to turn the Python mirror off" if key == "python" else ""
+        raise _BadKey(f"{key} must name a path inside the project folder{hint}, got {value!r}", key)
+    return Path(os.path.normpath(value)).as_posix()
+
+
 def _from_dict(root: Path, data: dict) -> Config:
     _check_keys(data, "luaugen.toml", {"project", "output", "limits", "runtime", "lint"})
     project, output = _section(data, "project"), _section(data, "output")
     limits, runtime, lint = _section(data, "limits"), _section(data, "runtime"), _section(data, "lint")
-    _check_keys(project, "project", {"schemas", "profile"})
+    _check_keys(project, "project", {"schemas", "profile", "max_schema_bytes"})
     _check_keys(output, "output", {"luau", "python", "python_package", "manifest"})
     _check_keys(limits, "limits", {f for f in Limits.__dataclass_fields__})
     _check_keys(runtime, "runtime", {f for f in RuntimeSettings.__dataclass_fields__})
@@ -175,21 +256,22 @@ def _from_dict(root: Path, data: dict) -> Config:
         raise ValueError("[lint.ignore] maps path globs to lists of rule ids")
     return Config(
         root=root,
-        schemas=_typed(project, "schemas", str, base.schemas),
+        schemas=_path(project, "schemas", base.schemas),
         profile=profile,
-        luau_out=_typed(output, "luau", str, base.luau_out),
-        python_out=_typed(output, "python", str, base.python_out),
+        luau_out=_path(output, "luau", base.luau_out),
+        python_out=None if output.get("python") is False else _path(output, "python", base.python_out),
         python_package=package,
-        manifest=_typed(output, "manifest", str, base.manifest),
-        limits=Limits(**{k: _typed(limits, k, int, getattr(Limits(), k)) for k in Limits.__dataclass_fields__}),
+        manifest=_path(output, "manifest", base.manifest),
+        max_schema_bytes=_ranged(project, "max_schema_bytes", int, base.max_schema_bytes, 1),
+        limits=Limits(**{k: _ranged(limits, k, int, getattr(Limits(), k), 1) for k in Limits.__dataclass_fields__}),
         runtime=RuntimeSettings(
-            frame_budget=_typed(runtime, "frame_budget", int, RuntimeSettings.frame_budget),
-            request_timeout=_typed(runtime, "request_timeout", float, RuntimeSettings.request_timeout),
-            max_pending_requests=_typed(runtime, "max_pending_requests", int, RuntimeSettings.max_pending_requests),
-            unreliable_max_bytes=_typed(runtime, "unreliable_max_bytes", int, RuntimeSettings.unreliable_max_bytes),
-            queue_limit=_typed(runtime, "queue_limit", int, RuntimeSettings.queue_limit),
-            reply_cache=_typed(runtime, "reply_cache", int, RuntimeSettings.reply_cache),
-            max_inbound_batch=_typed(runtime, "max_inbound_batch", int, RuntimeSettings.max_inbound_batch),
+            frame_budget=_ranged(runtime, "frame_budget", int, RuntimeSettings.frame_budget, 1),
+            request_timeout=_ranged(runtime, "request_timeout", float, RuntimeSettings.request_timeout, 0.001, 3600),
+            max_pending_requests=_ranged(runtime, "max_pending_requests", int, RuntimeSettings.max_pending_requests, 1),
+            unreliable_max_bytes=_ranged(runtime, "unreliable_max_bytes", int, RuntimeSettings.unreliable_max_bytes, 1),
+            queue_limit=_ranged(runtime, "queue_limit", int, RuntimeSettings.queue_limit, 1),
+            reply_cache=_ranged(runtime, "reply_cache", int, RuntimeSettings.reply_cache, 1),
+            max_inbound_batch=_ranged(runtime, "max_inbound_batch", int, RuntimeSettings.max_inbound_batch, 1),
         ),
         lint=LintSettings(
             paths=_typed(lint, "paths", tuple, lint_defaults.paths),

@@ -15,7 +15,8 @@ from pathlib import Path, PurePosixPath
 from ..compiler import compile_project
 from ..config import CONFIG_NAME, Config, ConfigError, load_config
 from ..diagnostics import Diagnostic, error, has_errors
-from ..project import SCHEMA_SUFFIXES, read_previous_manifest, read_sources
+from ..project import SCHEMA_SUFFIXES, decode_utf8, read_previous_manifest, read_sources, too_large
+from ..load.lockfile import check_lockfile
 from .compare import ManifestError, check_manifest
 
 
@@ -112,19 +113,32 @@ def resolve_ref(root: Path, ref: str) -> str | None:
 
 
 def git_show(root: Path, commit: str, relpath: str) -> str | None:
-    """A file's text at `commit`, `relpath` relative to `root` (which may be below the repository top); None if absent."""
+    """A file's text at `commit`, `relpath` relative to `root` (which may be below the repository top); None if absent.
+
+    Text that is not UTF-8 is a SourceError located at the first bad byte, as for files on disk.
+    """
     proc = _git(root, "show", f"{commit}:./{relpath}")
     if proc.returncode != 0:
         return None
-    return proc.stdout.decode("utf-8")
+    text, problem = decode_utf8(proc.stdout, relpath)
+    if problem is not None:
+        raise SourceError(f"{relpath} at {commit[:12]} is not UTF-8 text", [problem])
+    return text
 
 
-def git_list(root: Path, commit: str, folder: str) -> list[str]:
-    proc = _git(root, "ls-tree", "-r", "--name-only", "-z", commit, "--", folder)
+def git_list(root: Path, commit: str, folder: str) -> list[tuple[str, int]]:
+    """(path, size in bytes) of every file under `folder` at `commit`."""
+    proc = _git(root, "ls-tree", "-r", "-l", "-z", commit, "--", folder)
     if proc.returncode != 0:
         raise SourceError(f"git ls-tree failed at {commit}: {proc.stderr.decode(errors='replace').strip()}")
     # ls-tree prints paths relative to the current directory (root), which is what the compiler keys sources by.
-    return sorted(p for p in proc.stdout.decode("utf-8").split("\0") if p)
+    files = []
+    for entry in proc.stdout.decode("utf-8", errors="replace").split("\0"):
+        if entry:
+            meta, _, path = entry.partition("\t")
+            size = meta.split()[-1]
+            files.append((path, int(size) if size.isdigit() else 0))
+    return sorted(files)
 
 
 def config_at(root: Path, commit: str, ref: str) -> Config:
@@ -153,11 +167,19 @@ def load_revision(root: Path, ref: str, profile: str | None = None) -> Contract:
         config = config.with_profile(profile)
     folder = PurePosixPath(config.schemas).as_posix()
     sources: dict[str, str] = {}
-    for relpath in git_list(root, commit, folder):
-        if _is_schema(relpath):
-            text = git_show(root, commit, relpath)
-            if text is not None:
-                sources[relpath] = text
+    oversized = []
+    for relpath, size in git_list(root, commit, folder):
+        if not _is_schema(relpath):
+            continue
+        problem = too_large(relpath, size, config.max_schema_bytes)  # refused before git reads it into memory
+        if problem is not None:
+            oversized.append(problem)
+            continue
+        text = git_show(root, commit, relpath)
+        if text is not None:
+            sources[relpath] = text
+    if oversized:
+        raise SourceError(f"revision {ref} has schema files over the size limit", oversized)
     previous = None
     lock = git_show(root, commit, config.manifest)
     if lock is not None:
@@ -165,4 +187,7 @@ def load_revision(root: Path, ref: str, profile: str | None = None) -> Contract:
             previous = json.loads(lock)
         except json.JSONDecodeError:
             previous = None
+        problems = check_lockfile(config.manifest, lock, previous) if previous is not None else []
+        if problems:
+            raise SourceError(f"the manifest at {ref} is damaged", problems)
     return compile_manifest(config, sources, previous, f"revision {ref}")

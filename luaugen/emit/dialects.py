@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .contract import format_number
+from .escape import luau_string, python_string
 
 
 @dataclass
@@ -23,8 +24,7 @@ class Path:
 class _Dialect:
     """What both languages write alike; subclasses hold the differences."""
 
-    def quote(self, text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    quote = staticmethod(luau_string)  # every string literal goes through luaugen.emit.escape
 
     def or_(self, *conds: str) -> str:
         return " or ".join(conds)
@@ -134,6 +134,7 @@ class LuauDialect(_Dialect):
 
 
 class PythonDialect(_Dialect):
+    quote = staticmethod(python_string)
     end = None
     nil = "None"
     else_ = "else:"

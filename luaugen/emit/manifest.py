@@ -8,6 +8,7 @@ import json
 from ..config import Limits
 from ..model import ir
 from .contract import type_json
+from .escape import json_text
 
 
 def canonical(data) -> str:
@@ -51,5 +52,9 @@ def build_manifest(project: ir.Project, retired: dict, limits: Limits, profile: 
             "retired": retired}
 
 
+def file_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def manifest_text(manifest: dict) -> str:
-    return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(manifest, indent=2, sort_keys=True) + "\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from .escape import python_string
 
 WIDTH = 100
 
@@ -24,7 +24,7 @@ def _flat(value) -> str:
     if value is None or isinstance(value, bool):
         return repr(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return python_string(value)
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, dict):

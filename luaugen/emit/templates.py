@@ -8,6 +8,8 @@ from pathlib import Path
 
 import jinja2
 
+from .escape import luau_comment, luau_string, python_comment, python_docstring, python_string
+
 
 def _data_dir(name: str) -> Path:
     packaged = Path(__file__).resolve().parent.parent / name
@@ -27,12 +29,16 @@ def runtime_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
     )
+    # Schema text reaches the output only through these filters (see luaugen.emit.escape).
+    env.filters.update(luau_comment=luau_comment, luau_string=luau_string, python_comment=python_comment,
+                       python_string=python_string, python_docstring=python_docstring)
+    return env
 
 
 def luau_templates() -> list[str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..model import ir
 from ..model.walk import descendants
+from .escape import luau_string, python_string
 
 
 def pascal(name: str) -> str:
@@ -26,7 +27,7 @@ def luau_type(project: ir.Project, t: ir.Type, indent: int = 0) -> str:
     if isinstance(t, ir.InstanceType):
         return t.class_name
     if isinstance(t, ir.EnumType):
-        return " | ".join(f'"{v}"' for v in t.values)
+        return " | ".join(luau_string(v) for v in t.values)
     if isinstance(t, ir.RefType):
         return project.named(t.target).generated_name
     if isinstance(t, ir.ArrayType):
@@ -112,7 +113,7 @@ class PythonTypes:
         if isinstance(t, ir.InstanceType):
             return "roblox.Instance"
         if isinstance(t, ir.EnumType):
-            return "Literal[" + ", ".join(f'"{v}"' for v in t.values) + "]"
+            return "Literal[" + ", ".join(python_string(v) for v in t.values) + "]"
         if isinstance(t, ir.RefType):
             return self.project.named(t.target).generated_name
         if isinstance(t, ir.ArrayType):

@@ -11,6 +11,10 @@ from .nodes import Document, MapEntry, Node
 from .yaml_errors import describe
 
 _scalars = SafeConstructor()
+# Hostile files cost bounded work: nesting deeper than any real schema is refused before the (recursive) composer
+# runs, and aliases may not expand the tree beyond a node budget (a 357-byte "billion laughs" file would need 10^9).
+MAX_DEPTH = 64
+MAX_NODES = 100_000
 # libyaml's parser when PyYAML was built with it: same nodes and marks, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -26,8 +30,35 @@ def _span(path: str, node: yaml.Node) -> Span:
     return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
-def _convert(path: str, node: yaml.Node) -> Node:
+class _TooLarge(Exception):
+    def __init__(self, span: Span):
+        super().__init__(span)
+        self.span = span
+
+
+def _too_deep_at(path: str, mark) -> Diagnostic:
+    return error("too-deep", f"nesting deeper than {MAX_DEPTH} levels", Span(path, mark.line + 1, mark.column + 1),
+                 "schemas nest a few levels; name inner types in `types:`")
+
+
+def _too_deep(path: str, text: str, loader=_LOADER) -> Diagnostic | None:
+    """Scan the event stream (flat, no recursion) for nesting beyond MAX_DEPTH."""
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _too_deep_at(path, event.start_mark)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
+
+
+def _convert(path: str, node: yaml.Node, budget: list[int]) -> Node:
     span = _span(path, node)
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge(span)
     if isinstance(node, MappingNode):
         entries: dict = {}
         for key_node, value_node in node.value:
@@ -37,28 +68,39 @@ def _convert(path: str, node: yaml.Node) -> Node:
                 key = str(key) if isinstance(key, (int, float, bool)) or key is None else repr(key)
             if key in entries:
                 raise _DuplicateKey(key, key_span, entries[key].key_span)
-            entries[key] = MapEntry(key_span, _convert(path, value_node))
+            entries[key] = MapEntry(key_span, _convert(path, value_node, budget))
         return Node(entries, span)
     if isinstance(node, SequenceNode):
-        return Node([_convert(path, item) for item in node.value], span)
+        return Node([_convert(path, item, budget) for item in node.value], span)
     return Node(_scalars.construct_object(node), span)
 
 
 def load_document(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
     """Parse one YAML file. Returns the document, or None with the reasons it could not be read."""
     try:
+        too_deep = _too_deep(path, text)
+        if too_deep is not None:
+            return None, [too_deep]
         composed = yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError:
+    except yaml.YAMLError as fast_error:
+        mark = getattr(fast_error, "problem_mark", None)
+        if mark is not None and "maximum nesting depth" in str(getattr(fast_error, "problem", "")):
+            # libyaml stops at 1,000 levels while scanning ahead; the pure-Python parser would take seconds.
+            return None, [_too_deep_at(path, mark)]
         # Errors are rare: re-parse with the pure-Python parser, whose messages say more (e.g. it names a tab).
+        # Its event stream first: the composer recurses once per nesting level.
         try:
-            composed = yaml.compose(text, Loader=yaml.SafeLoader)
+            too_deep = _too_deep(path, text, yaml.SafeLoader)
+            if too_deep is not None:
+                return None, [too_deep]
+            composed = yaml.compose(text, Loader=yaml.SafeLoader)  # depth is known to be small now
         except yaml.YAMLError as exc:
             problem = describe(exc, text)
             return None, [error("yaml-syntax", problem.message, Span(path, problem.line, problem.col), problem.hint)]
     if composed is None:
         return None, [error("empty-file", "schema file is empty", Span(path, 1, 1), hint="add `channel:` or `types:`")]
     try:
-        root = _convert(path, composed)
+        root = _convert(path, composed, [MAX_NODES])
     except _DuplicateKey as dup:
         return None, [
             error(
@@ -68,6 +110,9 @@ def load_document(path: str, text: str) -> tuple[Document | None, list[Diagnosti
                 hint="each name may appear once per mapping",
             )
         ]
+    except _TooLarge as big:
+        return None, [error("too-large", f"the file expands to more than {MAX_NODES:,} values (through aliases)",
+                            big.span, "write the values out, or use named types instead of YAML aliases")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = Span(path, mark.line + 1, mark.column + 1) if mark else _span(path, composed)

@@ -98,7 +98,9 @@ class _Builder:
         return ir.DatatypeType(span, kind)
 
     def _ref(self, name: str, span: Span, scope: _Scope) -> ir.RefType:
-        return ir.RefType(span, name, scope.resolve(name), scope.names())
+        target = scope.resolve(name)
+        # Candidates only feed "did you mean": listing them for every resolved reference made builds quadratic.
+        return ir.RefType(span, name, target, scope.names() if target is None else ())
 
     def _shorthand(self, node: Node, scope: _Scope) -> tuple[ir.Type, bool]:
         match = _SHORTHAND.match(node.value.strip())

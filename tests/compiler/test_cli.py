@@ -88,18 +88,26 @@ def test_check_after_hand_edit(built: Path) -> None:
     assert snapshot(built / "generated") == before
 
 
-def test_no_longer_produced_file_is_removed_and_reported(built: Path) -> None:
-    old = built / "generated" / "python" / "sdc_net" / "old.py"
-    old.write_text(STALE_HEADER, encoding="utf-8")
+def test_no_longer_produced_files_are_removed_only_while_unchanged(built: Path) -> None:
+    """`python = false` turns the mirror off: its files go, except one edited since luaugen wrote it."""
+    config = built / "luaugen.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('python = "generated/python"', "python = false"),
+                      encoding="utf-8")
+    mirror = built / "generated" / "python" / "sdc_net"
+    edited = mirror / "roblox.py"
+    edited.write_text(edited.read_text(encoding="utf-8") + "# a note kept by hand\n", encoding="utf-8")
+    unlisted = mirror / "old.py"
+    unlisted.write_text(STALE_HEADER, encoding="utf-8")  # luaugen's header, but no manifest lists it
     code, _, stderr = run_cli("build", "--check", "--root", str(built))
     assert code == 1
-    assert "no longer produced: generated/python/sdc_net/old.py\n" in stderr
-    assert old.exists()
+    assert "no longer produced: generated/python/sdc_net/types.py\n" in stderr
+    assert "roblox.py" not in stderr and "old.py" not in stderr
     code, stdout, _ = run_cli("build", "--root", str(built))
     assert code == 0
-    assert ", removed 1 in " in stdout
-    assert "  removed generated/python/sdc_net/old.py\n" in stdout
-    assert not old.exists()
+    assert ", removed 4 in " in stdout
+    assert "  removed generated/python/sdc_net/types.py\n" in stdout
+    assert "  left generated/python/sdc_net/roblox.py (no longer generated, but edited since luaugen wrote it)\n" in stdout
+    assert sorted(p.name for p in mirror.iterdir()) == ["old.py", "roblox.py"]
     assert run_cli("build", "--check", "--root", str(built))[0] == 0
 
 
