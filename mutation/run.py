@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -46,17 +47,36 @@ def _env(copy: Path) -> dict[str, str]:
     return env
 
 
+_live: set[subprocess.Popen] = set()  # process groups to kill when the run is interrupted
+_live_lock = threading.Lock()
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def _run(args: list[str], copy: Path, timeout: float) -> tuple[int | None, str]:
     """(exit code or None on timeout, combined output); a timeout kills the whole process group."""
     proc = subprocess.Popen(args, cwd=copy, env=_env(copy), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+    with _live_lock:
+        _live.add(proc)
     try:
         out, _ = proc.communicate(timeout=timeout)
         return proc.returncode, out
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        _kill(proc)
         out, _ = proc.communicate()
         return None, out
+    except BaseException:  # Ctrl-C while waiting: the child's group would outlive us
+        _kill(proc)
+        raise
+    finally:
+        with _live_lock:
+            _live.discard(proc)
 
 
 def _pytest(tests: list[str], copy: Path, timeout: float) -> tuple[int | None, str]:
@@ -140,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         mutants = [m for m in mutants if m.name in args.only]
 
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="luaugen-mutation-") as scratch_name:
+    with tempfile.TemporaryDirectory(prefix="luaugen-mutation-", ignore_cleanup_errors=True) as scratch_name:
         scratch = Path(scratch_name)
         base = scratch / "baseline"
         shutil.copytree(ROOT, base, ignore=IGNORED, symlinks=True)
@@ -155,8 +175,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{outcome.status:>10}  {mutant.name}  {outcome.detail}  ({outcome.seconds:.1f}s)", flush=True)
             return outcome
 
-        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, args.jobs))
+        try:
             outcomes = list(pool.map(one, mutants))
+        except KeyboardInterrupt:  # the tests run in their own sessions: Ctrl-C does not reach them
+            pool.shutdown(wait=False, cancel_futures=True)
+            with _live_lock:
+                for proc in list(_live):
+                    _kill(proc)
+            pool.shutdown(wait=True)  # the running mutants end at once; then their copies can be removed
+            print("interrupted", file=sys.stderr)
+            return 130
+        pool.shutdown()
     total = time.monotonic() - started
 
     if args.output:
@@ -169,4 +199,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)
