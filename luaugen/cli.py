@@ -1,8 +1,13 @@
-"""The `luaugen` command line: thin wrappers around the pure core. Exit codes: 0 ok, 1 drift or findings, 2 errors."""
+"""The `luaugen` command line: thin wrappers around the pure core. Exit codes: 0 ok, 1 drift or findings, 2 errors.
+
+Start-up stays cheap (`luaugen --help` imports click and nothing heavy): each command imports what it needs when it
+runs, and the commands defined in other packages are imported only when invoked.
+"""
 
 from __future__ import annotations
 
 import sys
+from importlib import import_module
 from pathlib import Path
 
 import click
@@ -10,7 +15,41 @@ import click
 from . import __version__
 from .config import PROFILES, find_root
 
-@click.group()
+# Commands defined elsewhere: (module, attribute, the one-line help shown by `luaugen --help`). The help is written
+# here so listing the commands imports none of them; tests/compiler/test_cli_startup.py checks it matches each command.
+LAZY_COMMANDS = {
+    "breaking": ("luaugen.breaking.command", "command",
+                 "Compare the current contract with a previous one and classify every difference."),
+    "lint": ("luaugen.lint.command", "command", "Check Luau game code against the generated networking manifest."),
+    "replay": ("luaugen.replay.command", "command", "Read, check and reinject replay dumps exported with Net.replay.export()."),
+    "stress": ("luaugen.sim.command", "command", "Spam the project's channels from simulated clients and the server; "
+               "report counters, latency, queues and saturation."),
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS:
+            module, attribute, _ = LAZY_COMMANDS[name]
+            return getattr(import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in LAZY_COMMANDS:
+                rows.append((name, click.Command(name, help=LAZY_COMMANDS[name][2]).get_short_help_str(limit)))
+            else:
+                rows.append((name, self.commands[name].get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=_LazyGroup)
 @click.version_option(__version__, prog_name="luaugen")
 def main() -> None:
     """Compile Strongest Dungeon Crawler's channel schemas into typed Luau and a Python mirror."""
@@ -70,21 +109,6 @@ def schema() -> None:
     from .validate.metaschema import meta_schema_text
 
     click.echo(meta_schema_text(), nl=False)
-
-
-def _register_tools() -> None:
-    from .breaking.command import command as breaking
-    from .lint.command import command as lint
-    from .replay.command import command as replay
-    from .sim.command import command as stress
-
-    main.add_command(breaking, "breaking")
-    main.add_command(lint, "lint")
-    main.add_command(replay, "replay")
-    main.add_command(stress, "stress")
-
-
-_register_tools()
 
 
 if __name__ == "__main__":

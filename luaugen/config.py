@@ -36,6 +36,8 @@ class RuntimeSettings:
     queue_limit: int = 4096
     reply_cache: int = 128
     max_inbound_batch: int = 512
+    player_queue_limit: int = 1024  # per player and tier: replies and events to one player
+    max_payload_bytes: int = 16384  # estimated size of one client payload; the server walks no further
 
 
 @dataclass(frozen=True)
@@ -272,6 +274,8 @@ def _from_dict(root: Path, data: dict) -> Config:
             queue_limit=_ranged(runtime, "queue_limit", int, RuntimeSettings.queue_limit, 1),
             reply_cache=_ranged(runtime, "reply_cache", int, RuntimeSettings.reply_cache, 1),
             max_inbound_batch=_ranged(runtime, "max_inbound_batch", int, RuntimeSettings.max_inbound_batch, 1),
+            player_queue_limit=_ranged(runtime, "player_queue_limit", int, RuntimeSettings.player_queue_limit, 1),
+            max_payload_bytes=_ranged(runtime, "max_payload_bytes", int, RuntimeSettings.max_payload_bytes, 64),
         ),
         lint=LintSettings(
             paths=_typed(lint, "paths", tuple, lint_defaults.paths),

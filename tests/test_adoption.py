@@ -134,14 +134,15 @@ def test_a_release_deploy_leaves_the_committed_tree_and_check_alone(game: Path, 
     assert out.startswith(f"luaugen release: 1 schema files, 1 channels, 2 messages -> {deploy}\n")
     assert snapshot(game / "generated") == committed
     assert 'profile = "release"' in (deploy / "Registry.luau").read_text(encoding="utf-8")
-    assert sorted(p.name for p in deploy.iterdir()) == [".luaugen-files", "Checks.luau", "Registry.luau", "ReplyValidators.luau",
-                                                       "Runtime", "Types.luau", "Validators.luau", "init.luau"]
+    assert sorted(p.name for p in deploy.iterdir()) == [".luaugen-files", "Checks.luau", "Registry.luau",
+                                                       "ReplyValidators", "Runtime", "TypeChecks.luau", "Types.luau",
+                                                       "Validators", "init.luau"]
     assert "dev = false," in (deploy / "Runtime" / "Settings.luau").read_text(encoding="utf-8")
     code, _, err = run_cli("build", "--root", str(game), "--check")
-    assert (code, err) == (0, "luaugen: generated files are up to date (27 files)\n")
+    assert (code, err) == (0, "luaugen: generated files are up to date (30 files)\n")
     # 21 modules and the deploy folder's .luaugen-files record
     code, _, err = run_cli("build", "--root", str(game), "--check", "--profile", "release", "--out", str(deploy))
-    assert (code, err) == (0, "luaugen: generated files are up to date (22 files)\n")
+    assert (code, err) == (0, "luaugen: generated files are up to date (25 files)\n")
     manifest = json.loads((game / "generated" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["profile"] == "dev"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .contract import format_number
 from .escape import luau_string, python_string
@@ -24,7 +25,7 @@ class Path:
 class _Dialect:
     """What both languages write alike; subclasses hold the differences."""
 
-    quote = staticmethod(luau_string)  # every string literal goes through luaugen.emit.escape
+    quote = staticmethod(lru_cache(maxsize=8192)(luau_string))  # every string literal goes through emit.escape
 
     def or_(self, *conds: str) -> str:
         return " or ".join(conds)
@@ -55,6 +56,7 @@ class _Dialect:
 
 
 class LuauDialect(_Dialect):
+    do = "do"
     end = "end"
     nil = "nil"
     else_ = "else"
@@ -75,6 +77,30 @@ class LuauDialect(_Dialect):
 
     def helper(self, name: str) -> str:
         return name
+
+    def ret_fail(self, message: str) -> str:
+        return f"return false, {message}"
+
+    def ret_ok(self) -> str:
+        return "return true, nil"
+
+    def not_plain_table(self, x: str) -> str:
+        return f'type({x}) ~= "table" or getmetatable({x}) ~= nil'
+
+    def string_size(self, x: str) -> None:
+        """Luau reads `#s` directly: no local needed."""
+        return None
+
+    def not_typeof(self, x: str, kind: str) -> str:
+        return f"typeof({x}) ~= {self.quote(kind)}"
+
+    def inline_components(self, kind: str) -> tuple[str, ...] | None:
+        """Component names checked inline for this datatype; None to call the generic check (CFrame)."""
+        return {"Vector2": ("X", "Y"), "Vector3": ("X", "Y", "Z"), "Color3": ("R", "G", "B")}.get(kind)
+
+    def non_finite(self, x: str, components: tuple[str, ...]) -> str:
+        """A component is nan or ±inf exactly when `c - c` is not 0 (datatype components are always numbers)."""
+        return " or ".join(f"{x}.{c} - {x}.{c} ~= 0" for c in components)
 
     def if_(self, cond: str) -> str:
         return f"if {cond} then"
@@ -100,9 +126,6 @@ class LuauDialect(_Dialect):
     def field(self, table: str, name: str) -> str:
         return f"{table}.{name}"
 
-    def table_view(self, x: str) -> str:
-        return x
-
     def not_bool(self, x): return f'type({x}) ~= "boolean"'
     def not_string(self, x): return f'type({x}) ~= "string"'
     def bad_utf8(self, x): return f"utf8.len({x}) == nil"
@@ -110,7 +133,7 @@ class LuauDialect(_Dialect):
     def not_number(self, x): return f'type({x}) ~= "number"'
     def is_nan(self, x): return f"{x} ~= {x}"
     def is_inf(self, x): return f"{x} == math.huge or {x} == -math.huge"
-    def not_integral(self, x): return f"{x} % 1 ~= 0"
+    def not_integer(self, x): return f'type({x}) ~= "number" or {x} % 1 ~= 0'
     def not_instance(self, x, cls): return f'typeof({x}) ~= "Instance" or not {x}:IsA({self.quote(cls)})'
     def not_member(self, x, set_name): return f'type({x}) ~= "string" or {set_name}[{x}] == nil'
     def not_known_key(self, x, set_name): return f"{set_name}[{x}] == nil"
@@ -124,7 +147,13 @@ class LuauDialect(_Dialect):
 
     def string_set(self, name, values):
         body = ", ".join(f"[{self.quote(v)}] = true" for v in values)
-        return f"local {name} = table.freeze({{ {body} }})" if body else f"local {name} = table.freeze({{}})"
+        table = f"{{ {body} }}" if body else "{}"
+        return f"local {name} = table.freeze({table} :: {{ [any]: boolean }})"
+
+    def string_set_field(self, table_name, name, values):
+        body = ", ".join(f"[{self.quote(v)}] = true" for v in values)
+        table = f"{{ {body} }}" if body else "{}"
+        return f"{table_name}.{name} = table.freeze({table} :: {{ [any]: boolean }})"
 
     def constant_name(self, name: str) -> str:
         return name
@@ -134,7 +163,8 @@ class LuauDialect(_Dialect):
 
 
 class PythonDialect(_Dialect):
-    quote = staticmethod(python_string)
+    quote = staticmethod(lru_cache(maxsize=8192)(python_string))
+    do = None
     end = None
     nil = "None"
     else_ = "else:"
@@ -151,6 +181,23 @@ class PythonDialect(_Dialect):
 
     def helper(self, name: str) -> str:
         return "_" + snake(name)
+
+    def ret_fail(self, message: str) -> str:
+        return f"return False, {message}"
+
+    def ret_ok(self) -> str:
+        return "return True, None"
+
+    def not_plain_table(self, x: str) -> str:
+        return f"not isinstance({x}, _TABLES)"
+
+    def string_size(self, x: str) -> str:
+        """The UTF-8 byte length, or -1 for a string that is not valid UTF-8; ASCII strings are not encoded."""
+        return f"len({x}) if {x}.isascii() else _utf8_size({x})"
+
+    def inline_components(self, kind: str) -> None:
+        """Mirror datatypes are plain Python objects whose fields may hold anything: always the generic check."""
+        return None
 
     def if_(self, cond: str) -> str:
         return f"if {cond}:"
@@ -176,21 +223,17 @@ class PythonDialect(_Dialect):
     def field(self, table: str, name: str) -> str:
         return f"{table}.get({self.quote(name)})"
 
-    def table_view(self, x: str) -> str:
-        """Python checks work on `_entries(x)`: the keys and values a Luau table made from x would hold."""
-        return f"_entries({x})"
-
     def not_bool(self, x): return f"not isinstance({x}, bool)"
     def not_string(self, x): return f"not isinstance({x}, str)"
-    def bad_utf8(self, x): return f"_bad_utf8({x})"
     def byte_len(self, x): return f"_byte_len({x})"
-    def not_number(self, x): return f"not _is_number({x})"
+    def not_number(self, x): return f"not isinstance({x}, _NUMBERS) or {x} is True or {x} is False"
     def is_nan(self, x): return f"{x} != {x}"
     def is_inf(self, x): return f"{x} in _INFINITIES"
-    def not_integral(self, x): return f"{x} % 1 != 0"
+    def not_integer(self, x):
+        """Exact ints answer at the first test; floats and int subclasses take the general one."""
+        return f"(type({x}) is not int and (not isinstance({x}, _NUMBERS) or {x} is True or {x} is False or {x} % 1 != 0))"
     def not_instance(self, x, cls): return f"not _is_instance({x}, {self.quote(cls)})"
     def not_member(self, x, set_name): return f"not isinstance({x}, str) or {x} not in {set_name}"
-    def not_known_key(self, x, set_name): return self.not_member(x, set_name)
     def string_member(self, x, set_name): return f"isinstance({x}, str) and {x} in {set_name}"
 
     def string_key_ok(self, k, max_len):
@@ -209,5 +252,6 @@ class PythonDialect(_Dialect):
         return self.helper(base)
 
 
+@lru_cache(maxsize=4096)
 def snake(name: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")

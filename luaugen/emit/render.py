@@ -14,7 +14,7 @@ from .manifest import build_manifest, file_hash, manifest_text
 from .pyliteral import py_literal
 from .templates import environment, luau_templates, runtime_sources
 from .typenames import PythonTypes, luau_definition, luau_type, named_types_in_dependency_order
-from .validators import write_validators
+from .validators import Validators, write_validators
 from .wire import wire_shapes
 
 
@@ -63,6 +63,20 @@ def _registry_literal(manifest: dict) -> str:
     return py_literal(channels)
 
 
+def _python_validators(checks: Validators) -> dict:
+    """Python has no local limits: every scope's constants and functions go flat into one module, in scope order.
+    A named enum's set appears in every scope that uses it under one name; it is defined once."""
+    scopes = [*checks.named, *(s for table in (checks.payloads, checks.replies) for m in table.values()
+                                for s in m.values())]
+    constants = list(dict.fromkeys(c for s in scopes for c in s.constants))
+    return dict(payloads=_entries(checks.payloads), replies=_entries(checks.replies), constants=constants,
+                functions=[fn for s in scopes for fn in s.functions])
+
+
+def _entries(table: dict) -> dict[str, dict[str, str]]:
+    return {channel: {message: s.entry for message, s in scopes.items()} for channel, scopes in table.items()}
+
+
 def render_project(project: ir.Project, retired: dict, config: Config, sources: list[str]) -> dict[str, str]:
     env = environment()
     manifest = build_manifest(project, retired, config.limits, config.profile)
@@ -85,12 +99,17 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
             files[f"{config.luau_out}/{relative}"] = text
     for name, text in runtime_sources():
         files[f"{config.luau_out}/Runtime/{name}"] = _with_copy_header(name, text)
-    for module, root, is_payload in (("Validators", "payload", True), ("ReplyValidators", "reply", False)):
-        writer, payloads, replies = write_validators(project, config.limits, LuauDialect(), payloads=is_payload,
-                                                     replies=not is_payload)
-        files[f"{config.luau_out}/{module}.luau"] = env.get_template("luau/_validators.luau.j2").render(
-            luau, module=module, root=root, table=payloads if is_payload else replies, constants=writer.constants,
-            functions=writer.functions)
+    luau_checks = write_validators(project, config.limits, LuauDialect())
+    files[f"{config.luau_out}/TypeChecks.luau"] = env.get_template("luau/_type_checks.luau.j2").render(
+        luau, scopes=luau_checks.named)
+    for module, root, table in (("Validators", "payload", luau_checks.payloads),
+                                ("ReplyValidators", "reply", luau_checks.replies)):
+        files[f"{config.luau_out}/{module}/init.luau"] = env.get_template("luau/_validators_index.luau.j2").render(
+            luau, module=module, root=root, channels=list(table))
+        for channel, scopes in table.items():
+            files[f"{config.luau_out}/{module}/{channel}.luau"] = env.get_template("luau/_validators.luau.j2").render(
+                luau, module=module, root=root, channel=channel, scopes=scopes,
+                uses_type_checks=any(s.imports or s.calls_type_checks for s in scopes.values()))
     if config.python_package_dir is not None:
         files.update(_python_mirror(project, config, manifest, common, sources))
     # What luaugen wrote, by content: the next build removes a file only if it is listed here and unchanged.
@@ -103,7 +122,7 @@ def _python_mirror(project: ir.Project, config: Config, manifest: dict, common: 
     env = environment()
     files = {}
     python = dict(common, header=_header(python_comment, sources))
-    writer, payloads, replies = write_validators(project, config.limits, PythonDialect())
+    py_checks = write_validators(project, config.limits, PythonDialect())
     py_types = PythonTypes(project)
     for named in named_types_in_dependency_order(project):
         py_types.named(named)
@@ -114,8 +133,7 @@ def _python_mirror(project: ir.Project, config: Config, manifest: dict, common: 
     package = config.python_package_dir
     python_files = {
         "__init__.py": dict(channel_names=[c.name for c in project.channels]),
-        "validators.py": dict(payloads=payloads, replies=replies, constants=writer.constants,
-                              functions=writer.functions),
+        "validators.py": _python_validators(py_checks),
         "types.py": dict(classes=py_types.classes),
         "registry.py": dict(channels_literal=_registry_literal(manifest)),
         "roblox.py": dict(class_parents=sorted(CLASS_PARENTS.items())),

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 
 from .escape import luau_comment, luau_string, python_comment, python_docstring, python_string
 
@@ -27,10 +28,35 @@ def runtime_dir() -> Path:
     return _data_dir("runtime")
 
 
+class _BestEffortCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs in Jinja's per-user temporary folder (entries are checked against the
+    template's source, so a stale one is never used); a cache that cannot be read or written is not used."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    try:
+        return _BestEffortCache()
+    except (OSError, RuntimeError):  # no safe temporary folder
+        return None
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,

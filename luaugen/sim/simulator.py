@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping
 import pluau
 
 from .convert import flatten, lua_str, parse, unpacked
+from .errors import from_text
 from .host import FRAME, LuauHost
 from .network import Channel, Link, Packet
 
@@ -132,6 +133,7 @@ class Simulator:
         self._links: dict[int, Link] = {}
         self._seq = [0]
         self._kicks: list[tuple[int, str]] = []
+        self._raw: dict[int, tuple[Any, Any]] = {}  # raw player's user id -> (calls chunk, its fire function)
         self._next_user_id = 1
         self.server = VM(self, is_server=True, name="Server", echo=echo)
 
@@ -164,6 +166,27 @@ class Simulator:
         self.server._rt.get("addPlayer")(user_id, name, False)
         self.trace.append((self.frame_count, "join", name))
         return client
+
+    def add_raw_player(self, name: str, calls: str) -> int:
+        """Join a player without a client VM (what the server sends it goes nowhere) and return its UserId.
+
+        Every frame, before any client's packets are delivered, the Luau chunk `calls` runs on the server VM with
+        `fire` as its argument (`local fire = ...`); `fire(remote, ...)` invokes the remote as this player with
+        those values as they are, as an exploit calling FireServer would, without the cost of carrying them
+        through the simulated network. For flooding tests at the rate a hostile client can reach.
+        """
+        user_id = self._next_user_id
+        self._next_user_id += 1
+        self.server._rt.get("addPlayer")(user_id, name, False)
+        self._raw[user_id] = (self.server.compile(calls, name), self.server._rt.get("rawFire")(user_id)[0])
+        self.trace.append((self.frame_count, "join", name))
+        return user_id
+
+    def remove_raw_player(self, user_id: int) -> None:
+        """The raw player leaves: its calls stop and PlayerRemoving fires on the server."""
+        if self._raw.pop(user_id, None) is not None:
+            self.server._rt.get("removePlayer")(user_id)
+            self.trace.append((self.frame_count, "leave", str(user_id)))
 
     def remove_client(self, client: VM | str) -> None:
         """The player leaves: PlayerRemoving fires on the server (and other clients), its traffic is discarded."""
@@ -238,6 +261,11 @@ class Simulator:
         for _ in range(frames):
             self.frame_count += 1
             self.time = self.frame_count * self.frame
+            for chunk, fire in list(self._raw.values()):
+                try:
+                    chunk(fire)
+                except RuntimeError as exc:
+                    raise from_text(str(exc)) from None
             for client in list(self.clients):
                 up, down = self._up.get(client.user_id), self._down.get(client.user_id)
                 if up is None or down is None:

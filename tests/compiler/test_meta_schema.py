@@ -168,3 +168,27 @@ def test_schema_command_prints_the_packaged_file() -> None:
     assert code == 0
     assert stdout == resources.files("luaugen.validate").joinpath("luaugen.schema.json").read_text(encoding="utf-8")
     assert stdout == (REPO / "luaugen" / "validate" / "luaugen.schema.json").read_text(encoding="utf-8")
+
+
+def _documents() -> list[tuple[str, object]]:
+    """Every YAML document the repository holds: the game, the fixtures, and each error case."""
+    from luaugen.load.yaml_loader import load_document
+
+    found = []
+    for path in sorted([*REPO.glob("schemas/*.yaml"), *(REPO / "tests").rglob("schemas/*.yaml")]):
+        document, _ = load_document(str(path), path.read_text(encoding="utf-8"))
+        if document is not None:
+            found.append((str(path.relative_to(REPO)), document.root.plain()))
+    return found
+
+
+def test_compiled_fast_path_agrees_with_jsonschema_on_every_document():
+    """The fast path only says "valid": it must never accept what jsonschema rejects, nor reject what it accepts."""
+    from luaugen.validate.metaschema import is_valid_fast
+
+    validator = jsonschema.Draft202012Validator(META)
+    documents = _documents()
+    disagree = [path for path, plain in documents if is_valid_fast(plain) != validator.is_valid(plain)]
+    assert disagree == []
+    verdicts = {validator.is_valid(plain) for _, plain in documents}
+    assert verdicts == {True, False} and len(documents) >= 40

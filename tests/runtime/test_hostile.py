@@ -75,6 +75,8 @@ def test_malformed_envelopes_and_batches_are_dropped_and_counted():
         R:FireServer({ { 1, ch, 999, 1, t, { castId = 1 } } })   -- unknown message
         R:FireServer({ { 1, 0 / 0, 2, 1, t, { castId = 1 } } })  -- NaN channel
         R:FireServer({ { 1, ch, 2, 0 / 0, t, { castId = 1 } } }) -- NaN sequence
+        R:FireServer({ { 1, ch, 2, 1.5, t, { castId = 1 } } })   -- fractional sequence
+        R:FireServer({ { 1, ch, 2, 1, math.huge, { castId = 1 } } }) -- infinite send time
         R:FireServer({ { 1, ch, 2, 1 } })                        -- too short
         R:FireServer({ { 3, ch, 1, 1, t, { accepted = true } } })-- a reply, from a client
         R:FireServer({ { 1, ch, 3, 1, t, {} } })                 -- an event, from a client
@@ -88,7 +90,7 @@ def test_malformed_envelopes_and_batches_are_dropped_and_counted():
     stats = sim.server.eval("Net.stats()")
     # the two well-formed CancelCast envelopes (unreliable batch, extra args) were handled
     assert sim.server.eval("_G.calls") == 2
-    assert stats["malformed"] == 20
+    assert stats["malformed"] == 22
     assert stats["channels"]["Skills"]["CancelCast"]["delivered"] == 2
     no_errors(sim)
 

@@ -102,7 +102,9 @@ def test_requests_time_out_and_free_their_slot():
 
 def test_pending_requests_are_bounded_and_never_leak():
     sim, (client,) = start(server_setup="""
+        _G.handled = 0
         Net.EntityInfo.InspectEntity.on(function(player, p)
+            _G.handled += 1
             task.wait(10)
             return { found = true }
         end)
@@ -122,9 +124,12 @@ def test_pending_requests_are_bounded_and_never_leak():
     assert client.eval("Net.stats().pendingRequests") == 64
     sim.run_for(3.5)
     ended = client.eval("_G.ended")
-    # 4 fit the declared 4/s and are handled (too slowly: they time out), the server refuses the other 60
-    assert len(ended) == 80 and ended.count("EntityInfo.InspectEntity timed out after 3s") == 4
-    assert ended.count("rate limited") == 60
+    # 4 fit the declared 4/s and are handled (too slowly); the server drops the other 60 without a reply (an
+    # exploiter's flood must not buy replies), so they time out too. Their two retries come in two bursts of 60:
+    # the bucket's refill lets 3 of those through (seeded jitter), to be handled and time out as well.
+    assert len(ended) == 80 and ended.count("EntityInfo.InspectEntity timed out after 3s") == 64
+    handled = sim.server.eval("_G.handled")
+    assert handled == 4 + 3
     assert client.eval("Net.stats().pendingRequests") == 0
     # slots are free again: a new request gets through (the server answers late replies from before silently)
     run = client.exec("return { Net.EntityInfo.InspectEntity.request({ entityId = 99 }) }")
@@ -132,7 +137,7 @@ def test_pending_requests_are_bounded_and_never_leak():
     assert run.result[0] is False and "timed out" in run.result[1]  # the handler still waits 10 s
     assert client.eval("Net.stats().pendingRequests") == 0
     sim.run_for(10)
-    assert client.eval("Net.stats().lateReplies") == 5  # the handled ones answer after their timeout
+    assert client.eval("Net.stats().lateReplies") == handled + 1  # the handled ones answer after their timeout
 
 
 def test_request_outside_a_yieldable_thread_is_an_error():

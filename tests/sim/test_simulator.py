@@ -295,3 +295,27 @@ def test_the_simulator_seed_drives_math_random_in_every_vm():
     assert draws(7) == first
     assert first[0] != first[1]  # each VM has its own stream
     assert draws(8) != first
+
+
+def test_a_raw_player_fires_remotes_every_frame_before_the_clients_packets_and_can_leave():
+    sim, client = make()
+    sim.server.exec("""
+        _G.left = {}
+        game.Players.PlayerRemoving:Connect(function(p) table.insert(_G.left, p.Name) end)
+        _G.shared = { 1, 2 }
+    """)
+    # values arrive as they are: the very table (no conversion), functions included
+    uid = sim.add_raw_player("Mallory", """
+        local fire = ...
+        fire(game.ReplicatedStorage.Remotes.Rel, _G.shared, print)
+    """)
+    assert uid == 2 and sim.server.eval("#game.Players:GetPlayers()") == 2
+    client.exec("_G.rel:FireServer('hi')")
+    sim.step(2)
+    assert sim.server.eval("#_G.got") == 3
+    assert sim.server.eval("_G.got[1][1] == 'Mallory' and _G.got[1][2] == _G.shared and _G.got[1][3] == print")
+    assert sim.server.eval("_G.got[2][1]") == "Alice"  # the raw call came first in its frame
+    sim.remove_raw_player(uid)
+    sim.step(2)
+    assert sim.server.eval("#_G.got") == 3 and sim.server.eval("_G.left") == ["Mallory"]
+    sim.close()

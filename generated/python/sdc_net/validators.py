@@ -81,6 +81,14 @@ def _byte_len(value: str) -> int:
     return len(value.encode("utf-8"))
 
 
+def _utf8_size(value: str) -> int:
+    """The UTF-8 length in bytes, or -1 when the string cannot be encoded (lone surrogates)."""
+    try:
+        return len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        return -1
+
+
 def _key(key: Any) -> Any:
     return int(key) if isinstance(key, float) and key.is_integer() else key
 
@@ -92,10 +100,12 @@ def _entries(value: Any) -> dict:
     return {i: v for i, v in enumerate(value, 1) if v is not None}
 
 
-def _table_error(value: Any, expected: str) -> str | None:
-    if not isinstance(value, (dict, list, tuple)):
-        return _fail(expected, value)
-    return None
+_TABLES = (dict, list, tuple)
+_NUMBERS = (int, float)
+
+
+def _not_table(value: Any, expected: str) -> str:
+    return _fail(expected, value)
 
 
 def _array_length(table: dict) -> int | None:
@@ -106,6 +116,19 @@ def _array_length(table: dict) -> int | None:
         count += 1
         highest = max(highest, key)
     return count if count == highest else None
+
+
+def _array_items(value: Any) -> list | None:
+    """The items of a table whose keys are exactly 1..n, in order, or None."""
+    table = _entries(value)
+    n = _array_length(table)
+    return None if n is None else [table[i] for i in range(1, n + 1)]
+
+
+def _unknown_field(table: dict, known: frozenset) -> str | None:
+    """The unexpected-field message for a dict with a key outside `known`, unless every such key holds None."""
+    table = _entries(table)
+    return None if known.issuperset(table) else _unexpected_key(table, known)
 
 
 def _unexpected_key(table: dict, known: frozenset) -> str:
@@ -154,755 +177,770 @@ def _is_instance(value: Any, class_name: str) -> bool:
     return type(value).__name__ == "Instance" and value.is_a(class_name)
 
 
-def _validator(check: Callable[[Any], str | None], root: str) -> Callable[[Any], tuple[bool, str | None]]:
-    def validate(payload: Any) -> tuple[bool, str | None]:
-        err = check(payload)
-        return (False, root + err) if err is not None else (True, None)
 
-    return validate
-
-
-_FIELDS_1 = frozenset({"allocations"})
-_ENUM_2 = frozenset({"Strength", "Agility", "Intellect", "Vitality", "Luck"})
-_FIELDS_3 = frozenset({"accepted", "remainingPoints", "reason"})
-_FIELDS_4 = frozenset({"confirm"})
-_FIELDS_5 = frozenset({"unspentPoints", "attributes", "modifiers"})
-_FIELDS_6 = frozenset({"skillIds"})
-_FIELDS_7 = frozenset({"cooldown", "slot"})
-_FIELDS_8 = frozenset({"skillId", "endsAt", "duration", "charges"})
-_FIELDS_9 = frozenset({"cooldowns", "serverTime"})
-_FIELDS_10 = frozenset({"entityId"})
-_FIELDS_11 = frozenset({"found", "name", "level", "faction", "equipment"})
-_ENUM_12 = frozenset({"Player", "Monster", "Npc", "Neutral"})
-_FIELDS_13 = frozenset({"entityId", "faction", "model", "spawnCFrame", "tint", "displayName"})
-_FIELDS_14 = frozenset({"entityId", "reason"})
-_ENUM_15 = frozenset({"Died", "Unloaded", "Removed"})
-_FIELDS_16 = frozenset({"entityId", "position", "velocity", "facing", "animationId"})
-_FIELDS_17 = frozenset({"skillId", "target", "aim", "comboStep", "modifiers"})
-_FIELDS_18 = frozenset({"kind", "position"})
-_FIELDS_19 = frozenset({"kind", "entityId"})
-_FIELDS_20 = frozenset({"kind"})
-_FIELDS_21 = frozenset({"accepted", "castId", "reason"})
-_ENUM_22 = frozenset({"Cooldown", "NoMana", "OutOfRange", "InvalidTarget", "Silenced"})
-_FIELDS_23 = frozenset({"castId"})
-_FIELDS_24 = frozenset({"castId", "casterId", "skillId", "target", "castTime"})
-_FIELDS_25 = frozenset({"castId", "targetId", "damage", "critical", "hitPosition", "effects"})
-_FIELDS_26 = frozenset({"name", "duration"})
-_FIELDS_27 = frozenset({})
-_FIELDS_28 = frozenset({"entityId", "level", "experience", "stats", "healthRatio"})
-_FIELDS_29 = frozenset({"entityId", "stat", "value", "delta"})
-
-
-def _check_attributes_allocate_points_allocations_value(value: Any) -> str | None:
-    if not _is_number(value) or value % 1 != 0 or value < 1 or value > 50:
-        return _fail("integer in 1..50", value)
-    return None
-
-
-def _check_attributes_allocate_points(value: Any) -> str | None:
-    err1 = _table_error(value, "table")
-    if err1 is not None:
-        return err1
-    t2 = _entries(value)
-    for key3 in t2:
-        if not isinstance(key3, str) or key3 not in _FIELDS_1:
-            return _unexpected_key(t2, _FIELDS_1)
-    v4 = t2.get("allocations")
-    err5 = _table_error(v4, "table")
-    if err5 is not None:
-        return ".allocations" + err5
-    t6 = _entries(v4)
-    count8 = 0
-    badKeys9 = 0
-    for k7 in t6:
-        count8 += 1
-        if not (isinstance(k7, str) and k7 in _ENUM_2):
-            badKeys9 += 1
-    if count8 > 5:
-        return ".allocations" + _fail_count("table of at most 5 entries", count8, "entries")
-    if badKeys9 > 0:
-        return ".allocations" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys9)
-    for k7 in t6:
-        if _check_attributes_allocate_points_allocations_value(t6[k7]) is not None:
-            return ".allocations" + _first_map_error(t6, _check_attributes_allocate_points_allocations_value)
-    return None
-
-
-def _check_attributes_allocate_points_reply(value: Any) -> str | None:
-    err10 = _table_error(value, "table")
-    if err10 is not None:
-        return err10
-    t11 = _entries(value)
-    for key12 in t11:
-        if not isinstance(key12, str) or key12 not in _FIELDS_3:
-            return _unexpected_key(t11, _FIELDS_3)
-    v13 = t11.get("accepted")
-    if not isinstance(v13, bool):
-        return ".accepted" + _fail("boolean", v13)
-    v14 = t11.get("remainingPoints")
-    if not _is_number(v14) or v14 % 1 != 0 or v14 < 0 or v14 > 65535:
-        return ".remainingPoints" + _fail("integer in 0..65535", v14)
-    v15 = t11.get("reason")
-    if v15 is not None:
-        if not isinstance(v15, str):
-            return ".reason" + _fail("string", v15)
-        if _bad_utf8(v15):
-            return ".reason: expected valid UTF-8, got invalid bytes"
-    return None
-
-
-def _check_attributes_reset_attributes(value: Any) -> str | None:
-    err16 = _table_error(value, "table")
-    if err16 is not None:
-        return err16
-    t17 = _entries(value)
-    for key18 in t17:
-        if not isinstance(key18, str) or key18 not in _FIELDS_4:
-            return _unexpected_key(t17, _FIELDS_4)
-    v19 = t17.get("confirm")
-    if not isinstance(v19, bool):
-        return ".confirm" + _fail("boolean", v19)
-    return None
-
-
-def _check_attributes_attributes_updated_attributes_value(value: Any) -> str | None:
-    if not _is_number(value) or value % 1 != 0 or value < 0 or value > 65535:
-        return _fail("integer in 0..65535", value)
-    return None
-
-
-def _check_attributes_attributes_updated_modifiers_value(value: Any) -> str | None:
-    if not _is_number(value) or value % 1 != 0 or value < -32768 or value > 32767:
-        return _fail("integer in -32768..32767", value)
-    return None
-
-
-def _check_attributes_attributes_updated(value: Any) -> str | None:
-    err20 = _table_error(value, "table")
-    if err20 is not None:
-        return err20
-    t21 = _entries(value)
-    for key22 in t21:
-        if not isinstance(key22, str) or key22 not in _FIELDS_5:
-            return _unexpected_key(t21, _FIELDS_5)
-    v23 = t21.get("unspentPoints")
-    if not _is_number(v23) or v23 % 1 != 0 or v23 < 0 or v23 > 65535:
-        return ".unspentPoints" + _fail("integer in 0..65535", v23)
-    v24 = t21.get("attributes")
-    err25 = _table_error(v24, "table")
-    if err25 is not None:
-        return ".attributes" + err25
-    t26 = _entries(v24)
-    count28 = 0
-    badKeys29 = 0
-    for k27 in t26:
-        count28 += 1
-        if not (isinstance(k27, str) and k27 in _ENUM_2):
-            badKeys29 += 1
-    if badKeys29 > 0:
-        return ".attributes" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys29)
-    for k27 in t26:
-        if _check_attributes_attributes_updated_attributes_value(t26[k27]) is not None:
-            return ".attributes" + _first_map_error(t26, _check_attributes_attributes_updated_attributes_value)
-    v30 = t21.get("modifiers")
-    err31 = _table_error(v30, "table")
-    if err31 is not None:
-        return ".modifiers" + err31
-    t32 = _entries(v30)
-    count34 = 0
-    badKeys35 = 0
-    for k33 in t32:
-        count34 += 1
-        if not (isinstance(k33, str) and not _bad_utf8(k33) and _byte_len(k33) <= 32):
-            badKeys35 += 1
-    if count34 > 32:
-        return ".modifiers" + _fail_count("table of at most 32 entries", count34, "entries")
-    if badKeys35 > 0:
-        return ".modifiers" + _fail_keys("string of at most 32 bytes", badKeys35)
-    for k33 in t32:
-        if _check_attributes_attributes_updated_modifiers_value(t32[k33]) is not None:
-            return ".modifiers" + _first_map_error(t32, _check_attributes_attributes_updated_modifiers_value)
-    return None
-
-
-def _check_cooldowns_request_cooldowns(value: Any) -> str | None:
-    err36 = _table_error(value, "table")
-    if err36 is not None:
-        return err36
-    t37 = _entries(value)
-    for key38 in t37:
-        if not isinstance(key38, str) or key38 not in _FIELDS_6:
-            return _unexpected_key(t37, _FIELDS_6)
-    v39 = t37.get("skillIds")
-    if v39 is not None:
-        err40 = _table_error(v39, "array")
-        if err40 is not None:
-            return ".skillIds" + err40
-        t41 = _entries(v39)
-        n42 = _array_length(t41)
-        if n42 is None:
-            return ".skillIds: expected array, got table with non-array keys"
-        if n42 > 64:
-            return ".skillIds" + _fail_count("array of at most 64 items", n42, "items")
-        for i43 in range(1, n42 + 1):
-            item44 = t41[i43]
-            if not isinstance(item44, str):
-                return ".skillIds[" + str(i43) + "]" + _fail("string of 1..48 bytes", item44)
-            if _bad_utf8(item44):
-                return ".skillIds[" + str(i43) + "]: expected valid UTF-8, got invalid bytes"
-            if _byte_len(item44) > 48 or _byte_len(item44) < 1:
-                return ".skillIds[" + str(i43) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item44), "bytes")
-    return None
+_COOLDOWNS_COOLDOWN_FIELDS = frozenset({"skillId", "endsAt", "duration", "charges"})
+_SKILLS_TARGET_POINT_FIELDS = frozenset({"kind", "position"})
+_SKILLS_TARGET_ENTITY_FIELDS = frozenset({"kind", "entityId"})
+_SKILLS_TARGET_SELF_FIELDS = frozenset({"kind"})
+_STAT_NAME_KEYS = frozenset({"Strength", "Agility", "Intellect", "Vitality", "Luck"})
+_ATTRIBUTES_ALLOCATE_POINTS_FIELDS = frozenset({"allocations"})
+_ATTRIBUTES_RESET_ATTRIBUTES_FIELDS = frozenset({"confirm"})
+_ATTRIBUTES_ATTRIBUTES_UPDATED_FIELDS = frozenset({"unspentPoints", "attributes", "modifiers"})
+_COOLDOWNS_REQUEST_COOLDOWNS_FIELDS = frozenset({"skillIds"})
+_COOLDOWNS_COOLDOWN_STARTED_FIELDS = frozenset({"cooldown", "slot"})
+_COOLDOWNS_COOLDOWN_SNAPSHOT_FIELDS = frozenset({"cooldowns", "serverTime"})
+_ENTITY_INFO_INSPECT_ENTITY_FIELDS = frozenset({"entityId"})
+_ENTITY_INFO_ENTITY_SPAWNED_FIELDS = frozenset({"entityId", "faction", "model", "spawnCFrame", "tint", "displayName"})
+_ENTITY_INFO_FACTION_VALUES = frozenset({"Player", "Monster", "Npc", "Neutral"})
+_ENTITY_INFO_ENTITY_DESPAWNED_FIELDS = frozenset({"entityId", "reason"})
+_ENTITY_INFO_ENTITY_DESPAWNED_REASON_VALUES = frozenset({"Died", "Unloaded", "Removed"})
+_ENTITY_INFO_ENTITY_MOVED_FIELDS = frozenset({"entityId", "position", "velocity", "facing", "animationId"})
+_SKILLS_CAST_SKILL_FIELDS = frozenset({"skillId", "target", "aim", "comboStep", "modifiers"})
+_SKILLS_CANCEL_CAST_FIELDS = frozenset({"castId"})
+_SKILLS_SKILL_CAST_FIELDS = frozenset({"castId", "casterId", "skillId", "target", "castTime"})
+_SKILLS_SKILL_HIT_FIELDS = frozenset({"castId", "targetId", "damage", "critical", "hitPosition", "effects"})
+_SKILLS_SKILL_HIT_EFFECTS_FIELDS = frozenset({"name", "duration"})
+_STATS_REQUEST_STATS_FIELDS = frozenset({})
+_STATS_STATS_SNAPSHOT_FIELDS = frozenset({"entityId", "level", "experience", "stats", "healthRatio"})
+_STATS_STAT_CHANGED_FIELDS = frozenset({"entityId", "stat", "value", "delta"})
+_STAT_NAME_VALUES = frozenset({"Strength", "Agility", "Intellect", "Vitality", "Luck"})
+_ATTRIBUTES_ALLOCATE_POINTS_REPLY_FIELDS = frozenset({"accepted", "remainingPoints", "reason"})
+_ENTITY_INFO_INSPECT_ENTITY_REPLY_FIELDS = frozenset({"found", "name", "level", "faction", "equipment"})
+_SKILLS_CAST_SKILL_REPLY_FIELDS = frozenset({"accepted", "castId", "reason"})
+_SKILLS_CAST_SKILL_REPLY_REASON_VALUES = frozenset({"Cooldown", "NoMana", "OutOfRange", "InvalidTarget", "Silenced"})
 
 
 def _check_cooldowns_cooldown(value: Any) -> str | None:
-    err50 = _table_error(value, "table")
-    if err50 is not None:
-        return err50
-    t51 = _entries(value)
-    for key52 in t51:
-        if not isinstance(key52, str) or key52 not in _FIELDS_8:
-            return _unexpected_key(t51, _FIELDS_8)
-    v53 = t51.get("skillId")
-    if not isinstance(v53, str):
-        return ".skillId" + _fail("string of 1..48 bytes", v53)
-    if _bad_utf8(v53):
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return _not_table(value, "table")
+        value = _entries(value)
+    if not _COOLDOWNS_COOLDOWN_FIELDS.issuperset(value):
+        err = _unknown_field(value, _COOLDOWNS_COOLDOWN_FIELDS)
+        if err is not None:
+            return err
+    skillId = value.get("skillId")
+    if not isinstance(skillId, str):
+        return ".skillId" + _fail("string of 1..48 bytes", skillId)
+    skillIdSize = len(skillId) if skillId.isascii() else _utf8_size(skillId)
+    if skillIdSize < 0:
         return ".skillId: expected valid UTF-8, got invalid bytes"
-    if _byte_len(v53) > 48 or _byte_len(v53) < 1:
-        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(v53), "bytes")
-    v54 = t51.get("endsAt")
-    if not _is_number(v54) or v54 != v54 or v54 in _INFINITIES:
-        return ".endsAt" + _fail("finite number", v54)
-    v55 = t51.get("duration")
-    if not _is_number(v55) or v55 != v55 or v55 in _INFINITIES or v55 < 0:
-        return ".duration" + _fail("finite number >= 0", v55)
-    v56 = t51.get("charges")
-    if v56 is not None:
-        if not _is_number(v56) or v56 % 1 != 0 or v56 < 0 or v56 > 255:
-            return ".charges" + _fail("integer in 0..255", v56)
-    return None
-
-
-def _check_cooldowns_cooldown_started(value: Any) -> str | None:
-    err45 = _table_error(value, "table")
-    if err45 is not None:
-        return err45
-    t46 = _entries(value)
-    for key47 in t46:
-        if not isinstance(key47, str) or key47 not in _FIELDS_7:
-            return _unexpected_key(t46, _FIELDS_7)
-    v48 = t46.get("cooldown")
-    err49 = _check_cooldowns_cooldown(v48)
-    if err49 is not None:
-        return ".cooldown" + err49
-    v57 = t46.get("slot")
-    if not _is_number(v57) or v57 % 1 != 0 or v57 < -1 or v57 > 12:
-        return ".slot" + _fail("integer in -1..12", v57)
-    return None
-
-
-def _check_cooldowns_cooldown_snapshot(value: Any) -> str | None:
-    err58 = _table_error(value, "table")
-    if err58 is not None:
-        return err58
-    t59 = _entries(value)
-    for key60 in t59:
-        if not isinstance(key60, str) or key60 not in _FIELDS_9:
-            return _unexpected_key(t59, _FIELDS_9)
-    v61 = t59.get("cooldowns")
-    err62 = _table_error(v61, "array")
-    if err62 is not None:
-        return ".cooldowns" + err62
-    t63 = _entries(v61)
-    n64 = _array_length(t63)
-    if n64 is None:
-        return ".cooldowns: expected array, got table with non-array keys"
-    if n64 > 64:
-        return ".cooldowns" + _fail_count("array of at most 64 items", n64, "items")
-    for i65 in range(1, n64 + 1):
-        item66 = t63[i65]
-        err67 = _check_cooldowns_cooldown(item66)
-        if err67 is not None:
-            return ".cooldowns[" + str(i65) + "]" + err67
-    v68 = t59.get("serverTime")
-    if not _is_number(v68) or v68 != v68 or v68 in _INFINITIES:
-        return ".serverTime" + _fail("finite number", v68)
-    return None
-
-
-def _check_entity_info_inspect_entity(value: Any) -> str | None:
-    err69 = _table_error(value, "table")
-    if err69 is not None:
-        return err69
-    t70 = _entries(value)
-    for key71 in t70:
-        if not isinstance(key71, str) or key71 not in _FIELDS_10:
-            return _unexpected_key(t70, _FIELDS_10)
-    v72 = t70.get("entityId")
-    if not _is_number(v72) or v72 % 1 != 0 or v72 < 1 or v72 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v72)
-    return None
-
-
-def _check_entity_info_inspect_entity_reply(value: Any) -> str | None:
-    err73 = _table_error(value, "table")
-    if err73 is not None:
-        return err73
-    t74 = _entries(value)
-    for key75 in t74:
-        if not isinstance(key75, str) or key75 not in _FIELDS_11:
-            return _unexpected_key(t74, _FIELDS_11)
-    v76 = t74.get("found")
-    if not isinstance(v76, bool):
-        return ".found" + _fail("boolean", v76)
-    v77 = t74.get("name")
-    if v77 is not None:
-        if not isinstance(v77, str):
-            return ".name" + _fail("string of at most 64 bytes", v77)
-        if _bad_utf8(v77):
-            return ".name: expected valid UTF-8, got invalid bytes"
-        if _byte_len(v77) > 64:
-            return ".name" + _fail_count("string of at most 64 bytes", _byte_len(v77), "bytes")
-    v78 = t74.get("level")
-    if v78 is not None:
-        if not _is_number(v78) or v78 % 1 != 0 or v78 < 0 or v78 > 65535:
-            return ".level" + _fail("integer in 0..65535", v78)
-    v79 = t74.get("faction")
-    if v79 is not None:
-        if not isinstance(v79, str) or v79 not in _ENUM_12:
-            return ".faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", v79)
-    v80 = t74.get("equipment")
-    if v80 is not None:
-        err81 = _table_error(v80, "array")
-        if err81 is not None:
-            return ".equipment" + err81
-        t82 = _entries(v80)
-        n83 = _array_length(t82)
-        if n83 is None:
-            return ".equipment: expected array, got table with non-array keys"
-        if n83 > 12:
-            return ".equipment" + _fail_count("array of at most 12 items", n83, "items")
-        for i84 in range(1, n83 + 1):
-            item85 = t82[i84]
-            if not isinstance(item85, str):
-                return ".equipment[" + str(i84) + "]" + _fail("string of 1..48 bytes", item85)
-            if _bad_utf8(item85):
-                return ".equipment[" + str(i84) + "]: expected valid UTF-8, got invalid bytes"
-            if _byte_len(item85) > 48 or _byte_len(item85) < 1:
-                return ".equipment[" + str(i84) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item85), "bytes")
-    return None
-
-
-def _check_entity_info_entity_spawned(value: Any) -> str | None:
-    err86 = _table_error(value, "table")
-    if err86 is not None:
-        return err86
-    t87 = _entries(value)
-    for key88 in t87:
-        if not isinstance(key88, str) or key88 not in _FIELDS_13:
-            return _unexpected_key(t87, _FIELDS_13)
-    v89 = t87.get("entityId")
-    if not _is_number(v89) or v89 % 1 != 0 or v89 < 1 or v89 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v89)
-    v90 = t87.get("faction")
-    if not isinstance(v90, str) or v90 not in _ENUM_12:
-        return ".faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", v90)
-    v91 = t87.get("model")
-    if not _is_instance(v91, "Model"):
-        return ".model" + _fail("Model", v91)
-    v92 = t87.get("spawnCFrame")
-    err93 = _check_datatype(v92, "CFrame")
-    if err93 is not None:
-        return ".spawnCFrame" + err93
-    v94 = t87.get("tint")
-    if v94 is not None:
-        err95 = _check_datatype(v94, "Color3")
-        if err95 is not None:
-            return ".tint" + err95
-    v96 = t87.get("displayName")
-    if not isinstance(v96, str):
-        return ".displayName" + _fail("string of 1..64 bytes", v96)
-    if _bad_utf8(v96):
-        return ".displayName: expected valid UTF-8, got invalid bytes"
-    if _byte_len(v96) > 64 or _byte_len(v96) < 1:
-        return ".displayName" + _fail_count("string of 1..64 bytes", _byte_len(v96), "bytes")
-    return None
-
-
-def _check_entity_info_entity_despawned(value: Any) -> str | None:
-    err97 = _table_error(value, "table")
-    if err97 is not None:
-        return err97
-    t98 = _entries(value)
-    for key99 in t98:
-        if not isinstance(key99, str) or key99 not in _FIELDS_14:
-            return _unexpected_key(t98, _FIELDS_14)
-    v100 = t98.get("entityId")
-    if not _is_number(v100) or v100 % 1 != 0 or v100 < 1 or v100 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v100)
-    v101 = t98.get("reason")
-    if not isinstance(v101, str) or v101 not in _ENUM_15:
-        return ".reason" + _fail("one of \"Died\", \"Unloaded\", \"Removed\"", v101)
-    return None
-
-
-def _check_entity_info_entity_moved(value: Any) -> str | None:
-    err102 = _table_error(value, "table")
-    if err102 is not None:
-        return err102
-    t103 = _entries(value)
-    for key104 in t103:
-        if not isinstance(key104, str) or key104 not in _FIELDS_16:
-            return _unexpected_key(t103, _FIELDS_16)
-    v105 = t103.get("entityId")
-    if not _is_number(v105) or v105 % 1 != 0 or v105 < 1 or v105 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v105)
-    v106 = t103.get("position")
-    err107 = _check_datatype(v106, "Vector3")
-    if err107 is not None:
-        return ".position" + err107
-    v108 = t103.get("velocity")
-    err109 = _check_datatype(v108, "Vector3")
-    if err109 is not None:
-        return ".velocity" + err109
-    v110 = t103.get("facing")
-    if not _is_number(v110) or v110 % 1 != 0 or v110 < -180 or v110 > 180:
-        return ".facing" + _fail("integer in -180..180", v110)
-    v111 = t103.get("animationId")
-    if v111 is not None:
-        if not _is_number(v111) or v111 % 1 != 0 or v111 < -2147483648 or v111 > 2147483647:
-            return ".animationId" + _fail("integer in -2147483648..2147483647", v111)
+    if skillIdSize > 48 or skillIdSize < 1:
+        return ".skillId" + _fail_count("string of 1..48 bytes", skillIdSize, "bytes")
+    endsAt = value.get("endsAt")
+    if not isinstance(endsAt, _NUMBERS) or endsAt is True or endsAt is False or endsAt != endsAt or endsAt in _INFINITIES:
+        return ".endsAt" + _fail("finite number", endsAt)
+    duration = value.get("duration")
+    if not isinstance(duration, _NUMBERS) or duration is True or duration is False or duration != duration or duration in _INFINITIES or duration < 0:
+        return ".duration" + _fail("finite number >= 0", duration)
+    charges = value.get("charges")
+    if charges is not None:
+        if (type(charges) is not int and (not isinstance(charges, _NUMBERS) or charges is True or charges is False or charges % 1 != 0)) or charges < 0 or charges > 255:
+            return ".charges" + _fail("integer in 0..255", charges)
     return None
 
 
 def _check_skills_target(value: Any) -> str | None:
-    err118 = _table_error(value, "table")
-    if err118 is not None:
-        return err118
-    t119 = _entries(value)
-    tag120 = t119.get("kind")
-    if tag120 == "point":
-        for key121 in t119:
-            if not isinstance(key121, str) or key121 not in _FIELDS_18:
-                return _unexpected_key(t119, _FIELDS_18)
-        v122 = t119.get("position")
-        err123 = _check_datatype(v122, "Vector3")
-        if err123 is not None:
-            return ".position" + err123
-    elif tag120 == "entity":
-        for key124 in t119:
-            if not isinstance(key124, str) or key124 not in _FIELDS_19:
-                return _unexpected_key(t119, _FIELDS_19)
-        v125 = t119.get("entityId")
-        if not _is_number(v125) or v125 % 1 != 0 or v125 < 1 or v125 > 4294967295:
-            return ".entityId" + _fail("integer in 1..4294967295", v125)
-    elif tag120 == "self":
-        for key126 in t119:
-            if not isinstance(key126, str) or key126 not in _FIELDS_20:
-                return _unexpected_key(t119, _FIELDS_20)
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return _not_table(value, "table")
+        value = _entries(value)
+    tag = value.get("kind")
+    if tag == "point":
+        if not _SKILLS_TARGET_POINT_FIELDS.issuperset(value):
+            err = _unknown_field(value, _SKILLS_TARGET_POINT_FIELDS)
+            if err is not None:
+                return err
+        position = value.get("position")
+        err2 = _check_datatype(position, "Vector3")
+        if err2 is not None:
+            return ".position" + err2
+    elif tag == "entity":
+        if not _SKILLS_TARGET_ENTITY_FIELDS.issuperset(value):
+            err3 = _unknown_field(value, _SKILLS_TARGET_ENTITY_FIELDS)
+            if err3 is not None:
+                return err3
+        entityId = value.get("entityId")
+        if (type(entityId) is not int and (not isinstance(entityId, _NUMBERS) or entityId is True or entityId is False or entityId % 1 != 0)) or entityId < 1 or entityId > 4294967295:
+            return ".entityId" + _fail("integer in 1..4294967295", entityId)
+    elif tag == "self":
+        if not _SKILLS_TARGET_SELF_FIELDS.issuperset(value):
+            err4 = _unknown_field(value, _SKILLS_TARGET_SELF_FIELDS)
+            if err4 is not None:
+                return err4
     else:
-        return ".kind" + _fail("one of \"point\", \"entity\", \"self\"", tag120)
-    return None
-
-
-def _check_skills_cast_skill(value: Any) -> str | None:
-    err112 = _table_error(value, "table")
-    if err112 is not None:
-        return err112
-    t113 = _entries(value)
-    for key114 in t113:
-        if not isinstance(key114, str) or key114 not in _FIELDS_17:
-            return _unexpected_key(t113, _FIELDS_17)
-    v115 = t113.get("skillId")
-    if not isinstance(v115, str):
-        return ".skillId" + _fail("string of 1..48 bytes", v115)
-    if _bad_utf8(v115):
-        return ".skillId: expected valid UTF-8, got invalid bytes"
-    if _byte_len(v115) > 48 or _byte_len(v115) < 1:
-        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(v115), "bytes")
-    v116 = t113.get("target")
-    err117 = _check_skills_target(v116)
-    if err117 is not None:
-        return ".target" + err117
-    v127 = t113.get("aim")
-    if v127 is not None:
-        err128 = _check_datatype(v127, "Vector2")
-        if err128 is not None:
-            return ".aim" + err128
-    v129 = t113.get("comboStep")
-    if v129 is not None:
-        if not _is_number(v129) or v129 % 1 != 0 or v129 < 0 or v129 > 5:
-            return ".comboStep" + _fail("integer in 0..5", v129)
-    v130 = t113.get("modifiers")
-    err131 = _table_error(v130, "array")
-    if err131 is not None:
-        return ".modifiers" + err131
-    t132 = _entries(v130)
-    n133 = _array_length(t132)
-    if n133 is None:
-        return ".modifiers: expected array, got table with non-array keys"
-    if n133 > 4:
-        return ".modifiers" + _fail_count("array of at most 4 items", n133, "items")
-    for i134 in range(1, n133 + 1):
-        item135 = t132[i134]
-        if not isinstance(item135, str):
-            return ".modifiers[" + str(i134) + "]" + _fail("string of 1..48 bytes", item135)
-        if _bad_utf8(item135):
-            return ".modifiers[" + str(i134) + "]: expected valid UTF-8, got invalid bytes"
-        if _byte_len(item135) > 48 or _byte_len(item135) < 1:
-            return ".modifiers[" + str(i134) + "]" + _fail_count("string of 1..48 bytes", _byte_len(item135), "bytes")
-    return None
-
-
-def _check_skills_cast_skill_reply(value: Any) -> str | None:
-    err136 = _table_error(value, "table")
-    if err136 is not None:
-        return err136
-    t137 = _entries(value)
-    for key138 in t137:
-        if not isinstance(key138, str) or key138 not in _FIELDS_21:
-            return _unexpected_key(t137, _FIELDS_21)
-    v139 = t137.get("accepted")
-    if not isinstance(v139, bool):
-        return ".accepted" + _fail("boolean", v139)
-    v140 = t137.get("castId")
-    if v140 is not None:
-        if not _is_number(v140) or v140 % 1 != 0 or v140 < 0 or v140 > 4294967295:
-            return ".castId" + _fail("integer in 0..4294967295", v140)
-    v141 = t137.get("reason")
-    if v141 is not None:
-        if not isinstance(v141, str) or v141 not in _ENUM_22:
-            return ".reason" + _fail("one of \"Cooldown\", \"NoMana\", \"OutOfRange\", \"InvalidTarget\", \"Silenced\"", v141)
-    return None
-
-
-def _check_skills_cancel_cast(value: Any) -> str | None:
-    err142 = _table_error(value, "table")
-    if err142 is not None:
-        return err142
-    t143 = _entries(value)
-    for key144 in t143:
-        if not isinstance(key144, str) or key144 not in _FIELDS_23:
-            return _unexpected_key(t143, _FIELDS_23)
-    v145 = t143.get("castId")
-    if not _is_number(v145) or v145 % 1 != 0 or v145 < 0 or v145 > 4294967295:
-        return ".castId" + _fail("integer in 0..4294967295", v145)
-    return None
-
-
-def _check_skills_skill_cast(value: Any) -> str | None:
-    err146 = _table_error(value, "table")
-    if err146 is not None:
-        return err146
-    t147 = _entries(value)
-    for key148 in t147:
-        if not isinstance(key148, str) or key148 not in _FIELDS_24:
-            return _unexpected_key(t147, _FIELDS_24)
-    v149 = t147.get("castId")
-    if not _is_number(v149) or v149 % 1 != 0 or v149 < 0 or v149 > 4294967295:
-        return ".castId" + _fail("integer in 0..4294967295", v149)
-    v150 = t147.get("casterId")
-    if not _is_number(v150) or v150 % 1 != 0 or v150 < 1 or v150 > 4294967295:
-        return ".casterId" + _fail("integer in 1..4294967295", v150)
-    v151 = t147.get("skillId")
-    if not isinstance(v151, str):
-        return ".skillId" + _fail("string of 1..48 bytes", v151)
-    if _bad_utf8(v151):
-        return ".skillId: expected valid UTF-8, got invalid bytes"
-    if _byte_len(v151) > 48 or _byte_len(v151) < 1:
-        return ".skillId" + _fail_count("string of 1..48 bytes", _byte_len(v151), "bytes")
-    v152 = t147.get("target")
-    err153 = _check_skills_target(v152)
-    if err153 is not None:
-        return ".target" + err153
-    v154 = t147.get("castTime")
-    if not _is_number(v154) or v154 != v154 or v154 in _INFINITIES or v154 < 0:
-        return ".castTime" + _fail("finite number >= 0", v154)
-    return None
-
-
-def _check_skills_skill_hit(value: Any) -> str | None:
-    err155 = _table_error(value, "table")
-    if err155 is not None:
-        return err155
-    t156 = _entries(value)
-    for key157 in t156:
-        if not isinstance(key157, str) or key157 not in _FIELDS_25:
-            return _unexpected_key(t156, _FIELDS_25)
-    v158 = t156.get("castId")
-    if not _is_number(v158) or v158 % 1 != 0 or v158 < 0 or v158 > 4294967295:
-        return ".castId" + _fail("integer in 0..4294967295", v158)
-    v159 = t156.get("targetId")
-    if not _is_number(v159) or v159 % 1 != 0 or v159 < 1 or v159 > 4294967295:
-        return ".targetId" + _fail("integer in 1..4294967295", v159)
-    v160 = t156.get("damage")
-    if not _is_number(v160) or v160 != v160 or v160 in _INFINITIES or v160 < 0:
-        return ".damage" + _fail("finite number >= 0", v160)
-    v161 = t156.get("critical")
-    if not isinstance(v161, bool):
-        return ".critical" + _fail("boolean", v161)
-    v162 = t156.get("hitPosition")
-    err163 = _check_datatype(v162, "Vector3")
-    if err163 is not None:
-        return ".hitPosition" + err163
-    v164 = t156.get("effects")
-    err165 = _table_error(v164, "array")
-    if err165 is not None:
-        return ".effects" + err165
-    t166 = _entries(v164)
-    n167 = _array_length(t166)
-    if n167 is None:
-        return ".effects: expected array, got table with non-array keys"
-    if n167 > 8:
-        return ".effects" + _fail_count("array of at most 8 items", n167, "items")
-    for i168 in range(1, n167 + 1):
-        item169 = t166[i168]
-        err170 = _table_error(item169, "table")
-        if err170 is not None:
-            return ".effects[" + str(i168) + "]" + err170
-        t171 = _entries(item169)
-        for key172 in t171:
-            if not isinstance(key172, str) or key172 not in _FIELDS_26:
-                return ".effects[" + str(i168) + "]" + _unexpected_key(t171, _FIELDS_26)
-        v173 = t171.get("name")
-        if not isinstance(v173, str):
-            return ".effects[" + str(i168) + "].name" + _fail("string of 1..48 bytes", v173)
-        if _bad_utf8(v173):
-            return ".effects[" + str(i168) + "].name: expected valid UTF-8, got invalid bytes"
-        if _byte_len(v173) > 48 or _byte_len(v173) < 1:
-            return ".effects[" + str(i168) + "].name" + _fail_count("string of 1..48 bytes", _byte_len(v173), "bytes")
-        v174 = t171.get("duration")
-        if not _is_number(v174) or v174 != v174 or v174 in _INFINITIES or v174 < 0:
-            return ".effects[" + str(i168) + "].duration" + _fail("finite number >= 0", v174)
-    return None
-
-
-def _check_stats_request_stats(value: Any) -> str | None:
-    err175 = _table_error(value, "table")
-    if err175 is not None:
-        return err175
-    t176 = _entries(value)
-    for key177 in t176:
-        if not isinstance(key177, str) or key177 not in _FIELDS_27:
-            return _unexpected_key(t176, _FIELDS_27)
+        return ".kind" + _fail("one of \"point\", \"entity\", \"self\"", tag)
     return None
 
 
 def _check_stats_stat_block_value(value: Any) -> str | None:
-    if not _is_number(value) or value != value or value in _INFINITIES or value < 0:
+    if not isinstance(value, _NUMBERS) or value is True or value is False or value != value or value in _INFINITIES or value < 0:
         return _fail("finite number >= 0", value)
     return None
 
 
 def _check_stats_stat_block(value: Any) -> str | None:
-    err186 = _table_error(value, "table")
-    if err186 is not None:
-        return err186
-    t187 = _entries(value)
-    count189 = 0
-    badKeys190 = 0
-    for k188 in t187:
-        count189 += 1
-        if not (isinstance(k188, str) and k188 in _ENUM_2):
-            badKeys190 += 1
-    if count189 > 16:
-        return _fail_count("table of at most 16 entries", count189, "entries")
-    if badKeys190 > 0:
-        return _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys190)
-    for k188 in t187:
-        if _check_stats_stat_block_value(t187[k188]) is not None:
-            return _first_map_error(t187, _check_stats_stat_block_value)
+    if not isinstance(value, _TABLES):
+        return _not_table(value, "table")
+    value = _entries(value)
+    count = 0
+    badKeys = 0
+    for k in value:
+        count += 1
+        if not (isinstance(k, str) and k in _STAT_NAME_KEYS):
+            badKeys += 1
+    if count > 16:
+        return _fail_count("table of at most 16 entries", count, "entries")
+    if badKeys > 0:
+        return _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys)
+    for k in value:
+        if _check_stats_stat_block_value(value[k]) is not None:
+            return _first_map_error(value, _check_stats_stat_block_value)
     return None
 
 
-def _check_stats_stats_snapshot(value: Any) -> str | None:
-    err178 = _table_error(value, "table")
-    if err178 is not None:
-        return err178
-    t179 = _entries(value)
-    for key180 in t179:
-        if not isinstance(key180, str) or key180 not in _FIELDS_28:
-            return _unexpected_key(t179, _FIELDS_28)
-    v181 = t179.get("entityId")
-    if not _is_number(v181) or v181 % 1 != 0 or v181 < 1 or v181 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v181)
-    v182 = t179.get("level")
-    if not _is_number(v182) or v182 % 1 != 0 or v182 < 1 or v182 > 500:
-        return ".level" + _fail("integer in 1..500", v182)
-    v183 = t179.get("experience")
-    if not _is_number(v183) or v183 % 1 != 0 or v183 < 0 or v183 > 4294967295:
-        return ".experience" + _fail("integer in 0..4294967295", v183)
-    v184 = t179.get("stats")
-    err185 = _check_stats_stat_block(v184)
-    if err185 is not None:
-        return ".stats" + err185
-    v191 = t179.get("healthRatio")
-    if not _is_number(v191) or v191 != v191 or v191 in _INFINITIES or v191 < 0 or v191 > 1:
-        return ".healthRatio" + _fail("finite number in 0..1", v191)
+def _check_attributes_allocate_points_allocations_value(value: Any) -> str | None:
+    if (type(value) is not int and (not isinstance(value, _NUMBERS) or value is True or value is False or value % 1 != 0)) or value < 1 or value > 50:
+        return _fail("integer in 1..50", value)
     return None
 
 
-def _check_stats_stat_changed(value: Any) -> str | None:
-    err192 = _table_error(value, "table")
-    if err192 is not None:
-        return err192
-    t193 = _entries(value)
-    for key194 in t193:
-        if not isinstance(key194, str) or key194 not in _FIELDS_29:
-            return _unexpected_key(t193, _FIELDS_29)
-    v195 = t193.get("entityId")
-    if not _is_number(v195) or v195 % 1 != 0 or v195 < 1 or v195 > 4294967295:
-        return ".entityId" + _fail("integer in 1..4294967295", v195)
-    v196 = t193.get("stat")
-    if not isinstance(v196, str) or v196 not in _ENUM_2:
-        return ".stat" + _fail("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", v196)
-    v197 = t193.get("value")
-    if not _is_number(v197) or v197 != v197 or v197 in _INFINITIES:
-        return ".value" + _fail("finite number", v197)
-    v198 = t193.get("delta")
-    if not _is_number(v198) or v198 != v198 or v198 in _INFINITIES:
-        return ".delta" + _fail("finite number", v198)
+def _validate_attributes_allocate_points(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ATTRIBUTES_ALLOCATE_POINTS_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ATTRIBUTES_ALLOCATE_POINTS_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    allocations = value.get("allocations")
+    if not isinstance(allocations, _TABLES):
+        return False, "payload.allocations" + _not_table(allocations, "table")
+    allocations = _entries(allocations)
+    count = 0
+    badKeys = 0
+    for k in allocations:
+        count += 1
+        if not (isinstance(k, str) and k in _STAT_NAME_KEYS):
+            badKeys += 1
+    if count > 5:
+        return False, "payload.allocations" + _fail_count("table of at most 5 entries", count, "entries")
+    if badKeys > 0:
+        return False, "payload.allocations" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys)
+    for k in allocations:
+        if _check_attributes_allocate_points_allocations_value(allocations[k]) is not None:
+            return False, "payload.allocations" + _first_map_error(allocations, _check_attributes_allocate_points_allocations_value)
+    return True, None
+
+
+def _validate_attributes_reset_attributes(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ATTRIBUTES_RESET_ATTRIBUTES_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ATTRIBUTES_RESET_ATTRIBUTES_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    confirm = value.get("confirm")
+    if not isinstance(confirm, bool):
+        return False, "payload.confirm" + _fail("boolean", confirm)
+    return True, None
+
+
+def _check_attributes_attributes_updated_attributes_value(value: Any) -> str | None:
+    if (type(value) is not int and (not isinstance(value, _NUMBERS) or value is True or value is False or value % 1 != 0)) or value < 0 or value > 65535:
+        return _fail("integer in 0..65535", value)
     return None
+
+
+def _check_attributes_attributes_updated_modifiers_value(value: Any) -> str | None:
+    if (type(value) is not int and (not isinstance(value, _NUMBERS) or value is True or value is False or value % 1 != 0)) or value < -32768 or value > 32767:
+        return _fail("integer in -32768..32767", value)
+    return None
+
+
+def _validate_attributes_attributes_updated(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ATTRIBUTES_ATTRIBUTES_UPDATED_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ATTRIBUTES_ATTRIBUTES_UPDATED_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    unspentPoints = value.get("unspentPoints")
+    if (type(unspentPoints) is not int and (not isinstance(unspentPoints, _NUMBERS) or unspentPoints is True or unspentPoints is False or unspentPoints % 1 != 0)) or unspentPoints < 0 or unspentPoints > 65535:
+        return False, "payload.unspentPoints" + _fail("integer in 0..65535", unspentPoints)
+    attributes = value.get("attributes")
+    if not isinstance(attributes, _TABLES):
+        return False, "payload.attributes" + _not_table(attributes, "table")
+    attributes = _entries(attributes)
+    count = 0
+    badKeys = 0
+    for k in attributes:
+        count += 1
+        if not (isinstance(k, str) and k in _STAT_NAME_KEYS):
+            badKeys += 1
+    if badKeys > 0:
+        return False, "payload.attributes" + _fail_keys("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", badKeys)
+    for k in attributes:
+        if _check_attributes_attributes_updated_attributes_value(attributes[k]) is not None:
+            return False, "payload.attributes" + _first_map_error(attributes, _check_attributes_attributes_updated_attributes_value)
+    modifiers = value.get("modifiers")
+    if not isinstance(modifiers, _TABLES):
+        return False, "payload.modifiers" + _not_table(modifiers, "table")
+    modifiers = _entries(modifiers)
+    count2 = 0
+    badKeys2 = 0
+    for k2 in modifiers:
+        count2 += 1
+        if not (isinstance(k2, str) and not _bad_utf8(k2) and _byte_len(k2) <= 32):
+            badKeys2 += 1
+    if count2 > 32:
+        return False, "payload.modifiers" + _fail_count("table of at most 32 entries", count2, "entries")
+    if badKeys2 > 0:
+        return False, "payload.modifiers" + _fail_keys("string of at most 32 bytes", badKeys2)
+    for k2 in modifiers:
+        if _check_attributes_attributes_updated_modifiers_value(modifiers[k2]) is not None:
+            return False, "payload.modifiers" + _first_map_error(modifiers, _check_attributes_attributes_updated_modifiers_value)
+    return True, None
+
+
+def _validate_cooldowns_request_cooldowns(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _COOLDOWNS_REQUEST_COOLDOWNS_FIELDS.issuperset(value):
+        err = _unknown_field(value, _COOLDOWNS_REQUEST_COOLDOWNS_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    skillIds = value.get("skillIds")
+    if skillIds is not None:
+        if not isinstance(skillIds, list) or None in skillIds:
+            if not isinstance(skillIds, _TABLES):
+                return False, "payload.skillIds" + _not_table(skillIds, "array")
+            skillIds = _array_items(skillIds)
+            if skillIds is None:
+                return False, "payload.skillIds: expected array, got table with non-array keys"
+        if len(skillIds) > 64:
+            return False, "payload.skillIds" + _fail_count("array of at most 64 items", len(skillIds), "items")
+        for i, item in enumerate(skillIds, 1):
+            if not isinstance(item, str):
+                return False, "payload.skillIds[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
+            itemSize = len(item) if item.isascii() else _utf8_size(item)
+            if itemSize < 0:
+                return False, "payload.skillIds[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+            if itemSize > 48 or itemSize < 1:
+                return False, "payload.skillIds[" + str(i) + "]" + _fail_count("string of 1..48 bytes", itemSize, "bytes")
+    return True, None
+
+
+def _validate_cooldowns_cooldown_started(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _COOLDOWNS_COOLDOWN_STARTED_FIELDS.issuperset(value):
+        err = _unknown_field(value, _COOLDOWNS_COOLDOWN_STARTED_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    cooldown = value.get("cooldown")
+    err2 = _check_cooldowns_cooldown(cooldown)
+    if err2 is not None:
+        return False, "payload.cooldown" + err2
+    slot = value.get("slot")
+    if (type(slot) is not int and (not isinstance(slot, _NUMBERS) or slot is True or slot is False or slot % 1 != 0)) or slot < -1 or slot > 12:
+        return False, "payload.slot" + _fail("integer in -1..12", slot)
+    return True, None
+
+
+def _validate_cooldowns_cooldown_snapshot(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _COOLDOWNS_COOLDOWN_SNAPSHOT_FIELDS.issuperset(value):
+        err = _unknown_field(value, _COOLDOWNS_COOLDOWN_SNAPSHOT_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    cooldowns = value.get("cooldowns")
+    if not isinstance(cooldowns, list) or None in cooldowns:
+        if not isinstance(cooldowns, _TABLES):
+            return False, "payload.cooldowns" + _not_table(cooldowns, "array")
+        cooldowns = _array_items(cooldowns)
+        if cooldowns is None:
+            return False, "payload.cooldowns: expected array, got table with non-array keys"
+    if len(cooldowns) > 64:
+        return False, "payload.cooldowns" + _fail_count("array of at most 64 items", len(cooldowns), "items")
+    for i, item in enumerate(cooldowns, 1):
+        err2 = _check_cooldowns_cooldown(item)
+        if err2 is not None:
+            return False, "payload.cooldowns[" + str(i) + "]" + err2
+    serverTime = value.get("serverTime")
+    if not isinstance(serverTime, _NUMBERS) or serverTime is True or serverTime is False or serverTime != serverTime or serverTime in _INFINITIES:
+        return False, "payload.serverTime" + _fail("finite number", serverTime)
+    return True, None
+
+
+def _validate_entity_info_inspect_entity(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ENTITY_INFO_INSPECT_ENTITY_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ENTITY_INFO_INSPECT_ENTITY_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    entityId = value.get("entityId")
+    if (type(entityId) is not int and (not isinstance(entityId, _NUMBERS) or entityId is True or entityId is False or entityId % 1 != 0)) or entityId < 1 or entityId > 4294967295:
+        return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
+    return True, None
+
+
+def _validate_entity_info_entity_spawned(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ENTITY_INFO_ENTITY_SPAWNED_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ENTITY_INFO_ENTITY_SPAWNED_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    entityId = value.get("entityId")
+    if (type(entityId) is not int and (not isinstance(entityId, _NUMBERS) or entityId is True or entityId is False or entityId % 1 != 0)) or entityId < 1 or entityId > 4294967295:
+        return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
+    faction = value.get("faction")
+    if not isinstance(faction, str) or faction not in _ENTITY_INFO_FACTION_VALUES:
+        return False, "payload.faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", faction)
+    model = value.get("model")
+    if not _is_instance(model, "Model"):
+        return False, "payload.model" + _fail("Model", model)
+    spawnCFrame = value.get("spawnCFrame")
+    err2 = _check_datatype(spawnCFrame, "CFrame")
+    if err2 is not None:
+        return False, "payload.spawnCFrame" + err2
+    tint = value.get("tint")
+    if tint is not None:
+        err3 = _check_datatype(tint, "Color3")
+        if err3 is not None:
+            return False, "payload.tint" + err3
+    displayName = value.get("displayName")
+    if not isinstance(displayName, str):
+        return False, "payload.displayName" + _fail("string of 1..64 bytes", displayName)
+    displayNameSize = len(displayName) if displayName.isascii() else _utf8_size(displayName)
+    if displayNameSize < 0:
+        return False, "payload.displayName: expected valid UTF-8, got invalid bytes"
+    if displayNameSize > 64 or displayNameSize < 1:
+        return False, "payload.displayName" + _fail_count("string of 1..64 bytes", displayNameSize, "bytes")
+    return True, None
+
+
+def _validate_entity_info_entity_despawned(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ENTITY_INFO_ENTITY_DESPAWNED_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ENTITY_INFO_ENTITY_DESPAWNED_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    entityId = value.get("entityId")
+    if (type(entityId) is not int and (not isinstance(entityId, _NUMBERS) or entityId is True or entityId is False or entityId % 1 != 0)) or entityId < 1 or entityId > 4294967295:
+        return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
+    reason = value.get("reason")
+    if not isinstance(reason, str) or reason not in _ENTITY_INFO_ENTITY_DESPAWNED_REASON_VALUES:
+        return False, "payload.reason" + _fail("one of \"Died\", \"Unloaded\", \"Removed\"", reason)
+    return True, None
+
+
+def _validate_entity_info_entity_moved(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ENTITY_INFO_ENTITY_MOVED_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ENTITY_INFO_ENTITY_MOVED_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    entityId = value.get("entityId")
+    if (type(entityId) is not int and (not isinstance(entityId, _NUMBERS) or entityId is True or entityId is False or entityId % 1 != 0)) or entityId < 1 or entityId > 4294967295:
+        return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
+    position = value.get("position")
+    err2 = _check_datatype(position, "Vector3")
+    if err2 is not None:
+        return False, "payload.position" + err2
+    velocity = value.get("velocity")
+    err3 = _check_datatype(velocity, "Vector3")
+    if err3 is not None:
+        return False, "payload.velocity" + err3
+    facing = value.get("facing")
+    if (type(facing) is not int and (not isinstance(facing, _NUMBERS) or facing is True or facing is False or facing % 1 != 0)) or facing < -180 or facing > 180:
+        return False, "payload.facing" + _fail("integer in -180..180", facing)
+    animationId = value.get("animationId")
+    if animationId is not None:
+        if (type(animationId) is not int and (not isinstance(animationId, _NUMBERS) or animationId is True or animationId is False or animationId % 1 != 0)) or animationId < -2147483648 or animationId > 2147483647:
+            return False, "payload.animationId" + _fail("integer in -2147483648..2147483647", animationId)
+    return True, None
+
+
+def _validate_skills_cast_skill(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _SKILLS_CAST_SKILL_FIELDS.issuperset(value):
+        err = _unknown_field(value, _SKILLS_CAST_SKILL_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    skillId = value.get("skillId")
+    if not isinstance(skillId, str):
+        return False, "payload.skillId" + _fail("string of 1..48 bytes", skillId)
+    skillIdSize = len(skillId) if skillId.isascii() else _utf8_size(skillId)
+    if skillIdSize < 0:
+        return False, "payload.skillId: expected valid UTF-8, got invalid bytes"
+    if skillIdSize > 48 or skillIdSize < 1:
+        return False, "payload.skillId" + _fail_count("string of 1..48 bytes", skillIdSize, "bytes")
+    target = value.get("target")
+    err2 = _check_skills_target(target)
+    if err2 is not None:
+        return False, "payload.target" + err2
+    aim = value.get("aim")
+    if aim is not None:
+        err3 = _check_datatype(aim, "Vector2")
+        if err3 is not None:
+            return False, "payload.aim" + err3
+    comboStep = value.get("comboStep")
+    if comboStep is not None:
+        if (type(comboStep) is not int and (not isinstance(comboStep, _NUMBERS) or comboStep is True or comboStep is False or comboStep % 1 != 0)) or comboStep < 0 or comboStep > 5:
+            return False, "payload.comboStep" + _fail("integer in 0..5", comboStep)
+    modifiers = value.get("modifiers")
+    if not isinstance(modifiers, list) or None in modifiers:
+        if not isinstance(modifiers, _TABLES):
+            return False, "payload.modifiers" + _not_table(modifiers, "array")
+        modifiers = _array_items(modifiers)
+        if modifiers is None:
+            return False, "payload.modifiers: expected array, got table with non-array keys"
+    if len(modifiers) > 4:
+        return False, "payload.modifiers" + _fail_count("array of at most 4 items", len(modifiers), "items")
+    for i, item in enumerate(modifiers, 1):
+        if not isinstance(item, str):
+            return False, "payload.modifiers[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
+        itemSize = len(item) if item.isascii() else _utf8_size(item)
+        if itemSize < 0:
+            return False, "payload.modifiers[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+        if itemSize > 48 or itemSize < 1:
+            return False, "payload.modifiers[" + str(i) + "]" + _fail_count("string of 1..48 bytes", itemSize, "bytes")
+    return True, None
+
+
+def _validate_skills_cancel_cast(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _SKILLS_CANCEL_CAST_FIELDS.issuperset(value):
+        err = _unknown_field(value, _SKILLS_CANCEL_CAST_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    castId = value.get("castId")
+    if (type(castId) is not int and (not isinstance(castId, _NUMBERS) or castId is True or castId is False or castId % 1 != 0)) or castId < 0 or castId > 4294967295:
+        return False, "payload.castId" + _fail("integer in 0..4294967295", castId)
+    return True, None
+
+
+def _validate_skills_skill_cast(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _SKILLS_SKILL_CAST_FIELDS.issuperset(value):
+        err = _unknown_field(value, _SKILLS_SKILL_CAST_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    castId = value.get("castId")
+    if (type(castId) is not int and (not isinstance(castId, _NUMBERS) or castId is True or castId is False or castId % 1 != 0)) or castId < 0 or castId > 4294967295:
+        return False, "payload.castId" + _fail("integer in 0..4294967295", castId)
+    casterId = value.get("casterId")
+    if (type(casterId) is not int and (not isinstance(casterId, _NUMBERS) or casterId is True or casterId is False or casterId % 1 != 0)) or casterId < 1 or casterId > 4294967295:
+        return False, "payload.casterId" + _fail("integer in 1..4294967295", casterId)
+    skillId = value.get("skillId")
+    if not isinstance(skillId, str):
+        return False, "payload.skillId" + _fail("string of 1..48 bytes", skillId)
+    skillIdSize = len(skillId) if skillId.isascii() else _utf8_size(skillId)
+    if skillIdSize < 0:
+        return False, "payload.skillId: expected valid UTF-8, got invalid bytes"
+    if skillIdSize > 48 or skillIdSize < 1:
+        return False, "payload.skillId" + _fail_count("string of 1..48 bytes", skillIdSize, "bytes")
+    target = value.get("target")
+    err2 = _check_skills_target(target)
+    if err2 is not None:
+        return False, "payload.target" + err2
+    castTime = value.get("castTime")
+    if not isinstance(castTime, _NUMBERS) or castTime is True or castTime is False or castTime != castTime or castTime in _INFINITIES or castTime < 0:
+        return False, "payload.castTime" + _fail("finite number >= 0", castTime)
+    return True, None
+
+
+def _validate_skills_skill_hit(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _SKILLS_SKILL_HIT_FIELDS.issuperset(value):
+        err = _unknown_field(value, _SKILLS_SKILL_HIT_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    castId = value.get("castId")
+    if (type(castId) is not int and (not isinstance(castId, _NUMBERS) or castId is True or castId is False or castId % 1 != 0)) or castId < 0 or castId > 4294967295:
+        return False, "payload.castId" + _fail("integer in 0..4294967295", castId)
+    targetId = value.get("targetId")
+    if (type(targetId) is not int and (not isinstance(targetId, _NUMBERS) or targetId is True or targetId is False or targetId % 1 != 0)) or targetId < 1 or targetId > 4294967295:
+        return False, "payload.targetId" + _fail("integer in 1..4294967295", targetId)
+    damage = value.get("damage")
+    if not isinstance(damage, _NUMBERS) or damage is True or damage is False or damage != damage or damage in _INFINITIES or damage < 0:
+        return False, "payload.damage" + _fail("finite number >= 0", damage)
+    critical = value.get("critical")
+    if not isinstance(critical, bool):
+        return False, "payload.critical" + _fail("boolean", critical)
+    hitPosition = value.get("hitPosition")
+    err2 = _check_datatype(hitPosition, "Vector3")
+    if err2 is not None:
+        return False, "payload.hitPosition" + err2
+    effects = value.get("effects")
+    if not isinstance(effects, list) or None in effects:
+        if not isinstance(effects, _TABLES):
+            return False, "payload.effects" + _not_table(effects, "array")
+        effects = _array_items(effects)
+        if effects is None:
+            return False, "payload.effects: expected array, got table with non-array keys"
+    if len(effects) > 8:
+        return False, "payload.effects" + _fail_count("array of at most 8 items", len(effects), "items")
+    for i, item in enumerate(effects, 1):
+        if not isinstance(item, dict):
+            if not isinstance(item, _TABLES):
+                return False, "payload.effects[" + str(i) + "]" + _not_table(item, "table")
+            item = _entries(item)
+        if not _SKILLS_SKILL_HIT_EFFECTS_FIELDS.issuperset(item):
+            err3 = _unknown_field(item, _SKILLS_SKILL_HIT_EFFECTS_FIELDS)
+            if err3 is not None:
+                return False, "payload.effects[" + str(i) + "]" + err3
+        name = item.get("name")
+        if not isinstance(name, str):
+            return False, "payload.effects[" + str(i) + "].name" + _fail("string of 1..48 bytes", name)
+        nameSize = len(name) if name.isascii() else _utf8_size(name)
+        if nameSize < 0:
+            return False, "payload.effects[" + str(i) + "].name: expected valid UTF-8, got invalid bytes"
+        if nameSize > 48 or nameSize < 1:
+            return False, "payload.effects[" + str(i) + "].name" + _fail_count("string of 1..48 bytes", nameSize, "bytes")
+        duration = item.get("duration")
+        if not isinstance(duration, _NUMBERS) or duration is True or duration is False or duration != duration or duration in _INFINITIES or duration < 0:
+            return False, "payload.effects[" + str(i) + "].duration" + _fail("finite number >= 0", duration)
+    return True, None
+
+
+def _validate_stats_request_stats(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _STATS_REQUEST_STATS_FIELDS.issuperset(value):
+        err = _unknown_field(value, _STATS_REQUEST_STATS_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    return True, None
+
+
+def _validate_stats_stats_snapshot(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _STATS_STATS_SNAPSHOT_FIELDS.issuperset(value):
+        err = _unknown_field(value, _STATS_STATS_SNAPSHOT_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    entityId = value.get("entityId")
+    if (type(entityId) is not int and (not isinstance(entityId, _NUMBERS) or entityId is True or entityId is False or entityId % 1 != 0)) or entityId < 1 or entityId > 4294967295:
+        return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
+    level = value.get("level")
+    if (type(level) is not int and (not isinstance(level, _NUMBERS) or level is True or level is False or level % 1 != 0)) or level < 1 or level > 500:
+        return False, "payload.level" + _fail("integer in 1..500", level)
+    experience = value.get("experience")
+    if (type(experience) is not int and (not isinstance(experience, _NUMBERS) or experience is True or experience is False or experience % 1 != 0)) or experience < 0 or experience > 4294967295:
+        return False, "payload.experience" + _fail("integer in 0..4294967295", experience)
+    stats = value.get("stats")
+    err2 = _check_stats_stat_block(stats)
+    if err2 is not None:
+        return False, "payload.stats" + err2
+    healthRatio = value.get("healthRatio")
+    if not isinstance(healthRatio, _NUMBERS) or healthRatio is True or healthRatio is False or healthRatio != healthRatio or healthRatio in _INFINITIES or healthRatio < 0 or healthRatio > 1:
+        return False, "payload.healthRatio" + _fail("finite number in 0..1", healthRatio)
+    return True, None
+
+
+def _validate_stats_stat_changed(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _STATS_STAT_CHANGED_FIELDS.issuperset(value):
+        err = _unknown_field(value, _STATS_STAT_CHANGED_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    entityId = value.get("entityId")
+    if (type(entityId) is not int and (not isinstance(entityId, _NUMBERS) or entityId is True or entityId is False or entityId % 1 != 0)) or entityId < 1 or entityId > 4294967295:
+        return False, "payload.entityId" + _fail("integer in 1..4294967295", entityId)
+    stat = value.get("stat")
+    if not isinstance(stat, str) or stat not in _STAT_NAME_VALUES:
+        return False, "payload.stat" + _fail("one of \"Strength\", \"Agility\", \"Intellect\", \"Vitality\", \"Luck\"", stat)
+    valueValue = value.get("value")
+    if not isinstance(valueValue, _NUMBERS) or valueValue is True or valueValue is False or valueValue != valueValue or valueValue in _INFINITIES:
+        return False, "payload.value" + _fail("finite number", valueValue)
+    delta = value.get("delta")
+    if not isinstance(delta, _NUMBERS) or delta is True or delta is False or delta != delta or delta in _INFINITIES:
+        return False, "payload.delta" + _fail("finite number", delta)
+    return True, None
+
+
+def _validate_attributes_allocate_points_reply(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "reply" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ATTRIBUTES_ALLOCATE_POINTS_REPLY_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ATTRIBUTES_ALLOCATE_POINTS_REPLY_FIELDS)
+        if err is not None:
+            return False, "reply" + err
+    accepted = value.get("accepted")
+    if not isinstance(accepted, bool):
+        return False, "reply.accepted" + _fail("boolean", accepted)
+    remainingPoints = value.get("remainingPoints")
+    if (type(remainingPoints) is not int and (not isinstance(remainingPoints, _NUMBERS) or remainingPoints is True or remainingPoints is False or remainingPoints % 1 != 0)) or remainingPoints < 0 or remainingPoints > 65535:
+        return False, "reply.remainingPoints" + _fail("integer in 0..65535", remainingPoints)
+    reason = value.get("reason")
+    if reason is not None:
+        if not isinstance(reason, str):
+            return False, "reply.reason" + _fail("string", reason)
+        reasonSize = len(reason) if reason.isascii() else _utf8_size(reason)
+        if reasonSize < 0:
+            return False, "reply.reason: expected valid UTF-8, got invalid bytes"
+    return True, None
+
+
+def _validate_entity_info_inspect_entity_reply(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "reply" + _not_table(value, "table")
+        value = _entries(value)
+    if not _ENTITY_INFO_INSPECT_ENTITY_REPLY_FIELDS.issuperset(value):
+        err = _unknown_field(value, _ENTITY_INFO_INSPECT_ENTITY_REPLY_FIELDS)
+        if err is not None:
+            return False, "reply" + err
+    found = value.get("found")
+    if not isinstance(found, bool):
+        return False, "reply.found" + _fail("boolean", found)
+    name = value.get("name")
+    if name is not None:
+        if not isinstance(name, str):
+            return False, "reply.name" + _fail("string of at most 64 bytes", name)
+        nameSize = len(name) if name.isascii() else _utf8_size(name)
+        if nameSize < 0:
+            return False, "reply.name: expected valid UTF-8, got invalid bytes"
+        if nameSize > 64:
+            return False, "reply.name" + _fail_count("string of at most 64 bytes", nameSize, "bytes")
+    level = value.get("level")
+    if level is not None:
+        if (type(level) is not int and (not isinstance(level, _NUMBERS) or level is True or level is False or level % 1 != 0)) or level < 0 or level > 65535:
+            return False, "reply.level" + _fail("integer in 0..65535", level)
+    faction = value.get("faction")
+    if faction is not None:
+        if not isinstance(faction, str) or faction not in _ENTITY_INFO_FACTION_VALUES:
+            return False, "reply.faction" + _fail("one of \"Player\", \"Monster\", \"Npc\", \"Neutral\"", faction)
+    equipment = value.get("equipment")
+    if equipment is not None:
+        if not isinstance(equipment, list) or None in equipment:
+            if not isinstance(equipment, _TABLES):
+                return False, "reply.equipment" + _not_table(equipment, "array")
+            equipment = _array_items(equipment)
+            if equipment is None:
+                return False, "reply.equipment: expected array, got table with non-array keys"
+        if len(equipment) > 12:
+            return False, "reply.equipment" + _fail_count("array of at most 12 items", len(equipment), "items")
+        for i, item in enumerate(equipment, 1):
+            if not isinstance(item, str):
+                return False, "reply.equipment[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
+            itemSize = len(item) if item.isascii() else _utf8_size(item)
+            if itemSize < 0:
+                return False, "reply.equipment[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+            if itemSize > 48 or itemSize < 1:
+                return False, "reply.equipment[" + str(i) + "]" + _fail_count("string of 1..48 bytes", itemSize, "bytes")
+    return True, None
+
+
+def _validate_skills_cast_skill_reply(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "reply" + _not_table(value, "table")
+        value = _entries(value)
+    if not _SKILLS_CAST_SKILL_REPLY_FIELDS.issuperset(value):
+        err = _unknown_field(value, _SKILLS_CAST_SKILL_REPLY_FIELDS)
+        if err is not None:
+            return False, "reply" + err
+    accepted = value.get("accepted")
+    if not isinstance(accepted, bool):
+        return False, "reply.accepted" + _fail("boolean", accepted)
+    castId = value.get("castId")
+    if castId is not None:
+        if (type(castId) is not int and (not isinstance(castId, _NUMBERS) or castId is True or castId is False or castId % 1 != 0)) or castId < 0 or castId > 4294967295:
+            return False, "reply.castId" + _fail("integer in 0..4294967295", castId)
+    reason = value.get("reason")
+    if reason is not None:
+        if not isinstance(reason, str) or reason not in _SKILLS_CAST_SKILL_REPLY_REASON_VALUES:
+            return False, "reply.reason" + _fail("one of \"Cooldown\", \"NoMana\", \"OutOfRange\", \"InvalidTarget\", \"Silenced\"", reason)
+    return True, None
 
 
 VALIDATORS: dict[str, dict[str, Callable[[Any], tuple[bool, str | None]]]] = {
     "Attributes": {
-        "AllocatePoints": _validator(_check_attributes_allocate_points, "payload"),
-        "ResetAttributes": _validator(_check_attributes_reset_attributes, "payload"),
-        "AttributesUpdated": _validator(_check_attributes_attributes_updated, "payload"),
+        "AllocatePoints": _validate_attributes_allocate_points,
+        "ResetAttributes": _validate_attributes_reset_attributes,
+        "AttributesUpdated": _validate_attributes_attributes_updated,
     },
     "Cooldowns": {
-        "RequestCooldowns": _validator(_check_cooldowns_request_cooldowns, "payload"),
-        "CooldownStarted": _validator(_check_cooldowns_cooldown_started, "payload"),
-        "CooldownSnapshot": _validator(_check_cooldowns_cooldown_snapshot, "payload"),
+        "RequestCooldowns": _validate_cooldowns_request_cooldowns,
+        "CooldownStarted": _validate_cooldowns_cooldown_started,
+        "CooldownSnapshot": _validate_cooldowns_cooldown_snapshot,
     },
     "EntityInfo": {
-        "InspectEntity": _validator(_check_entity_info_inspect_entity, "payload"),
-        "EntitySpawned": _validator(_check_entity_info_entity_spawned, "payload"),
-        "EntityDespawned": _validator(_check_entity_info_entity_despawned, "payload"),
-        "EntityMoved": _validator(_check_entity_info_entity_moved, "payload"),
+        "InspectEntity": _validate_entity_info_inspect_entity,
+        "EntitySpawned": _validate_entity_info_entity_spawned,
+        "EntityDespawned": _validate_entity_info_entity_despawned,
+        "EntityMoved": _validate_entity_info_entity_moved,
     },
     "Skills": {
-        "CastSkill": _validator(_check_skills_cast_skill, "payload"),
-        "CancelCast": _validator(_check_skills_cancel_cast, "payload"),
-        "SkillCast": _validator(_check_skills_skill_cast, "payload"),
-        "SkillHit": _validator(_check_skills_skill_hit, "payload"),
+        "CastSkill": _validate_skills_cast_skill,
+        "CancelCast": _validate_skills_cancel_cast,
+        "SkillCast": _validate_skills_skill_cast,
+        "SkillHit": _validate_skills_skill_hit,
     },
     "Stats": {
-        "RequestStats": _validator(_check_stats_request_stats, "payload"),
-        "StatsSnapshot": _validator(_check_stats_stats_snapshot, "payload"),
-        "StatChanged": _validator(_check_stats_stat_changed, "payload"),
+        "RequestStats": _validate_stats_request_stats,
+        "StatsSnapshot": _validate_stats_stats_snapshot,
+        "StatChanged": _validate_stats_stat_changed,
     },
 }
 
 REPLY_VALIDATORS: dict[str, dict[str, Callable[[Any], tuple[bool, str | None]]]] = {
     "Attributes": {
-        "AllocatePoints": _validator(_check_attributes_allocate_points_reply, "reply"),
+        "AllocatePoints": _validate_attributes_allocate_points_reply,
     },
     "EntityInfo": {
-        "InspectEntity": _validator(_check_entity_info_inspect_entity_reply, "reply"),
+        "InspectEntity": _validate_entity_info_inspect_entity_reply,
     },
     "Skills": {
-        "CastSkill": _validator(_check_skills_cast_skill_reply, "reply"),
+        "CastSkill": _validate_skills_cast_skill_reply,
     },
 }

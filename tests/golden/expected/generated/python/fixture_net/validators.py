@@ -81,6 +81,14 @@ def _byte_len(value: str) -> int:
     return len(value.encode("utf-8"))
 
 
+def _utf8_size(value: str) -> int:
+    """The UTF-8 length in bytes, or -1 when the string cannot be encoded (lone surrogates)."""
+    try:
+        return len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        return -1
+
+
 def _key(key: Any) -> Any:
     return int(key) if isinstance(key, float) and key.is_integer() else key
 
@@ -92,10 +100,12 @@ def _entries(value: Any) -> dict:
     return {i: v for i, v in enumerate(value, 1) if v is not None}
 
 
-def _table_error(value: Any, expected: str) -> str | None:
-    if not isinstance(value, (dict, list, tuple)):
-        return _fail(expected, value)
-    return None
+_TABLES = (dict, list, tuple)
+_NUMBERS = (int, float)
+
+
+def _not_table(value: Any, expected: str) -> str:
+    return _fail(expected, value)
 
 
 def _array_length(table: dict) -> int | None:
@@ -106,6 +116,19 @@ def _array_length(table: dict) -> int | None:
         count += 1
         highest = max(highest, key)
     return count if count == highest else None
+
+
+def _array_items(value: Any) -> list | None:
+    """The items of a table whose keys are exactly 1..n, in order, or None."""
+    table = _entries(value)
+    n = _array_length(table)
+    return None if n is None else [table[i] for i in range(1, n + 1)]
+
+
+def _unknown_field(table: dict, known: frozenset) -> str | None:
+    """The unexpected-field message for a dict with a key outside `known`, unless every such key holds None."""
+    table = _entries(table)
+    return None if known.issuperset(table) else _unexpected_key(table, known)
 
 
 def _unexpected_key(table: dict, known: frozenset) -> str:
@@ -154,106 +177,112 @@ def _is_instance(value: Any, class_name: str) -> bool:
     return type(value).__name__ == "Instance" and value.is_a(class_name)
 
 
-def _validator(check: Callable[[Any], str | None], root: str) -> Callable[[Any], tuple[bool, str | None]]:
-    def validate(payload: Any) -> tuple[bool, str | None]:
-        err = check(payload)
-        return (False, root + err) if err is not None else (True, None)
 
-    return validate
-
-
-_FIELDS_1 = frozenset({"from", "to", "amount", "note"})
-_FIELDS_2 = frozenset({"ok", "slots"})
-_FIELDS_3 = frozenset({"item", "count", "rarity"})
-_ENUM_4 = frozenset({"Common", "Rare", "Epic"})
-_FIELDS_5 = frozenset({"ratio", "wide", "any", "tiny", "mid", "big", "bits", "hue", "aim", "at", "owner", "tags", "counts", "names", "byRarity", "drop", "nested", "class"})
-_FIELDS_6 = frozenset({"source", "monsterId", "where"})
-_FIELDS_7 = frozenset({"source", "chest"})
-_FIELDS_8 = frozenset({"source"})
-_FIELDS_9 = frozenset({"flag", "inner"})
-_FIELDS_10 = frozenset({"depth"})
-_FIELDS_11 = frozenset({"drop", "slots", "label", "history"})
-
-
-def _check_inventory_move_item(value: Any) -> str | None:
-    err1 = _table_error(value, "table")
-    if err1 is not None:
-        return err1
-    t2 = _entries(value)
-    for key3 in t2:
-        if not isinstance(key3, str) or key3 not in _FIELDS_1:
-            return _unexpected_key(t2, _FIELDS_1)
-    v4 = t2.get("from")
-    if not _is_number(v4) or v4 % 1 != 0 or v4 < 0 or v4 > 39:
-        return ".from" + _fail("integer in 0..39", v4)
-    v5 = t2.get("to")
-    if not _is_number(v5) or v5 % 1 != 0 or v5 < 0 or v5 > 39:
-        return ".to" + _fail("integer in 0..39", v5)
-    v6 = t2.get("amount")
-    if v6 is not None:
-        if not _is_number(v6) or v6 % 1 != 0 or v6 < 0 or v6 > 255:
-            return ".amount" + _fail("integer in 0..255", v6)
-    v7 = t2.get("note")
-    if v7 is not None:
-        if not isinstance(v7, str):
-            return ".note" + _fail("string of at most 40 bytes", v7)
-        if _bad_utf8(v7):
-            return ".note: expected valid UTF-8, got invalid bytes"
-        if _byte_len(v7) > 40:
-            return ".note" + _fail_count("string of at most 40 bytes", _byte_len(v7), "bytes")
-    return None
+_INVENTORY_SLOT_FIELDS = frozenset({"item", "count", "rarity"})
+_RARITY_VALUES = frozenset({"Common", "Rare", "Epic"})
+_INVENTORY_DROP_MONSTER_FIELDS = frozenset({"source", "monsterId", "where"})
+_INVENTORY_DROP_CHEST_FIELDS = frozenset({"source", "chest"})
+_INVENTORY_DROP_QUEST_FIELDS = frozenset({"source"})
+_INVENTORY_MOVE_ITEM_FIELDS = frozenset({"from", "to", "amount", "note"})
+_INVENTORY_TUNE_FIELDS = frozenset({"ratio", "wide", "any", "tiny", "mid", "big", "bits", "hue", "aim", "at", "owner", "tags", "counts", "names", "byRarity", "drop", "nested", "class"})
+_RARITY_KEYS = frozenset({"Common", "Rare", "Epic"})
+_INVENTORY_TUNE_NESTED_FIELDS = frozenset({"flag", "inner"})
+_INVENTORY_TUNE_NESTED_INNER_FIELDS = frozenset({"depth"})
+_INVENTORY_DROPPED_FIELDS = frozenset({"drop", "slots", "label", "history"})
+_INVENTORY_MOVE_ITEM_REPLY_FIELDS = frozenset({"ok", "slots"})
 
 
 def _check_inventory_slot(value: Any) -> str | None:
-    err19 = _table_error(value, "table")
-    if err19 is not None:
-        return err19
-    t20 = _entries(value)
-    for key21 in t20:
-        if not isinstance(key21, str) or key21 not in _FIELDS_3:
-            return _unexpected_key(t20, _FIELDS_3)
-    v22 = t20.get("item")
-    if not _is_number(v22) or v22 % 1 != 0 or v22 < 1 or v22 > 65535:
-        return ".item" + _fail("integer in 1..65535", v22)
-    v23 = t20.get("count")
-    if not _is_number(v23) or v23 % 1 != 0 or v23 < 1 or v23 > 99:
-        return ".count" + _fail("integer in 1..99", v23)
-    v24 = t20.get("rarity")
-    if v24 is not None:
-        if not isinstance(v24, str) or v24 not in _ENUM_4:
-            return ".rarity" + _fail("one of \"Common\", \"Rare\", \"Epic\"", v24)
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return _not_table(value, "table")
+        value = _entries(value)
+    if not _INVENTORY_SLOT_FIELDS.issuperset(value):
+        err = _unknown_field(value, _INVENTORY_SLOT_FIELDS)
+        if err is not None:
+            return err
+    item = value.get("item")
+    if (type(item) is not int and (not isinstance(item, _NUMBERS) or item is True or item is False or item % 1 != 0)) or item < 1 or item > 65535:
+        return ".item" + _fail("integer in 1..65535", item)
+    count = value.get("count")
+    if (type(count) is not int and (not isinstance(count, _NUMBERS) or count is True or count is False or count % 1 != 0)) or count < 1 or count > 99:
+        return ".count" + _fail("integer in 1..99", count)
+    rarity = value.get("rarity")
+    if rarity is not None:
+        if not isinstance(rarity, str) or rarity not in _RARITY_VALUES:
+            return ".rarity" + _fail("one of \"Common\", \"Rare\", \"Epic\"", rarity)
     return None
 
 
-def _check_inventory_move_item_reply(value: Any) -> str | None:
-    err8 = _table_error(value, "table")
-    if err8 is not None:
-        return err8
-    t9 = _entries(value)
-    for key10 in t9:
-        if not isinstance(key10, str) or key10 not in _FIELDS_2:
-            return _unexpected_key(t9, _FIELDS_2)
-    v11 = t9.get("ok")
-    if not isinstance(v11, bool):
-        return ".ok" + _fail("boolean", v11)
-    v12 = t9.get("slots")
-    err13 = _table_error(v12, "array")
-    if err13 is not None:
-        return ".slots" + err13
-    t14 = _entries(v12)
-    n15 = _array_length(t14)
-    if n15 is None:
-        return ".slots: expected array, got table with non-array keys"
-    for i16 in range(1, n15 + 1):
-        item17 = t14[i16]
-        err18 = _check_inventory_slot(item17)
-        if err18 is not None:
-            return ".slots[" + str(i16) + "]" + err18
+def _check_inventory_drop(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return _not_table(value, "table")
+        value = _entries(value)
+    tag = value.get("source")
+    if tag == "monster":
+        if not _INVENTORY_DROP_MONSTER_FIELDS.issuperset(value):
+            err = _unknown_field(value, _INVENTORY_DROP_MONSTER_FIELDS)
+            if err is not None:
+                return err
+        monsterId = value.get("monsterId")
+        if (type(monsterId) is not int and (not isinstance(monsterId, _NUMBERS) or monsterId is True or monsterId is False or monsterId % 1 != 0)) or monsterId < 0 or monsterId > 4294967295:
+            return ".monsterId" + _fail("integer in 0..4294967295", monsterId)
+        where = value.get("where")
+        err2 = _check_datatype(where, "Vector3")
+        if err2 is not None:
+            return ".where" + err2
+    elif tag == "chest":
+        if not _INVENTORY_DROP_CHEST_FIELDS.issuperset(value):
+            err3 = _unknown_field(value, _INVENTORY_DROP_CHEST_FIELDS)
+            if err3 is not None:
+                return err3
+        chest = value.get("chest")
+        if not _is_instance(chest, "Model"):
+            return ".chest" + _fail("Model", chest)
+    elif tag == "quest":
+        if not _INVENTORY_DROP_QUEST_FIELDS.issuperset(value):
+            err4 = _unknown_field(value, _INVENTORY_DROP_QUEST_FIELDS)
+            if err4 is not None:
+                return err4
+    else:
+        return ".source" + _fail("one of \"monster\", \"chest\", \"quest\"", tag)
     return None
+
+
+def _validate_inventory_move_item(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _INVENTORY_MOVE_ITEM_FIELDS.issuperset(value):
+        err = _unknown_field(value, _INVENTORY_MOVE_ITEM_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    fromValue = value.get("from")
+    if (type(fromValue) is not int and (not isinstance(fromValue, _NUMBERS) or fromValue is True or fromValue is False or fromValue % 1 != 0)) or fromValue < 0 or fromValue > 39:
+        return False, "payload.from" + _fail("integer in 0..39", fromValue)
+    to = value.get("to")
+    if (type(to) is not int and (not isinstance(to, _NUMBERS) or to is True or to is False or to % 1 != 0)) or to < 0 or to > 39:
+        return False, "payload.to" + _fail("integer in 0..39", to)
+    amount = value.get("amount")
+    if amount is not None:
+        if (type(amount) is not int and (not isinstance(amount, _NUMBERS) or amount is True or amount is False or amount % 1 != 0)) or amount < 0 or amount > 255:
+            return False, "payload.amount" + _fail("integer in 0..255", amount)
+    note = value.get("note")
+    if note is not None:
+        if not isinstance(note, str):
+            return False, "payload.note" + _fail("string of at most 40 bytes", note)
+        noteSize = len(note) if note.isascii() else _utf8_size(note)
+        if noteSize < 0:
+            return False, "payload.note: expected valid UTF-8, got invalid bytes"
+        if noteSize > 40:
+            return False, "payload.note" + _fail_count("string of at most 40 bytes", noteSize, "bytes")
+    return True, None
 
 
 def _check_inventory_tune_counts_value(value: Any) -> str | None:
-    if not _is_number(value) or value % 1 != 0 or value < 0 or value > 2147483647:
+    if (type(value) is not int and (not isinstance(value, _NUMBERS) or value is True or value is False or value % 1 != 0)) or value < 0 or value > 2147483647:
         return _fail("integer in 0..2147483647", value)
     return None
 
@@ -265,259 +294,250 @@ def _check_inventory_tune_names_value(value: Any) -> str | None:
 
 
 def _check_inventory_tune_by_rarity_value(value: Any) -> str | None:
-    err66 = _check_inventory_slot(value)
-    if err66 is not None:
-        return err66
+    err = _check_inventory_slot(value)
+    if err is not None:
+        return err
     return None
 
 
-def _check_inventory_drop(value: Any) -> str | None:
-    err69 = _table_error(value, "table")
-    if err69 is not None:
-        return err69
-    t70 = _entries(value)
-    tag71 = t70.get("source")
-    if tag71 == "monster":
-        for key72 in t70:
-            if not isinstance(key72, str) or key72 not in _FIELDS_6:
-                return _unexpected_key(t70, _FIELDS_6)
-        v73 = t70.get("monsterId")
-        if not _is_number(v73) or v73 % 1 != 0 or v73 < 0 or v73 > 4294967295:
-            return ".monsterId" + _fail("integer in 0..4294967295", v73)
-        v74 = t70.get("where")
-        err75 = _check_datatype(v74, "Vector3")
-        if err75 is not None:
-            return ".where" + err75
-    elif tag71 == "chest":
-        for key76 in t70:
-            if not isinstance(key76, str) or key76 not in _FIELDS_7:
-                return _unexpected_key(t70, _FIELDS_7)
-        v77 = t70.get("chest")
-        if not _is_instance(v77, "Model"):
-            return ".chest" + _fail("Model", v77)
-    elif tag71 == "quest":
-        for key78 in t70:
-            if not isinstance(key78, str) or key78 not in _FIELDS_8:
-                return _unexpected_key(t70, _FIELDS_8)
-    else:
-        return ".source" + _fail("one of \"monster\", \"chest\", \"quest\"", tag71)
-    return None
+def _validate_inventory_tune(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _INVENTORY_TUNE_FIELDS.issuperset(value):
+        err = _unknown_field(value, _INVENTORY_TUNE_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    ratio = value.get("ratio")
+    if not isinstance(ratio, _NUMBERS) or ratio is True or ratio is False or ratio != ratio or ratio in _INFINITIES or ratio < 0 or ratio > 1:
+        return False, "payload.ratio" + _fail("finite number in 0..1", ratio)
+    wide = value.get("wide")
+    if not isinstance(wide, _NUMBERS) or wide is True or wide is False:
+        return False, "payload.wide" + _fail("number", wide)
+    anyValue = value.get("any")
+    if anyValue is not None:
+        if not isinstance(anyValue, _NUMBERS) or anyValue is True or anyValue is False or anyValue != anyValue or anyValue in _INFINITIES:
+            return False, "payload.any" + _fail("finite number", anyValue)
+    tiny = value.get("tiny")
+    if (type(tiny) is not int and (not isinstance(tiny, _NUMBERS) or tiny is True or tiny is False or tiny % 1 != 0)) or tiny < -128 or tiny > 127:
+        return False, "payload.tiny" + _fail("integer in -128..127", tiny)
+    mid = value.get("mid")
+    if mid is not None:
+        if (type(mid) is not int and (not isinstance(mid, _NUMBERS) or mid is True or mid is False or mid % 1 != 0)) or mid < -32768 or mid > 32767:
+            return False, "payload.mid" + _fail("integer in -32768..32767", mid)
+    big = value.get("big")
+    if (type(big) is not int and (not isinstance(big, _NUMBERS) or big is True or big is False or big % 1 != 0)) or big < -1000000 or big > 2147483647:
+        return False, "payload.big" + _fail("integer in -1000000..2147483647", big)
+    bits = value.get("bits")
+    if (type(bits) is not int and (not isinstance(bits, _NUMBERS) or bits is True or bits is False or bits % 1 != 0)) or bits < 0 or bits > 4294967295:
+        return False, "payload.bits" + _fail("integer in 0..4294967295", bits)
+    hue = value.get("hue")
+    err2 = _check_datatype(hue, "Color3")
+    if err2 is not None:
+        return False, "payload.hue" + err2
+    aim = value.get("aim")
+    err3 = _check_datatype(aim, "Vector2")
+    if err3 is not None:
+        return False, "payload.aim" + err3
+    at = value.get("at")
+    err4 = _check_datatype(at, "CFrame")
+    if err4 is not None:
+        return False, "payload.at" + err4
+    owner = value.get("owner")
+    if not _is_instance(owner, "Player"):
+        return False, "payload.owner" + _fail("Player", owner)
+    tags = value.get("tags")
+    if not isinstance(tags, list) or None in tags:
+        if not isinstance(tags, _TABLES):
+            return False, "payload.tags" + _not_table(tags, "array")
+        tags = _array_items(tags)
+        if tags is None:
+            return False, "payload.tags: expected array, got table with non-array keys"
+    if len(tags) > 10 or len(tags) < 1:
+        return False, "payload.tags" + _fail_count("array of 1..10 items", len(tags), "items")
+    for i, item in enumerate(tags, 1):
+        if not isinstance(item, str):
+            return False, "payload.tags[" + str(i) + "]" + _fail("string of at most 8 bytes", item)
+        itemSize = len(item) if item.isascii() else _utf8_size(item)
+        if itemSize < 0:
+            return False, "payload.tags[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+        if itemSize > 8:
+            return False, "payload.tags[" + str(i) + "]" + _fail_count("string of at most 8 bytes", itemSize, "bytes")
+    counts = value.get("counts")
+    if not isinstance(counts, _TABLES):
+        return False, "payload.counts" + _not_table(counts, "table")
+    counts = _entries(counts)
+    count = 0
+    badKeys = 0
+    for k in counts:
+        count += 1
+        if not (_is_number(k) and k % 1 == 0 and k >= 0 and k <= 65535):
+            badKeys += 1
+    if count > 6:
+        return False, "payload.counts" + _fail_count("table of at most 6 entries", count, "entries")
+    if badKeys > 0:
+        return False, "payload.counts" + _fail_keys("integer in 0..65535", badKeys)
+    for k in counts:
+        if _check_inventory_tune_counts_value(counts[k]) is not None:
+            return False, "payload.counts" + _first_map_error(counts, _check_inventory_tune_counts_value)
+    names = value.get("names")
+    if not isinstance(names, _TABLES):
+        return False, "payload.names" + _not_table(names, "table")
+    names = _entries(names)
+    count2 = 0
+    badKeys2 = 0
+    for k2 in names:
+        count2 += 1
+        if not (isinstance(k2, str) and not _bad_utf8(k2) and _byte_len(k2) <= 6 and _byte_len(k2) >= 2):
+            badKeys2 += 1
+    if count2 > 3:
+        return False, "payload.names" + _fail_count("table of at most 3 entries", count2, "entries")
+    if badKeys2 > 0:
+        return False, "payload.names" + _fail_keys("string of 2..6 bytes", badKeys2)
+    for k2 in names:
+        if _check_inventory_tune_names_value(names[k2]) is not None:
+            return False, "payload.names" + _first_map_error(names, _check_inventory_tune_names_value)
+    byRarity = value.get("byRarity")
+    if not isinstance(byRarity, _TABLES):
+        return False, "payload.byRarity" + _not_table(byRarity, "table")
+    byRarity = _entries(byRarity)
+    count3 = 0
+    badKeys3 = 0
+    for k3 in byRarity:
+        count3 += 1
+        if not (isinstance(k3, str) and k3 in _RARITY_KEYS):
+            badKeys3 += 1
+    if count3 > 6:
+        return False, "payload.byRarity" + _fail_count("table of at most 6 entries", count3, "entries")
+    if badKeys3 > 0:
+        return False, "payload.byRarity" + _fail_keys("one of \"Common\", \"Rare\", \"Epic\"", badKeys3)
+    for k3 in byRarity:
+        if _check_inventory_tune_by_rarity_value(byRarity[k3]) is not None:
+            return False, "payload.byRarity" + _first_map_error(byRarity, _check_inventory_tune_by_rarity_value)
+    drop = value.get("drop")
+    err5 = _check_inventory_drop(drop)
+    if err5 is not None:
+        return False, "payload.drop" + err5
+    nested = value.get("nested")
+    if not isinstance(nested, dict):
+        if not isinstance(nested, _TABLES):
+            return False, "payload.nested" + _not_table(nested, "table")
+        nested = _entries(nested)
+    if not _INVENTORY_TUNE_NESTED_FIELDS.issuperset(nested):
+        err6 = _unknown_field(nested, _INVENTORY_TUNE_NESTED_FIELDS)
+        if err6 is not None:
+            return False, "payload.nested" + err6
+    flag = nested.get("flag")
+    if not isinstance(flag, bool):
+        return False, "payload.nested.flag" + _fail("boolean", flag)
+    inner = nested.get("inner")
+    if not isinstance(inner, dict):
+        if not isinstance(inner, _TABLES):
+            return False, "payload.nested.inner" + _not_table(inner, "table")
+        inner = _entries(inner)
+    if not _INVENTORY_TUNE_NESTED_INNER_FIELDS.issuperset(inner):
+        err7 = _unknown_field(inner, _INVENTORY_TUNE_NESTED_INNER_FIELDS)
+        if err7 is not None:
+            return False, "payload.nested.inner" + err7
+    depth = inner.get("depth")
+    if (type(depth) is not int and (not isinstance(depth, _NUMBERS) or depth is True or depth is False or depth % 1 != 0)) or depth < 0 or depth > 255:
+        return False, "payload.nested.inner.depth" + _fail("integer in 0..255", depth)
+    classValue = value.get("class")
+    if classValue is not None:
+        if not isinstance(classValue, str):
+            return False, "payload.class" + _fail("string of at most 40 bytes", classValue)
+        classValueSize = len(classValue) if classValue.isascii() else _utf8_size(classValue)
+        if classValueSize < 0:
+            return False, "payload.class: expected valid UTF-8, got invalid bytes"
+        if classValueSize > 40:
+            return False, "payload.class" + _fail_count("string of at most 40 bytes", classValueSize, "bytes")
+    return True, None
 
 
-def _check_inventory_tune(value: Any) -> str | None:
-    err25 = _table_error(value, "table")
-    if err25 is not None:
-        return err25
-    t26 = _entries(value)
-    for key27 in t26:
-        if not isinstance(key27, str) or key27 not in _FIELDS_5:
-            return _unexpected_key(t26, _FIELDS_5)
-    v28 = t26.get("ratio")
-    if not _is_number(v28) or v28 != v28 or v28 in _INFINITIES or v28 < 0 or v28 > 1:
-        return ".ratio" + _fail("finite number in 0..1", v28)
-    v29 = t26.get("wide")
-    if not _is_number(v29):
-        return ".wide" + _fail("number", v29)
-    v30 = t26.get("any")
-    if v30 is not None:
-        if not _is_number(v30) or v30 != v30 or v30 in _INFINITIES:
-            return ".any" + _fail("finite number", v30)
-    v31 = t26.get("tiny")
-    if not _is_number(v31) or v31 % 1 != 0 or v31 < -128 or v31 > 127:
-        return ".tiny" + _fail("integer in -128..127", v31)
-    v32 = t26.get("mid")
-    if v32 is not None:
-        if not _is_number(v32) or v32 % 1 != 0 or v32 < -32768 or v32 > 32767:
-            return ".mid" + _fail("integer in -32768..32767", v32)
-    v33 = t26.get("big")
-    if not _is_number(v33) or v33 % 1 != 0 or v33 < -1000000 or v33 > 2147483647:
-        return ".big" + _fail("integer in -1000000..2147483647", v33)
-    v34 = t26.get("bits")
-    if not _is_number(v34) or v34 % 1 != 0 or v34 < 0 or v34 > 4294967295:
-        return ".bits" + _fail("integer in 0..4294967295", v34)
-    v35 = t26.get("hue")
-    err36 = _check_datatype(v35, "Color3")
-    if err36 is not None:
-        return ".hue" + err36
-    v37 = t26.get("aim")
-    err38 = _check_datatype(v37, "Vector2")
-    if err38 is not None:
-        return ".aim" + err38
-    v39 = t26.get("at")
-    err40 = _check_datatype(v39, "CFrame")
-    if err40 is not None:
-        return ".at" + err40
-    v41 = t26.get("owner")
-    if not _is_instance(v41, "Player"):
-        return ".owner" + _fail("Player", v41)
-    v42 = t26.get("tags")
-    err43 = _table_error(v42, "array")
-    if err43 is not None:
-        return ".tags" + err43
-    t44 = _entries(v42)
-    n45 = _array_length(t44)
-    if n45 is None:
-        return ".tags: expected array, got table with non-array keys"
-    if n45 > 10 or n45 < 1:
-        return ".tags" + _fail_count("array of 1..10 items", n45, "items")
-    for i46 in range(1, n45 + 1):
-        item47 = t44[i46]
-        if not isinstance(item47, str):
-            return ".tags[" + str(i46) + "]" + _fail("string of at most 8 bytes", item47)
-        if _bad_utf8(item47):
-            return ".tags[" + str(i46) + "]: expected valid UTF-8, got invalid bytes"
-        if _byte_len(item47) > 8:
-            return ".tags[" + str(i46) + "]" + _fail_count("string of at most 8 bytes", _byte_len(item47), "bytes")
-    v48 = t26.get("counts")
-    err49 = _table_error(v48, "table")
-    if err49 is not None:
-        return ".counts" + err49
-    t50 = _entries(v48)
-    count52 = 0
-    badKeys53 = 0
-    for k51 in t50:
-        count52 += 1
-        if not (_is_number(k51) and k51 % 1 == 0 and k51 >= 0 and k51 <= 65535):
-            badKeys53 += 1
-    if count52 > 6:
-        return ".counts" + _fail_count("table of at most 6 entries", count52, "entries")
-    if badKeys53 > 0:
-        return ".counts" + _fail_keys("integer in 0..65535", badKeys53)
-    for k51 in t50:
-        if _check_inventory_tune_counts_value(t50[k51]) is not None:
-            return ".counts" + _first_map_error(t50, _check_inventory_tune_counts_value)
-    v54 = t26.get("names")
-    err55 = _table_error(v54, "table")
-    if err55 is not None:
-        return ".names" + err55
-    t56 = _entries(v54)
-    count58 = 0
-    badKeys59 = 0
-    for k57 in t56:
-        count58 += 1
-        if not (isinstance(k57, str) and not _bad_utf8(k57) and _byte_len(k57) <= 6 and _byte_len(k57) >= 2):
-            badKeys59 += 1
-    if count58 > 3:
-        return ".names" + _fail_count("table of at most 3 entries", count58, "entries")
-    if badKeys59 > 0:
-        return ".names" + _fail_keys("string of 2..6 bytes", badKeys59)
-    for k57 in t56:
-        if _check_inventory_tune_names_value(t56[k57]) is not None:
-            return ".names" + _first_map_error(t56, _check_inventory_tune_names_value)
-    v60 = t26.get("byRarity")
-    err61 = _table_error(v60, "table")
-    if err61 is not None:
-        return ".byRarity" + err61
-    t62 = _entries(v60)
-    count64 = 0
-    badKeys65 = 0
-    for k63 in t62:
-        count64 += 1
-        if not (isinstance(k63, str) and k63 in _ENUM_4):
-            badKeys65 += 1
-    if count64 > 6:
-        return ".byRarity" + _fail_count("table of at most 6 entries", count64, "entries")
-    if badKeys65 > 0:
-        return ".byRarity" + _fail_keys("one of \"Common\", \"Rare\", \"Epic\"", badKeys65)
-    for k63 in t62:
-        if _check_inventory_tune_by_rarity_value(t62[k63]) is not None:
-            return ".byRarity" + _first_map_error(t62, _check_inventory_tune_by_rarity_value)
-    v67 = t26.get("drop")
-    err68 = _check_inventory_drop(v67)
-    if err68 is not None:
-        return ".drop" + err68
-    v79 = t26.get("nested")
-    err80 = _table_error(v79, "table")
-    if err80 is not None:
-        return ".nested" + err80
-    t81 = _entries(v79)
-    for key82 in t81:
-        if not isinstance(key82, str) or key82 not in _FIELDS_9:
-            return ".nested" + _unexpected_key(t81, _FIELDS_9)
-    v83 = t81.get("flag")
-    if not isinstance(v83, bool):
-        return ".nested.flag" + _fail("boolean", v83)
-    v84 = t81.get("inner")
-    err85 = _table_error(v84, "table")
-    if err85 is not None:
-        return ".nested.inner" + err85
-    t86 = _entries(v84)
-    for key87 in t86:
-        if not isinstance(key87, str) or key87 not in _FIELDS_10:
-            return ".nested.inner" + _unexpected_key(t86, _FIELDS_10)
-    v88 = t86.get("depth")
-    if not _is_number(v88) or v88 % 1 != 0 or v88 < 0 or v88 > 255:
-        return ".nested.inner.depth" + _fail("integer in 0..255", v88)
-    v89 = t26.get("class")
-    if v89 is not None:
-        if not isinstance(v89, str):
-            return ".class" + _fail("string of at most 40 bytes", v89)
-        if _bad_utf8(v89):
-            return ".class: expected valid UTF-8, got invalid bytes"
-        if _byte_len(v89) > 40:
-            return ".class" + _fail_count("string of at most 40 bytes", _byte_len(v89), "bytes")
-    return None
+def _validate_inventory_dropped(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "payload" + _not_table(value, "table")
+        value = _entries(value)
+    if not _INVENTORY_DROPPED_FIELDS.issuperset(value):
+        err = _unknown_field(value, _INVENTORY_DROPPED_FIELDS)
+        if err is not None:
+            return False, "payload" + err
+    drop = value.get("drop")
+    err2 = _check_inventory_drop(drop)
+    if err2 is not None:
+        return False, "payload.drop" + err2
+    slots = value.get("slots")
+    if not isinstance(slots, list) or None in slots:
+        if not isinstance(slots, _TABLES):
+            return False, "payload.slots" + _not_table(slots, "array")
+        slots = _array_items(slots)
+        if slots is None:
+            return False, "payload.slots: expected array, got table with non-array keys"
+    if len(slots) > 40:
+        return False, "payload.slots" + _fail_count("array of at most 40 items", len(slots), "items")
+    for i, item in enumerate(slots, 1):
+        err3 = _check_inventory_slot(item)
+        if err3 is not None:
+            return False, "payload.slots[" + str(i) + "]" + err3
+    label = value.get("label")
+    if not isinstance(label, str):
+        return False, "payload.label" + _fail("string of at least 1 bytes", label)
+    labelSize = len(label) if label.isascii() else _utf8_size(label)
+    if labelSize < 0:
+        return False, "payload.label: expected valid UTF-8, got invalid bytes"
+    if labelSize < 1:
+        return False, "payload.label" + _fail_count("string of at least 1 bytes", labelSize, "bytes")
+    history = value.get("history")
+    if not isinstance(history, list) or None in history:
+        if not isinstance(history, _TABLES):
+            return False, "payload.history" + _not_table(history, "array")
+        history = _array_items(history)
+        if history is None:
+            return False, "payload.history: expected array, got table with non-array keys"
+    for i2, item2 in enumerate(history, 1):
+        if (type(item2) is not int and (not isinstance(item2, _NUMBERS) or item2 is True or item2 is False or item2 % 1 != 0)) or item2 < 1 or item2 > 65535:
+            return False, "payload.history[" + str(i2) + "]" + _fail("integer in 1..65535", item2)
+    return True, None
 
 
-def _check_inventory_dropped(value: Any) -> str | None:
-    err90 = _table_error(value, "table")
-    if err90 is not None:
-        return err90
-    t91 = _entries(value)
-    for key92 in t91:
-        if not isinstance(key92, str) or key92 not in _FIELDS_11:
-            return _unexpected_key(t91, _FIELDS_11)
-    v93 = t91.get("drop")
-    err94 = _check_inventory_drop(v93)
-    if err94 is not None:
-        return ".drop" + err94
-    v95 = t91.get("slots")
-    err96 = _table_error(v95, "array")
-    if err96 is not None:
-        return ".slots" + err96
-    t97 = _entries(v95)
-    n98 = _array_length(t97)
-    if n98 is None:
-        return ".slots: expected array, got table with non-array keys"
-    if n98 > 40:
-        return ".slots" + _fail_count("array of at most 40 items", n98, "items")
-    for i99 in range(1, n98 + 1):
-        item100 = t97[i99]
-        err101 = _check_inventory_slot(item100)
-        if err101 is not None:
-            return ".slots[" + str(i99) + "]" + err101
-    v102 = t91.get("label")
-    if not isinstance(v102, str):
-        return ".label" + _fail("string of at least 1 bytes", v102)
-    if _bad_utf8(v102):
-        return ".label: expected valid UTF-8, got invalid bytes"
-    if _byte_len(v102) < 1:
-        return ".label" + _fail_count("string of at least 1 bytes", _byte_len(v102), "bytes")
-    v103 = t91.get("history")
-    err104 = _table_error(v103, "array")
-    if err104 is not None:
-        return ".history" + err104
-    t105 = _entries(v103)
-    n106 = _array_length(t105)
-    if n106 is None:
-        return ".history: expected array, got table with non-array keys"
-    for i107 in range(1, n106 + 1):
-        item108 = t105[i107]
-        if not _is_number(item108) or item108 % 1 != 0 or item108 < 1 or item108 > 65535:
-            return ".history[" + str(i107) + "]" + _fail("integer in 1..65535", item108)
-    return None
+def _validate_inventory_move_item_reply(value: Any) -> tuple[bool, str | None]:
+    if not isinstance(value, dict):
+        if not isinstance(value, _TABLES):
+            return False, "reply" + _not_table(value, "table")
+        value = _entries(value)
+    if not _INVENTORY_MOVE_ITEM_REPLY_FIELDS.issuperset(value):
+        err = _unknown_field(value, _INVENTORY_MOVE_ITEM_REPLY_FIELDS)
+        if err is not None:
+            return False, "reply" + err
+    ok = value.get("ok")
+    if not isinstance(ok, bool):
+        return False, "reply.ok" + _fail("boolean", ok)
+    slots = value.get("slots")
+    if not isinstance(slots, list) or None in slots:
+        if not isinstance(slots, _TABLES):
+            return False, "reply.slots" + _not_table(slots, "array")
+        slots = _array_items(slots)
+        if slots is None:
+            return False, "reply.slots: expected array, got table with non-array keys"
+    for i, item in enumerate(slots, 1):
+        err2 = _check_inventory_slot(item)
+        if err2 is not None:
+            return False, "reply.slots[" + str(i) + "]" + err2
+    return True, None
 
 
 VALIDATORS: dict[str, dict[str, Callable[[Any], tuple[bool, str | None]]]] = {
     "Inventory": {
-        "MoveItem": _validator(_check_inventory_move_item, "payload"),
-        "Tune": _validator(_check_inventory_tune, "payload"),
-        "Dropped": _validator(_check_inventory_dropped, "payload"),
+        "MoveItem": _validate_inventory_move_item,
+        "Tune": _validate_inventory_tune,
+        "Dropped": _validate_inventory_dropped,
     },
 }
 
 REPLY_VALIDATORS: dict[str, dict[str, Callable[[Any], tuple[bool, str | None]]]] = {
     "Inventory": {
-        "MoveItem": _validator(_check_inventory_move_item_reply, "reply"),
+        "MoveItem": _validate_inventory_move_item_reply,
     },
 }
