@@ -17,6 +17,8 @@ def test_the_client_drops_an_invalid_event_and_says_why():
     assert client.eval("_G.damage") == [5]
     hit = client.eval("Net.stats().channels.Skills.SkillHit")
     assert (hit["received"], hit["invalid"], hit["delivered"]) == (2, 1, 1)
+    # bytes count envelopes and payloads alike on both ends
+    assert hit["bytes"] == sim.server.eval("Net.stats().channels.Skills.SkillHit.bytes")
     assert [line for line in client.output if "dropped invalid" in line] == [(
         "[warn] [Networking] dropped invalid Skills.SkillHit from the server: "
         "payload.damage: expected finite number >= 0, got nan")]
