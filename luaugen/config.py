@@ -49,6 +49,7 @@ class LintSettings:
     exclude: tuple[str, ...] = ()
     rules: tuple[tuple[str, str], ...] = ()
     ignore: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    max_file_bytes: int = 1 << 20  # larger files get a `file-too-large` finding instead of being parsed
 
     def rule_levels(self) -> dict[str, str]:
         return dict(self.rules)
@@ -285,5 +286,6 @@ def _from_dict(root: Path, data: dict) -> Config:
             exclude=_typed(lint, "exclude", tuple, lint_defaults.exclude),
             rules=tuple(sorted(rules.items())),
             ignore=tuple(sorted((k, tuple(v)) for k, v in ignore.items())),
+            max_file_bytes=_ranged(lint, "max_file_bytes", int, lint_defaults.max_file_bytes, 1),
         ),
     )

@@ -53,9 +53,11 @@ class Checker:
     def __init__(self, index: ManifestIndex):
         self.index = index
         self.used: set[tuple[str, str]] = set()
+        self.escaped: set[tuple[int, int]] = set()  # (start, end) of places already reported untracked, per file
 
     def check(self, uses: list[Use], role: str) -> list[Finding]:
         out: list[Finding] = []
+        self.escaped = set()
         for use in uses:
             self._use(use, role, out)
         return out
@@ -63,32 +65,45 @@ class Checker:
     def _use(self, use: Use, role: str, out: list[Finding]) -> None:
         segs = use.segments
         if not segs:
-            return
+            return self._untracked(use, "the networking module", out)
         first = segs[0]
         if first.name is None:
             out.append(Finding("dynamic-name", first.node, "channel name is not a string literal; it cannot be verified"))
-            return
+            return None
         channels = self.index.channels
         if first.name not in channels:
-            if first.name in DISPATCH:
-                if use.args is not None and len(segs) == 1:
+            if first.name in DISPATCH and len(segs) == 1:
+                if use.escape is not None:
+                    return self._untracked(use, f"the string-keyed {first.name}()", out)
+                if use.args is not None:
                     where = _call_site(use) if first.inherited else first.node
                     self._dispatch(Segment(first.name, where), use.args, role, out)
-                return
-            if first.name in MODULE_MEMBERS or not first.name[:1].isupper() or first.inherited:
-                return
+                return None
+            if first.name in DISPATCH or first.name in MODULE_MEMBERS or not first.name[:1].isupper() or first.inherited:
+                return None
             out.append(Finding("unknown-channel", first.node, f"unknown channel {first.name!r}", _suggest(first.name, channels)))
-            return
+            return None
         if len(segs) == 1:
-            return
+            return self._untracked(use, f"channel {first.name}", out)
         info = self._message(first.name, segs[1], out)
-        if info is None or len(segs) == 2:
-            return
+        if info is None:
+            return None
+        if len(segs) == 2:
+            return self._untracked(use, f"message {info.channel}.{info.name}", out)
         method = segs[2]
-        if use.args is None or len(segs) != 3:
-            return
-        where = _call_site(use) if method.inherited else method.node
-        self._call(info, method.name, where, use.args, METHODS.get(method.name), role, out)
+        if len(segs) != 3 or (use.args is None and use.escape is None):
+            return None
+        # A function handed on whole (`pcall(Net.X.Y.send, ...)`) is still checked by name; its options cannot be.
+        where = _call_site(use) if method.inherited or use.escape is not None else method.node
+        self._call(info, method.name, where, use.args or [], METHODS.get(method.name) if use.args else None, role, out)
+        return None
+
+    def _untracked(self, use: Use, what: str, out: list[Finding]) -> None:
+        if use.escape is None or (use.node.start_byte, use.node.end_byte) in self.escaped:
+            return  # one finding per place: a table holding several uses escapes once
+        self.escaped.add((use.node.start_byte, use.node.end_byte))
+        subject = f"a table holding {what}" if use.in_table else what
+        out.append(Finding("untracked-networking-use", use.node, f"{subject} is {use.escape}, so its uses cannot be verified"))
 
     def _message(self, channel: str, seg: Segment, out: list[Finding]) -> MessageInfo | None:
         if seg.name is None:
@@ -154,7 +169,7 @@ class Checker:
 
 
 def _call_site(use: Use) -> Node:
-    return use.node.child_by_field_name("name") or use.node
+    return (use.node.child_by_field_name("name") if use.escape is None else None) or use.node
 
 
 def _direction_message(info: MessageInfo, method: str, role: str, full: str) -> str:

@@ -69,11 +69,12 @@ def command(paths: tuple[Path, ...], fmt: str, manifest_path: Path | None, confi
     except FileNotFoundError as exc:
         _fail(str(exc))
     sources: dict[str, str] = {}
-    for name, file in files.items():
-        if is_excluded(name, config.lint, config.luau_out):
-            continue
-        sources[name] = file.read_bytes().decode("utf-8", "replace")
     try:
+        for name, file in files.items():
+            if is_excluded(name, config.lint, config.luau_out):
+                continue
+            with file.open("rb") as handle:  # one byte over the cap is enough for lint_sources to report it unread
+                sources[name] = handle.read(config.lint.max_file_bytes + 1).decode("utf-8", "replace")
         diagnostics = lint_sources(manifest, sources, config.lint, generated_dir=config.luau_out, enable_unused=enable_unused)
     except LintConfigError as exc:
         _fail(str(exc))

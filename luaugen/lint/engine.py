@@ -8,7 +8,7 @@ from typing import Mapping
 from ..config import LintSettings
 from ..diagnostics import Diagnostic, Span, sorted_diagnostics
 from .check import Checker, Finding
-from .globs import matches
+from .globs import compile_globs, matches
 from .manifest import ManifestIndex
 from .parse import parse, span, syntax_errors
 from .remotes import find_raw_remotes
@@ -45,11 +45,14 @@ def lint_sources(
 ) -> list[Diagnostic]:
     """Lint Luau `files` (root-relative posix path -> text) against `manifest`; sorted diagnostics.
 
-    Raises rules.LintConfigError for an unknown rule id or level in `settings`.
+    Raises rules.LintConfigError for an unknown rule id or level, or a glob that expands too far, in `settings`.
     """
     levels = effective_levels(settings.rule_levels(), enable_unused=enable_unused)
-    for _, rule_ids in settings.ignore:
+    for glob, rule_ids in settings.ignore:
         effective_levels({r: "off" for r in rule_ids if r != ALL})  # validates the ids
+        compile_globs((glob,))  # and the globs, before any file
+    for globs in (settings.client, settings.server, settings.exclude):
+        compile_globs(globs)
     checker = Checker(ManifestIndex(manifest))
     module = settings.networking_module
     out: list[Diagnostic] = []
@@ -57,6 +60,11 @@ def lint_sources(
         if is_excluded(path, settings, generated_dir):
             continue
         source = files[path].encode("utf-8")
+        if len(source) > settings.max_file_bytes:
+            _too_large(path, settings, levels, out)
+            continue
+        if b"\r" in source:  # lone CRs end lines too (as in editors); tree-sitter and the spans count only LF
+            source = source.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         tree = parse(source)
         findings: list[Finding] = []
         if tree.root_node.has_error:
@@ -65,12 +73,15 @@ def lint_sources(
                 if node.start_point[0] not in rows:
                     rows.add(node.start_point[0])
                     findings.append(Finding("parse-error", node, f"syntax error: {what}"))
-        findings.extend(checker.check(find_uses(tree, source, module), role_of(path, settings)))
+        uses, internal = find_uses(tree, source, module)
+        findings.extend(checker.check(uses, role_of(path, settings)))
+        for call, dotted in internal:
+            findings.append(Finding("internal-module", call, f"requires {dotted}, an internal module of the networking layer"))
         findings.extend(find_raw_remotes(tree, source))
         if not findings:
             continue
         file_off, line_off = _suppressions(tree, source) if b"luaugen-ignore" in source else (set(), {})
-        path_off = {r for glob, rule_ids in settings.ignore if matches(path, (glob,)) for r in rule_ids}
+        path_off = _ignored_at(path, settings)
         for finding in findings:
             level = levels[finding.rule]
             if level == "off" or {finding.rule, ALL} & (file_off | path_off):
@@ -84,11 +95,24 @@ def lint_sources(
             if (info.channel, info.name) in checker.used:
                 continue
             where = Span(*info.source) if info.source else None
-            if where is not None and {"unused-message", ALL} & {r for g, ids in settings.ignore if matches(where.path, (g,)) for r in ids}:
+            if where is not None and {"unused-message", ALL} & _ignored_at(where.path, settings):
                 continue
             message = f"message {info.channel}.{info.name} is registered but never used"
             out.append(_diagnostic("unused-message", levels["unused-message"], message, where, None))
     return sorted_diagnostics(out)
+
+
+def _ignored_at(path: str, settings: LintSettings) -> set[str]:
+    """Rule ids that `[lint.ignore]` turns off for `path`."""
+    return {r for glob, rule_ids in settings.ignore if matches(path, (glob,)) for r in rule_ids}
+
+
+def _too_large(path: str, settings: LintSettings, levels: dict[str, str], out: list[Diagnostic]) -> None:
+    """A file over the size cap is reported, never parsed: hostile input costs bounded time and memory."""
+    level = levels["file-too-large"]
+    if level != "off" and not {"file-too-large", ALL} & _ignored_at(path, settings):
+        message = f"file is larger than the lint limit of {settings.max_file_bytes} bytes ([lint] max_file_bytes); it was not checked"
+        out.append(_diagnostic("file-too-large", level, message, Span(path, 1, 1), None))
 
 
 def _diagnostic(rule: str, level: str, message: str, where: Span | None, hint: str | None) -> Diagnostic:

@@ -1,98 +1,117 @@
-"""Finding uses of the generated Networking module in one parsed file, scope-aware.
+"""Following the generated Networking module through one parsed file.
 
-Only the text that can matter is visited: the `require` calls that end at the networking module, then every
-textual occurrence of each alias name (located with a regex, mapped to its tree node in C), resolved to its
-innermost visible declaration by lexical scope ranges. Comments and strings never yield identifier nodes.
+From each `require` of the module, a value is followed up the tree: through indexing and calls, parentheses,
+casts, `or` / `and` / `if` expressions and table constructors, into locals, globals, table fields and the
+parameters of functions declared in the same file (and from there to every reference of that name in scope).
+Where the value goes somewhere lint cannot follow (an unknown function, `return`, `_G`, iteration, arithmetic),
+the Use records that escape and the checker reports it: nothing the module reaches is skipped silently.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from tree_sitter import Node, Tree
 
 from .parse import string_value, text
+from .scope import Decl, Scopes, find_word, parameter
 
-_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-_BEFORE = _WORD | frozenset(b".:")
-_CHILD_LOOKUPS = ("WaitForChild", "FindFirstChild")
+_CHILD_LOOKUPS = ("WaitForChild", "FindFirstChild", "GetService")
 _INDEX = ("dot_index_expression", "bracket_index_expression", "method_index_expression")
+_TARGET_HOLDERS = ("variable_list", "function_declaration")
+_CONDITIONS = ("if_statement", "elseif_statement", "while_statement", "repeat_statement")
+# Builtins that only look at a value: passing the module to them hands it to nothing that could call it.
+_INSPECTING_CALLS = frozenset({"typeof", "type", "tostring", "print", "warn"})
+_SHARED_TABLES = frozenset({"_G", "shared"})  # globals every script sees
+INTERNAL_FOLDER = "Runtime"
+MAX_DEPTH = 4  # tables nested in tables that lint follows; deeper is an escape
+MAX_STEPS = 20_000  # values followed in one file, so a hostile file costs bounded work
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):  # a tuple: created for every step of every use, so it must be cheap
     name: str | None  # None when not a literal (dynamic)
     node: Node
     inherited: bool = False  # comes from an alias declaration (already checked there)
 
 
-@dataclass
+@dataclass(slots=True)
 class Use:
     """A reference `<module>.<segments...>`, possibly called: the call's function is the last segment."""
 
     segments: list[Segment]
     node: Node
     args: list[Node] | None = None  # None when not called
+    escape: str | None = None  # where the value went when lint cannot follow it ("returned", ...)
+    in_table: bool = False  # the escaping value is a table that holds this use
 
 
-@dataclass
-class _Decl:
-    start: int  # scope range, byte offsets
-    end: int
-    segments: list[Segment] | None = None  # None: an unrelated local that shadows
+# What a name or expression holds: a path into the module, or a table whose fields hold such values.
+Value = list[Segment] | dict[str, "Value"]
 
 
-@dataclass
-class _Name:
-    decls: list[_Decl] = field(default_factory=list)
-    uses: list[Node] = field(default_factory=list)
-
-
-def find_uses(tree: Tree, source: bytes, module: str) -> list[Use]:
+def find_uses(tree: Tree, source: bytes, module: str) -> tuple[list[Use], list[tuple[Node, str]]]:
+    """The module's uses, and the `require(...Networking.Runtime.X)` calls of internal modules (call, dotted path)."""
     if module.encode() not in source:
-        return []
-    root = tree.root_node
-    uses: list[Use] = []
-    names: dict[str, _Name] = {}
-    pending: list[tuple[str, _Decl]] = []
+        return [], []
+    resolver = _Resolver(tree.root_node, source)
+    internal = []
+    for call, path in require_calls(tree.root_node, source):
+        if path[-1] == module:
+            resolver.climb(call, [])
+        for i, part in enumerate(path[:-1]):
+            if part == module and path[i + 1] == INTERNAL_FOLDER:
+                internal.append((call, ".".join(p or "?" for p in path[i:])))
+                break
+    resolver.drain()
+    return resolver.uses, internal
+
+
+def require_calls(root: Node, source: bytes):
+    """(call, path) for every `require(<path>)`; the path's parts are None where not literal."""
     for start in find_word(source, b"require"):
         ident = root.descendant_for_byte_range(start, start + 7)
         call = ident.parent if ident is not None and ident.type == "identifier" else None
         if call is None or call.type != "function_call" or call.child_by_field_name("name") != ident:
             continue
         args = _args(call)
-        if args and _ends_at_module(args[0], module):
-            _climb(call, [], uses, pending)
-    while pending:
-        name, decl = pending.pop()
-        entry = names.get(name)
-        if entry is None:
-            entry = names[name] = _occurrences(root, source, name)
-        same = [d for d in entry.decls if d.start == decl.start and d.end == decl.end]
-        if same:
-            same[0].segments = decl.segments
-            decl = same[0]
-        else:
-            entry.decls.append(decl)
-        for node in list(entry.uses):
-            if _innermost(entry.decls, node.start_byte) is decl:
-                entry.uses.remove(node)
-                _climb(node, decl.segments, uses, pending)
-    return uses
+        if args:
+            yield call, _path(args[0])
 
 
-def find_word(source: bytes, word: bytes):
-    """Offsets of `word` as a whole identifier not preceded by `.` or `:` (bytes.find is far faster than a regex)."""
-    find, size, start = source.find, len(word), 0
+def _path(node: Node) -> list[str | None]:
+    """`a.b:WaitForChild("c")` -> ["a", "b", "c"]; a string path is split at `/` and `.` (walked, not recursed)."""
+    path: list[str | None] = []
     while True:
-        start = find(word, start)
-        if start < 0:
-            return
-        end = start + size
-        if (start == 0 or source[start - 1] not in _BEFORE) and (end == len(source) or source[end] not in _WORD):
-            yield start
-        start = end
+        kind = node.type
+        if kind in ("parenthesized_expression", "cast_expression") and node.named_children:
+            node = node.named_children[0]
+            continue
+        if kind == "dot_index_expression":
+            path.append(text(node.child_by_field_name("field")))
+        elif kind == "bracket_index_expression":
+            path.append(string_value(node.child_by_field_name("field")))
+        elif kind == "function_call" and _is_child_lookup(node):
+            args = _args(node)
+            path.append(string_value(args[0]) if args else None)
+            node = node.child_by_field_name("name")
+        else:
+            value = string_value(node) if kind == "string" else None
+            if kind == "identifier":
+                path.append(text(node))
+            elif value:
+                path.extend(reversed(re.split(r"[/.]", value)))
+            else:
+                path.append(None)
+            path.reverse()
+            return path
+        node = node.child_by_field_name("table")
+
+
+def _is_child_lookup(call: Node) -> bool:
+    name = call.child_by_field_name("name")
+    return name is not None and name.type == "method_index_expression" and text(name.child_by_field_name("method")) in _CHILD_LOOKUPS
 
 
 def _args(call: Node) -> list[Node]:
@@ -102,132 +121,244 @@ def _args(call: Node) -> list[Node]:
     return [child for child in arguments.named_children if child.type != "comment"]
 
 
-def _ends_at_module(node: Node, module: str) -> bool:
-    kind = node.type
-    if kind == "dot_index_expression":
-        return text(node.child_by_field_name("field")) == module
-    if kind == "identifier":
-        return text(node) == module
-    if kind == "string":
-        value = string_value(node) or ""
-        return re.split(r"[/.]", value)[-1] == module
-    if kind == "bracket_index_expression":
-        return string_value(node.child_by_field_name("field")) == module
-    if kind == "function_call":
-        name = node.child_by_field_name("name")
-        if name is not None and name.type == "method_index_expression":
-            if text(name.child_by_field_name("method")) in _CHILD_LOOKUPS:
-                args = _args(node)
-                return bool(args) and string_value(args[0]) == module
-    if kind in ("parenthesized_expression", "cast_expression") and node.named_children:
-        return _ends_at_module(node.named_children[0], module)
-    return False
+class _Resolver:
+    def __init__(self, root: Node, source: bytes):
+        self.scopes = Scopes(root, source)
+        self.uses: list[Use] = []
+        self.pending: list[tuple[Decl, Value]] = []
+        self.seen: set[tuple[Decl, tuple]] = set()
+        self.climbed: set[tuple[int, tuple]] = set()  # (or/and/if expression id, value signature) already followed
+        self.steps = 0
 
+    def drain(self) -> None:
+        while self.pending:
+            decl, value = self.pending.pop()
+            inherited = _inherit(value)
+            for node in self.scopes.references_of(decl):
+                self.climb(node, inherited)
 
-def _climb(node: Node, prefix: list[Segment], uses: list[Use], pending: list[tuple[str, _Decl]]) -> None:
-    """Follow `node` up through indexing and calls; record the Use; register an alias when assigned to a local."""
-    segments = [s if s.inherited else Segment(s.name, s.node, True) for s in prefix]
-    current = node
-    while True:
-        parent = current.parent
-        if parent is None:
-            break
-        kind = parent.type
-        if kind in _INDEX and parent.child_by_field_name("table") == current:
-            if kind == "method_index_expression":
-                method = parent.child_by_field_name("method")
-                segments.append(Segment(text(method), method))
-                call = parent.parent
-                if call is not None and call.type == "function_call" and call.child_by_field_name("name") == parent:
-                    uses.append(Use(segments, call, _args(call)))
-                return
-            key = parent.child_by_field_name("field")
-            name = text(key) if kind == "dot_index_expression" else string_value(key)
-            segments.append(Segment(name, key))
-            current = parent
-            if name is None:
-                break
-        elif kind == "function_call" and parent.child_by_field_name("name") == current:
-            uses.append(Use(segments, parent, _args(parent)))
+    def climb(self, node: Node, value: Value) -> None:
+        """Follow `value`, held by expression `node`, up through the expressions that pass it on."""
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            if self.steps == MAX_STEPS + 1:
+                self.escape(node, value, f"followed past lint's limit of {MAX_STEPS} values in one file")
             return
-        elif kind == "cast_expression" or kind == "parenthesized_expression":
-            current = parent
-        else:
-            break
-    uses.append(Use(segments, current))
-    if segments and segments[-1].name is None:
-        return
-    _bind(current, segments, pending)
-
-
-def _bind(value: Node, segments: list[Segment], pending: list[tuple[str, _Decl]]) -> None:
-    values = value.parent
-    if values is None or values.type != "expression_list":
-        return
-    assignment = values.parent
-    if assignment is None or assignment.type != "assignment_statement":
-        return
-    index = [v.id for v in values.children_by_field_name("value")].index(value.id)
-    variables = assignment.named_children[0]
-    targets = variables.children_by_field_name("name") if variables.type == "variable_list" else []
-    if index >= len(targets) or targets[index].type != "identifier":
-        return
-    statement = assignment.parent
-    if statement is not None and statement.type == "variable_declaration":
-        decl = _Decl(statement.end_byte, statement.parent.end_byte, segments)
-    else:  # a global: visible everywhere unless a local shadows it
-        decl = _Decl(-1, 1 << 62, segments)
-    pending.append((text(targets[index]), decl))
-
-
-def _occurrences(root: Node, source: bytes, name: str) -> _Name:
-    """Every declaration (with its scope) and every indexed/called reference of identifier `name`."""
-    entry = _Name()
-    word = name.encode()
-    for start in find_word(source, word):
-        node = root.descendant_for_byte_range(start, start + len(word))
-        if node is None or node.type != "identifier":
-            continue
-        scope = _declares(node)
-        if scope is not None:
-            entry.decls.append(_Decl(*scope))
-            continue
-        parent = node.parent
-        if parent.type in _INDEX and parent.child_by_field_name("table") == node:
-            entry.uses.append(node)
-        elif parent.type == "function_call" and parent.child_by_field_name("name") == node:
-            entry.uses.append(node)
-    return entry
-
-
-def _declares(node: Node) -> tuple[int, int] | None:
-    parent = node.parent
-    kind = parent.type
-    if kind == "variable_list":
-        holder = parent.parent
-        if node not in parent.children_by_field_name("name"):
-            return None
-        if holder.type == "assignment_statement" and holder.parent.type == "variable_declaration":
-            holder = holder.parent
-        if holder.type == "variable_declaration":
-            return holder.end_byte, holder.parent.end_byte
-        if holder.type == "for_generic_clause":
-            return holder.end_byte, holder.parent.end_byte
+        current = node
+        while True:
+            parent = current.parent
+            kind = parent.type if parent is not None else ""
+            if kind in _INDEX:
+                if parent.child_by_field_name("table") != current:
+                    return self.escape(current, value, "used as a table key")
+                if parent.parent.type in _TARGET_HOLDERS and _is_target(parent):
+                    # `Net.X = ...` writes into the module; `t.net = ...` just replaces a field of a local table
+                    return self.escape(current, value, "written to") if isinstance(value, list) else None
+                if kind == "method_index_expression":
+                    return self._method(parent, value)
+                key = parent.child_by_field_name("field")
+                name = text(key) if kind == "dot_index_expression" else _key(key)
+                if isinstance(value, dict):
+                    if name is None:
+                        return self.escape(current, value, "indexed with a computed key")
+                    if name not in value:
+                        return None  # another field of a table that also holds the module
+                    value = value[name]
+                else:
+                    value = [*value, Segment(name, key)]
+                    if name is None:
+                        current = parent
+                        break
+                current = parent
+            elif kind == "function_call" and parent.child_by_field_name("name") == current:
+                if isinstance(value, list):
+                    self.uses.append(Use(value, parent, _args(parent)))
+                return None
+            elif kind == "parenthesized_expression" or (kind == "cast_expression" and parent.named_children[0] == current):
+                current = parent
+            elif kind == "binary_expression":
+                operator = parent.children[1].type
+                if operator == "or" or (operator == "and" and parent.child_by_field_name("right") == current):
+                    if self._joined(parent, value):
+                        return None
+                    current = parent  # the expression may evaluate to this operand
+                elif operator in ("and", "==", "~="):
+                    break  # a test of the value
+                else:
+                    return self.escape(current, value, f"an operand of {operator!r}")
+            elif kind == "unary_expression":
+                if parent.children[0].type == "not":
+                    break
+                return self.escape(current, value, f"an operand of {parent.children[0].type!r}")
+            elif kind == "if_expression" or (kind in ("elseif_clause", "else_clause") and parent.parent.type == "if_expression"):
+                if parent.child_by_field_name("condition") == current:
+                    break
+                current = parent if kind == "if_expression" else parent.parent
+                if self._joined(current, value):
+                    return None
+            elif kind == "field":
+                if parent.child_by_field_name("value") != current:
+                    return self.escape(current, value, "used as a table key")
+                key = self._field_key(parent)
+                if key is None:
+                    return self.escape(current, value, "stored in a table under a computed key")
+                if _depth(value) >= MAX_DEPTH:
+                    return self.escape(current, value, "nested in tables deeper than lint follows")
+                value = {key: value}
+                current = parent.parent
+            elif kind == "expression_list":
+                return self._expression_list(current, value, parent)
+            elif kind == "arguments":
+                return self._argument(current, value, parent.parent)
+            elif kind in _CONDITIONS and parent.child_by_field_name("condition") == current:
+                break
+            elif kind in ("interpolation", "chunk", "block"):
+                break  # converted to a string, or a call statement's discarded result
+            elif kind == "variable_list" or kind.endswith("_type") or kind in ("type_definition", "ERROR"):
+                return None  # overwritten (`Net = nil`), a type annotation, or code that did not parse (reported)
+            else:
+                return self.escape(current, value, "used where lint cannot follow it")
+        self.record(current, value)
         return None
-    if kind == "parameter" and parent.named_children[0] == node:
-        params = parent.parent
-        return params.end_byte, params.parent.end_byte
-    if kind == "for_numeric_clause" and parent.child_by_field_name("name") == node:
-        return parent.end_byte, parent.parent.end_byte
-    if kind == "function_declaration" and parent.child_by_field_name("name") == node:
-        if parent.children and parent.children[0].type == "local":
-            return node.start_byte, parent.parent.end_byte
-    return None
+
+    def _joined(self, expression: Node, value: Value) -> bool:
+        """Whether `value` already reached `expression` by another operand: `Net or Net or ...` is followed once."""
+        key = (expression.id, _signature(value))
+        if key in self.climbed:
+            return True
+        self.climbed.add(key)
+        return False
+
+    def _method(self, index: Node, value: Value) -> None:
+        if isinstance(value, dict):
+            return  # `t:method()` on a table that holds the module calls the table's own function
+        method = index.child_by_field_name("method")
+        segments = [*value, Segment(text(method), method)]
+        call = index.parent
+        if call is not None and call.type == "function_call" and call.child_by_field_name("name") == index:
+            self.uses.append(Use(segments, call, _args(call)))
+
+    def _expression_list(self, current: Node, value: Value, values: Node) -> None:
+        holder = values.parent
+        if holder.type == "return_statement":
+            return self.escape(current, value, "returned")
+        if holder.type != "assignment_statement":
+            return self.escape(current, value, "iterated" if holder.type == "for_generic_clause" else "used where lint cannot follow it")
+        index = self.scopes.position(current, "values")
+        variables = holder.named_children[0]
+        targets = self.scopes.items(variables, "names") if variables.type == "variable_list" else []
+        if index >= len(targets):
+            return self.record(current, value)  # an extra value, discarded
+        target = targets[index]
+        if target.type == "identifier":
+            local = holder.parent is not None and holder.parent.type == "variable_declaration"
+            decl = self.scopes.declared_by(target) if local else self.scopes.visible(text(target), target.start_byte)
+            self.record(current, value)
+            return self.bind(decl, value)
+        path, root = _field_path(target)
+        if root is None or None in path or _depth(value) + len(path) > MAX_DEPTH:
+            return self.escape(current, value, "stored in a table lint cannot follow")
+        decl = self.scopes.visible(text(root), root.start_byte)
+        if text(root) in _SHARED_TABLES and decl.node is None:
+            self.escape(current, value, f"stored in {text(root)} (other scripts would use it unchecked)")
+        else:
+            self.record(current, value)
+        for key in reversed(path):
+            value = {key: value}
+        return self.bind(decl, value)
+
+    def _argument(self, current: Node, value: Value, call: Node) -> None:
+        index = self.scopes.position(current, "arguments")
+        callee = call.child_by_field_name("name")
+        function = None
+        if callee.type == "identifier":
+            decl = self.scopes.visible(text(callee), callee.start_byte)
+            function = self.scopes.function_of(decl)
+            if function is None and decl.node is None and text(callee) in _INSPECTING_CALLS:
+                return self.record(current, value)
+        elif callee.type in ("dot_index_expression", "method_index_expression"):
+            table = callee.child_by_field_name("table")
+            member = callee.child_by_field_name("field" if callee.type == "dot_index_expression" else "method")
+            if table.type == "identifier":
+                function = self.scopes.function_named(text(table), text(member))
+            if callee.type == "method_index_expression":
+                index += 1  # the object is argument 0
+        receiver = parameter(function, index) if function is not None else None
+        if receiver is None:
+            return self.escape(current, value, "passed to a function lint cannot resolve")
+        self.record(current, value)
+        return self.bind(self.scopes.declared_by(receiver), value)
+
+    def _field_key(self, field: Node) -> str | None:
+        """The key a table constructor field stores under: its name, a literal key, or its positional index."""
+        name = field.child_by_field_name("name")
+        if name is None:
+            return str(self.scopes.position(field, "positional") + 1)
+        return _key(name) if field.children[0].type == "[" else text(name)
+
+    def bind(self, decl: Decl, value: Value) -> None:
+        key = (decl, _signature(value))
+        if key not in self.seen:
+            self.seen.add(key)
+            self.pending.append((decl, value))
+
+    def record(self, node: Node, value: Value) -> None:
+        """A use lint can see whole: its names are checked."""
+        if isinstance(value, list):
+            self.uses.append(Use(value, node))
+
+    def escape(self, node: Node, value: Value, where: str) -> None:
+        for leaf in _leaves(value):
+            self.uses.append(Use(leaf, node, escape=where, in_table=isinstance(value, dict)))
 
 
-def _innermost(decls: list[_Decl], offset: int) -> _Decl | None:
-    best = None
-    for decl in decls:
-        if decl.start <= offset < decl.end and (best is None or decl.start > best.start):
-            best = decl
-    return best
+def _is_target(index: Node) -> bool:
+    holder = index.parent
+    if holder is None:
+        return False
+    if holder.type == "variable_list":
+        return True  # an index expression in a variable list is always a target (types are other nodes)
+    return holder.type == "function_declaration" and holder.child_by_field_name("name") == index
+
+
+def _key(node: Node) -> str | None:
+    """A bracket key lint can name: a string or an integer literal."""
+    if node.type == "number" and text(node).isdigit():
+        return str(int(text(node)))
+    return string_value(node)
+
+
+def _field_path(target: Node) -> tuple[list[str | None], Node | None]:
+    """`a.b["c"]` -> (["b", "c"], a); the root is None when not a plain name."""
+    path: list[str | None] = []
+    node = target
+    while node.type in ("dot_index_expression", "bracket_index_expression"):
+        key = node.child_by_field_name("field")
+        path.append(text(key) if node.type == "dot_index_expression" else _key(key))
+        node = node.child_by_field_name("table")
+    path.reverse()
+    return path, node if node.type == "identifier" else None
+
+
+def _inherit(value: Value) -> Value:
+    if isinstance(value, dict):
+        return {k: _inherit(v) for k, v in value.items()}
+    return [s if s.inherited else Segment(s.name, s.node, True) for s in value]
+
+
+def _signature(value: Value) -> tuple:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _signature(v)) for k, v in value.items()))
+    return ("", *(s.name or "" for s in value))
+
+
+def _depth(value: Value) -> int:
+    return 1 + max(map(_depth, value.values())) if isinstance(value, dict) else 0
+
+
+def _leaves(value: Value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    else:
+        yield value

@@ -56,9 +56,22 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "dynamic-name",
-            "warning",
+            "error",
             "The channel or message name is not a string literal, so it cannot be verified.",
             "Use the typed API (Net.Channel.Message) or a string literal name.",
+        ),
+        Rule(
+            "untracked-networking-use",
+            "error",
+            "The networking module (or a channel or message of it) flows where lint cannot follow it, so its uses cannot be verified.",
+            "Call the module directly or through local aliases, local tables and local functions; do not pass it to "
+            "unknown functions, return it, iterate it or store it in _G.",
+        ),
+        Rule(
+            "internal-module",
+            "error",
+            "The code requires an internal module of the generated networking layer (Networking.Runtime.*).",
+            "Require the Networking module itself and use its API; its internals change between builds.",
         ),
         Rule(
             "raw-remote",
@@ -71,6 +84,12 @@ RULES: dict[str, Rule] = {
             "off",
             "A registered message is never used by the linted code.",
             "Use the message, or remove it from its schema (its id is retired, never reused).",
+        ),
+        Rule(
+            "file-too-large",
+            "error",
+            "The file is larger than [lint] max_file_bytes, so it was not parsed or checked.",
+            "Split the file, or raise max_file_bytes in the [lint] section of luaugen.toml.",
         ),
         Rule(
             "parse-error",

@@ -85,7 +85,7 @@ def test_cli_text(project: Path) -> None:
     pattern = re.compile(r"^(src/\S+):(\d+):(\d+): (\w+): .* \[([\w-]+)\]$")
     got = [" ".join((":".join(m.group(1, 2, 3)), m.group(4), m.group(5))) for m in map(pattern.match, result.stdout.splitlines()) if m]
     assert got == expected()
-    assert "9 findings (8 errors, 1 warnings, 0 info)" in result.stderr
+    assert "9 findings (9 errors, 0 warnings, 0 info)" in result.stderr
 
 
 def test_cli_json(project: Path) -> None:

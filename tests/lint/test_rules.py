@@ -1,4 +1,4 @@
-"""Rule behaviour in isolation: levels, suppression, config ignores, globs, roles, manifest loading, require forms."""
+"""Rule behaviour in isolation: levels, suppression, config ignores, roles, manifest loading, require forms."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from luaugen.config import LintSettings
 from luaugen.diagnostics import Severity
 from luaugen.lint import LintConfigError, ManifestError, lint_sources, load_manifest
 from luaugen.lint.engine import role_of
-from luaugen.lint.globs import matches
 
 HEADER = "local Net = require(script.Parent.Networking)\n"
 
@@ -73,14 +72,6 @@ def test_module_members_that_are_not_channels(manifest) -> None:
 )
 def test_roles_from_default_globs(path: str, role: str) -> None:
     assert role_of(path, LintSettings()) == role
-
-
-def test_globs() -> None:
-    assert matches("src/legacy/a/b.luau", ["src/legacy/**"])
-    assert matches("src/legacy/a.luau", ["src/legacy"])
-    assert not matches("src/legacyx/a.luau", ["src/legacy/**"])
-    assert matches("a/b/c.luau", ["**/*.luau"]) and matches("c.luau", ["**/*.luau"])
-    assert not matches("a/b.luau", ["*.luau"])
 
 
 def test_direction_by_role(manifest) -> None:
