@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 STYLUA_VERSION := 2.5.2
 STYLUA := .tools/node_modules/.bin/stylua
 
-.PHONY: build test bench golden format stylua clean
+.PHONY: build test bench golden mutation format stylua clean
 
 build: $(STAMP)
 	$(BIN)/luaugen build
@@ -34,6 +34,10 @@ stylua:
 			@johnnymorganz/stylua-bin@$(STYLUA_VERSION) </dev/null >/dev/null \
 			|| echo "StyLua install failed; the StyLua test will skip" >&2; \
 	fi
+
+# Slow (minutes): every mutant in mutation/catalogue.yaml against its tests; not part of `make test`.
+mutation: $(STAMP)
+	$(BIN)/python -m mutation.run --output MUTATION.md
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || { py=$$(sh .ci/find-python) && $$py -m venv $(VENV); }

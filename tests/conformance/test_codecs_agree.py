@@ -24,7 +24,7 @@ def codecs(tmp_path_factory):
 @pytest.mark.parametrize("project_name, channel, message, reply, type_", _cases())
 def test_luau_and_python_pack_the_same_bytes(codecs, project_name, channel, message, reply, type_):
     side = codecs[project_name]
-    payloads = payload_strategies(side.project.mirror.roblox, packable=True)
+    payloads, _ = payload_strategies(side.project.mirror.roblox, packable=True)
     layout = side.layout(channel, message, reply)
     seen = {"batches": 0}
     bounds = next(m["packed_size"] for c in side.project.manifest["channels"] if c["name"] == channel

@@ -44,7 +44,7 @@ def corpus(blob: bytes, rng: random.Random) -> list[tuple[str, bytes]]:
 @pytest.mark.parametrize("project_name, channel, message, reply, type_", _cases())
 def test_hostile_buffers_are_rejected_the_same_way(codecs, project_name, channel, message, reply, type_):
     side = codecs[project_name]
-    payloads = payload_strategies(side.project.mirror.roblox, packable=True)
+    payloads, _ = payload_strategies(side.project.mirror.roblox, packable=True)
     layout = side.layout(channel, message, reply)
     rng = random.Random(f"{channel}.{message}.{reply}")
     kinds = {"cut": 0, "rejected": 0}

@@ -1,5 +1,7 @@
 """Stats snapshot and text table, developer chat commands, and the dev-vs-release benchmark entry point."""
 
+import pytest
+
 from luaugen.bench_runtime import measure_profiles
 
 from .conftest import ROOT, no_errors, start
@@ -14,7 +16,10 @@ def test_stats_snapshot_and_format():
     stats = sim.server.eval("Net.stats()")
     row = stats["channels"]["Skills"]["CancelCast"]
     assert (row["received"], row["delivered"], row["handlerErrors"], row["invalid"]) == (3, 3, 1, 0)
-    assert row["bytes"] > 0 and row["latency"]["count"] == 3 and row["latency"]["p99"] <= 23
+    assert row["bytes"] == 3 * (47 + 19)  # the envelope (a table and five numbers) and { castId = n }
+    # one frame of delay (16.7 ms) falls in the histogram bucket ending at 1 ms * 2^4.5 = 22.6 ms
+    bucket = pytest.approx(2**4.5)
+    assert row["latency"] == {"count": 3, "p50": bucket, "p90": bucket, "p99": bucket}
     assert stats["side"] == "server" and stats["profile"] == "dev"
     assert set(stats["queues"]) == {"CRITICAL", "HIGH", "NORMAL", "LOW"}
     text = sim.server.eval("Net.stats.format()")
@@ -52,7 +57,10 @@ def test_chat_commands_for_allowed_users_only():
 
 def test_measure_profiles_reports_both_profiles():
     result = measure_profiles(400, repeats=1, root=ROOT)
-    assert result["messages"] == 400
+    assert (result["messages"], result["repeats"]) == (400, 1)
     for profile in ("dev", "release"):
-        assert result[profile]["seconds"] > 0 and result[profile]["messages_per_second"] > 0
-    assert isinstance(result["overhead"], float)
+        seconds = result[profile]["seconds"]
+        assert 0 < seconds < 60
+        assert result[profile]["messages_per_second"] == pytest.approx(400 / seconds, rel=5e-3)  # seconds are rounded
+    dev, release = result["dev"]["seconds"], result["release"]["seconds"]
+    assert result["overhead"] == pytest.approx(dev / release - 1, abs=0.01)

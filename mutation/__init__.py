@@ -1,0 +1,1 @@
+"""Mutation check for the generated code: `make mutation` (see docs/mutation.md)."""
