@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .config import Config
@@ -31,6 +34,27 @@ def compile_project(config: Config, sources: dict[str, str], previous_manifest: 
     `previous_manifest` is the manifest of the last build: it locks the numeric ids. On any error no files are
     returned, so callers cannot write half a build.
     """
+    with _cycle_collection_paused():
+        return _compile(config, sources, previous_manifest)
+
+
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """A compile builds tens of thousands of objects (nodes, IR, code lines) that mostly live until it returns: the
+    cycle collector would walk that growing heap again and again for almost nothing (about a tenth of a
+    1,000-message build). Reference counting still frees garbage at once; the few cycles (recursive local
+    functions holding IR that is alive until the end anyway) are collected afterwards. Peak memory is unchanged."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _compile(config: Config, sources: dict[str, str], previous_manifest: dict | None) -> CompileResult:
     diagnostics: list[Diagnostic] = []
     documents = []
     partial = False  # some file is checked without its invalid parts
