@@ -22,6 +22,8 @@ from .emit.render import render_project
 class CompileResult:
     files: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    channels: int = 0  # how many the contract has (for the summary line: the manifest is large to parse again)
+    messages: int = 0
 
     @property
     def ok(self) -> bool:
@@ -83,4 +85,5 @@ def _compile(config: Config, sources: dict[str, str], previous_manifest: dict | 
         return CompileResult({}, sorted_diagnostics(diagnostics))
     project, retired = assign_ids(project, previous_manifest)
     files = render_project(project, retired, config, sorted(sources))
-    return CompileResult(dict(sorted(files.items())), sorted_diagnostics(diagnostics))
+    return CompileResult(dict(sorted(files.items())), sorted_diagnostics(diagnostics), len(project.channels),
+                         len(project.messages()))
