@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from dataclasses import dataclass
@@ -90,9 +89,7 @@ def build_once(request: BuildRequest) -> int:
         click.echo(f"luaugen: cannot write the build: {detail}; the previous output is unchanged", err=True)
         return ERRORS
     elapsed = time.perf_counter() - started
-    manifest = json.loads(result.files[config.manifest])
-    channels = len(manifest["channels"])
-    messages = sum(len(c["messages"]) for c in manifest["channels"])
+    channels, messages = result.channels, result.messages
     where = f" -> {target.root / target.luau_out}" if target is not config else ""
     click.echo(
         f"luaugen {config.profile}: {len(sources)} schema files, {channels} channels, {messages} messages{where}\n"

@@ -102,4 +102,6 @@ def python_docstring(text: str, indent: str) -> str:
 def json_text(data, **options) -> str:
     """`json.dumps`, readable non-ASCII kept, but no raw bidi, separator or control character in the file."""
     text = json.dumps(data, ensure_ascii=False, **options)
+    if text.isascii() and "\x7f" not in text:  # the usual case, answered without a regex pass over the text
+        return text
     return _NON_ASCII.sub(lambda m: json.dumps(m[0])[1:-1] if _unsafe(m[0]) else m[0], text)

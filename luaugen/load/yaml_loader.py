@@ -10,9 +10,9 @@ from ..diagnostics import Diagnostic, Span, error
 from .nodes import Document, MapEntry, Node
 from .yaml_errors import describe
 
-_scalars = SafeConstructor()
-# Hostile files cost bounded work: nesting deeper than any real schema is refused before the (recursive) composer
-# runs, and aliases may not expand the tree beyond a node budget (a 357-byte "billion laughs" file would need 10^9).
+_STR_TAG = "tag:yaml.org,2002:str"
+# Hostile files cost bounded work: nesting deeper than any real schema is refused before a recursive Python composer
+# runs (libyaml's composer is C, and stops at 1,000 levels), and aliases may not expand the tree beyond a node budget (a 357-byte "billion laughs" file would need 10^9).
 MAX_DEPTH = 64
 MAX_NODES = 100_000
 # libyaml's parser when PyYAML was built with it: same nodes and marks, several times faster.
@@ -54,29 +54,59 @@ def _too_deep(path: str, text: str, loader=_LOADER) -> Diagnostic | None:
     return None
 
 
-def _convert(path: str, node: yaml.Node, budget: list[int]) -> Node:
+def _convert(path: str, node: yaml.Node, budget: list[int], scalars: SafeConstructor, depth_left: int) -> Node:
+    """`scalars` is the document's own constructor (it remembers every node it built). `depth_left`: how many more
+    levels of mappings and lists may nest here (aliases expanded); one more raises _TooDeep."""
     span = _span(path, node)
     budget[0] -= 1
     if budget[0] < 0:
         raise _TooLarge(span)
+    if depth_left <= 0 and isinstance(node, (MappingNode, SequenceNode)):
+        raise _TooDeep()
     if isinstance(node, MappingNode):
         entries: dict = {}
         for key_node, value_node in node.value:
             key_span = _span(path, key_node)
-            key = _scalars.construct_object(key_node) if isinstance(key_node, ScalarNode) else None
+            key = _scalar(key_node, scalars) if isinstance(key_node, ScalarNode) else None
             if not isinstance(key, str):
                 key = str(key) if isinstance(key, (int, float, bool)) or key is None else repr(key)
             if key in entries:
                 raise _DuplicateKey(key, key_span, entries[key].key_span)
-            entries[key] = MapEntry(key_span, _convert(path, value_node, budget))
+            entries[key] = MapEntry(key_span, _convert(path, value_node, budget, scalars, depth_left - 1))
         return Node(entries, span)
     if isinstance(node, SequenceNode):
-        return Node([_convert(path, item, budget) for item in node.value], span)
-    return Node(_scalars.construct_object(node), span)
+        return Node([_convert(path, item, budget, scalars, depth_left - 1) for item in node.value], span)
+    return Node(_scalar(node, scalars), span)
+
+
+def _scalar(node: ScalarNode, scalars: SafeConstructor):
+    # Most scalars are strings: what PyYAML's constructor would return for them, without its bookkeeping.
+    return node.value if node.tag == _STR_TAG else scalars.construct_object(node)
+
+
+class _TooDeep(Exception):
+    """Nesting beyond MAX_DEPTH reached through aliases or text: the detailed path decides what to report."""
 
 
 def load_document(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
-    """Parse one YAML file. Returns the document, or None with the reasons it could not be read."""
+    """Parse one YAML file. Returns the document, or None with the reasons it could not be read.
+
+    With libyaml, a file is first read in one go: composed in C (no Python recursion; libyaml refuses nesting
+    beyond 1,000 levels) and converted with nesting bounded. Anything unusual (an error of any kind, deep nesting)
+    sends the file through the detailed path below, which reports it; a valid file reads the same either way."""
+    if _LOADER is not yaml.SafeLoader:
+        try:
+            composed = yaml.compose(text, Loader=_LOADER)
+            if composed is not None:
+                root = _convert(path, composed, [MAX_NODES], SafeConstructor(), MAX_DEPTH)
+                return Document(path, text, root), []
+        except (yaml.YAMLError, _DuplicateKey, _TooLarge, _TooDeep):
+            pass
+    return _load_in_detail(path, text)
+
+
+def _load_in_detail(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
+    """Every check in the order that decides which problem is reported: nesting first, from the event stream."""
     try:
         too_deep = _too_deep(path, text)
         if too_deep is not None:
@@ -100,7 +130,7 @@ def load_document(path: str, text: str) -> tuple[Document | None, list[Diagnosti
     if composed is None:
         return None, [error("empty-file", "schema file is empty", Span(path, 1, 1), hint="add `channel:` or `types:`")]
     try:
-        root = _convert(path, composed, [MAX_NODES])
+        root = _convert(path, composed, [MAX_NODES], SafeConstructor(), MAX_NODES)  # the budget bounds depth
     except _DuplicateKey as dup:
         return None, [
             error(

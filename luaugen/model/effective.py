@@ -6,6 +6,7 @@ Validators, the manifest and the packed layout are all written from `effective`,
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from ..config import Limits
 from . import ir
@@ -23,9 +24,15 @@ def effective(project: ir.Project, type_: ir.Type, strict: bool, limits: Limits)
     if not strict:
         return type_
     if isinstance(type_, ir.StringType) and type_.max_length is None:
-        return replace(type_, max_length=limits.string_max_length)
+        return _bounded(type_, "max_length", limits.string_max_length)
     if isinstance(type_, ir.ArrayType) and type_.max_items is None:
-        return replace(type_, max_items=limits.array_max_items)
+        return _bounded(type_, "max_items", limits.array_max_items)
     if isinstance(type_, ir.MapType) and type_.max_entries is None:
-        return replace(type_, max_entries=limits.map_max_entries)
+        return _bounded(type_, "max_entries", limits.map_max_entries)
     return type_
+
+
+@lru_cache(maxsize=4096)
+def _bounded(type_: ir.Type, bound: str, value: int) -> ir.Type:
+    # Validators, the manifest and the layout ask for the same bounded types: `replace` is slow enough to matter.
+    return replace(type_, **{bound: value})

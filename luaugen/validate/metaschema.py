@@ -1,7 +1,8 @@
 """Check a loaded schema file against the luaugen meta-schema (JSON Schema 2020-12), reporting at the offending node.
 
 Two validators share the one meta-schema. A compiled one (fastjsonschema) answers only "is it valid?" and is about
-ten times cheaper; most documents are valid, so that is usually the whole cost. A document it rejects goes through
+ten times cheaper (it reads `typeObject`'s rules as one decision tree on `type:`, luaugen/validate/dispatch.py);
+most documents are valid, so that is usually the whole cost. A document it rejects goes through
 jsonschema, which finds every error with its path, so diagnostics are exactly those of the detailed pass. The
 meta-schema only uses keywords both read alike (no `$ref` with constraining siblings, no 2020-12-only keywords);
 tests/compiler/test_meta_schema.py checks they agree on every case.
@@ -16,6 +17,7 @@ from importlib import resources
 
 from ..diagnostics import Diagnostic, error
 from ..load.nodes import Document
+from .dispatch import use_decision_trees
 
 _TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
                "number": "a number", "boolean": "true or false", "null": "a value"}
@@ -31,6 +33,7 @@ def _fast_validator():
 
     schema = json.loads(meta_schema_text())
     del schema["$schema"]  # fastjsonschema knows drafts 4-7; the keywords used here mean the same in draft 7
+    use_decision_trees(schema)
     return fastjsonschema.compile(schema, use_default=False, use_formats=False)
 
 

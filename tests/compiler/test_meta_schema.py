@@ -192,3 +192,41 @@ def test_compiled_fast_path_agrees_with_jsonschema_on_every_document():
     assert disagree == []
     verdicts = {validator.is_valid(plain) for _, plain in documents}
     assert verdicts == {True, False} and len(documents) >= 40
+
+
+def test_fast_path_agrees_with_jsonschema_on_every_type_and_key():
+    """The fast validator tests `type:` through a decision tree (luaugen/validate/dispatch.py) instead of the
+    meta-schema's list of if/then rules: for every kind of type, alone and with each key any kind allows (a fitting
+    value and a wrong one), both validators give the same verdict."""
+    from luaugen.validate.dispatch import use_decision_trees
+    from luaugen.validate.metaschema import is_valid_fast
+
+    fast_schema = json.loads(json.dumps(META))
+    use_decision_trees(fast_schema)
+    tree = fast_schema["$defs"]["typeObject"]["allOf"]
+    assert len(tree) == 1 and set(tree[0]) == {"if", "then", "else"}  # one tree instead of the list of rules
+
+    validator = jsonschema.Draft202012Validator(META)
+    rules = META["$defs"]["typeObject"]["allOf"]
+    kinds = [k for rule in rules for k in rule["if"]["properties"]["type"].get("enum", [])] + ["Score", 7, None]
+    good = {"optional": True, "description": "d", "min_length": 1, "max_length": 2, "min": 0, "max": 1,
+            "finite": True, "class": "Part", "values": ["A"], "items": "u8", "min_items": 0, "max_items": 3,
+            "key": "string", "value": "u8", "max_entries": 2, "fields": {"a": "u8"}, "tag": "kind",
+            "variants": {"a": {}}}
+    assert set(good) == {k for rule in rules for k in rule["then"].get("properties", {})} - {"type"}
+    required = {"enum": ["values"], "array": ["items"], "map": ["key", "value"], "struct": ["fields"],
+                "union": ["tag", "variants"], "instance": ["class"]}
+    cases = []
+    for kind in kinds:
+        base = {"type": kind} | {k: good[k] for k in required.get(kind, [])}
+        cases += [base, {k: v for k, v in base.items() if k != "type"}]
+        cases += [base | {key: value} for key in good for value in (good[key], 0.5, "x", [])]
+    cases += [{"type": "map", "key": "string"}, {"type": "union", "tag": "kind"}]
+    verdicts = [(validator.is_valid(_in_a_message(case)), is_valid_fast(_in_a_message(case))) for case in cases]
+    disagree = [case for case, (slow, fast) in zip(cases, verdicts) if slow != fast]
+    assert disagree == []
+    assert sum(slow for slow, _ in verdicts) == 133 and len(cases) == 1778  # 24 kinds × 74 cases + 2
+
+
+def _in_a_message(field_type) -> dict:
+    return {"channel": "C", "intents": {"Ask": {"payload": {"field": field_type}}}}

@@ -11,8 +11,8 @@ import pytest
 
 from luaugen.compiler import compile_project
 from luaugen.config import Config
-from luaugen.emit.escape import (luau_comment, luau_string, python_comment, python_docstring, python_string,
-                                 unescape_comment)
+from luaugen.emit.escape import (json_text, luau_comment, luau_string, python_comment, python_docstring,
+                                 python_string, unescape_comment)
 from luaugen.sim.host import LuauHost
 
 from .loading import compile_every_luau_file, import_mirror, require_modules, write_tree
@@ -98,3 +98,11 @@ def test_comments_are_one_line_per_line_and_escape_what_a_reader_could_misread()
     assert python_comment("a\r\n\nb") == "# a\n#\n# b"
     assert luau_comment("bidi \u202e and \\u{41}") == "-- bidi \\u{202E} and \\\\u{41}"
     assert unescape_comment(["bidi \\u{202E} and \\\\u{41}"]) == "bidi \u202e and \\u{41}"
+
+
+def test_json_text_keeps_readable_text_and_escapes_only_what_a_reader_could_misread():
+    assert json_text({"a": "plain ASCII"}) == '{"a": "plain ASCII"}'
+    assert json_text({"a": "DEL \x7f"}) == '{"a": "DEL \\u007f"}'  # ASCII, but a control character
+    assert json_text({"a": "é \u202e \u2028"}) == '{"a": "é \\u202e \\u2028"}'
+    for text in ("x", "\x7f", "é", "\u202e"):
+        assert json.loads(json_text({"a": text})) == {"a": text}
