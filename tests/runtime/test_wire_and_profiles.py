@@ -126,3 +126,20 @@ def test_release_build_runs_end_to_end(tmp_path):
     assert stats["unknownNames"] == 1 and stats["channels"]["Skills"]["CastSkill"].get("rtt") is None
     assert "Skills.CastSkill" in client.eval("Net.stats.format()")
     no_errors(sim)
+
+
+def test_unreliable_frames_stay_within_unreliable_max_bytes():
+    sim, (client,) = start(client_setup="_G.moved = 0 Net.EntityInfo.EntityMoved.on(function() _G.moved += 1 end)")
+    sim.server.exec("""
+        for i = 1, 100 do -- LOW and unreliable: 8-byte dev header + 31 bytes of payload each
+            Net.EntityInfo.EntityMoved.fire(game.Players.Player1, { entityId = i, position = Vector3.new(i, 2, 3),
+                velocity = Vector3.zero, facing = 0 })
+        end
+    """)
+    sim.step(3)
+    assert client.eval("_G.moved") == 100
+    down = sim.stats()["Player1"]["down"]["unreliable"]
+    # 884 bytes a call (unreliable_max_bytes 900 less a 16-byte margin): 2 + 8 frame header + 22 envelopes of 39
+    assert (down["sent"], down["delivered"], down["dropped_oversize"]) == (5, 5, 0)
+    assert down["bytes_sent"] == 5 * (2 + 8) + 100 * 39
+    no_errors(sim)
