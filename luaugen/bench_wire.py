@@ -1,5 +1,5 @@
 """The packed wire format in numbers (issue 10), for `make bench`: bytes per message against the plain tables the
-runtime sends today and against the theoretical minimum, the Blink benchmark's workloads, and encode+decode speed of
+runtime sent before frames and against the theoretical minimum, the stress scenario's bytes per second both ways, the Blink benchmark's workloads, and encode+decode speed of
 the generated Luau codec against a hand-written buffer codec for the same struct, in the same VM.
 
     from luaugen.bench_wire import measure_wire
@@ -48,7 +48,7 @@ local Packed = require(game.ReplicatedStorage.Networking.Packed)
 local Packing = require(game.ReplicatedStorage.Networking.Runtime.Packing)
 local Codecs = require(game.ReplicatedStorage.Networking.Runtime.Codecs)
 local Wire = require(game.ReplicatedStorage.Networking.Runtime.Wire)
-local ENVELOPE_SIZE = 2 + 5 * 9 -- Outbound.ENVELOPE_SIZE: the envelope table and its five numbers
+local ENVELOPE_SIZE = 2 + 5 * 9 -- the plain envelope: a table and its five numbers
 
 local entities = table.create(100)
 for i = 1, 100 do
@@ -123,7 +123,7 @@ local function packedSize(channel: string, message: string, payload: any): numbe
 	return buffer.len(b)
 end
 
--- What the runtime sends today for this payload (Outbound's accounting: envelope plus the table's size).
+-- What the runtime sent for this payload before frames (Outbound's accounting then: envelope plus the table's size).
 local function plainSize(channel: string, message: string, payload: any): number
 	local shapes = Wire.payloads[channel]
 	local shape = shapes and shapes[message]
@@ -202,6 +202,51 @@ def _tuple_bits(node: tuple, value) -> int:
     return 8 * L.index_width(len(node[1]))  # enum
 
 
+# Run on every peer of the stress run before `Net` loads: each envelope queued is also measured as it would have
+# travelled before frames (a table of five numbers and the payload in its Runtime/Wire table form, the simulator's
+# Roblox size model), beside its real size in a frame. Dispatcher reads `Outbound.enqueue` when it loads.
+STRESS_PRELUDE = """
+local Runtime = game.ReplicatedStorage.Networking.Runtime
+local Outbound = require(Runtime.Outbound)
+local Codecs = require(Runtime.Codecs)
+local Frames = require(Runtime.Frames)
+local Packing = require(Runtime.Packing)
+local enqueue = Outbound.enqueue
+_G.wireBytes = { plain = 0, packed = 0, envelopes = 0 }
+Outbound.enqueue = function(info, env, ...)
+    local ok, problem = enqueue(info, env, ...)
+    if ok then
+        local kind, body = env[1], env[6]
+        local b, inst = buffer.fromstring(tostring(body)), Packing.NO_INSTANCES
+        if kind ~= 4 then
+            b, inst = Packing.encode(if kind == 3 then info.packedReply else info.packed, body)
+        end
+        local w = _G.wireBytes
+        w.packed += Frames.size({ kind = kind, channelId = env[2], messageId = env[3], seq = env[4], sentAt = env[5], bytes = b, inst = inst })
+        w.plain += 2 + 5 * 9 + Codecs.size(if kind == 3 then info.encodeReply(body) elseif kind == 4 then body else info.encode(body))
+        w.envelopes += 1
+    end
+    return ok, problem
+end
+"""
+
+
+def _stress_bytes(root: Path, seconds: float = 3.0) -> dict:
+    """`luaugen stress`'s default scenario (4 clients, every message at its declared rate) for `seconds`: envelope
+    bytes per second and per envelope packed (real frame sizes) and as the plain tables sent before, counted on
+    every sender in the same run; and what the simulated network carried (frames with their remote-call header)."""
+    from .sim.stress import run_stress
+
+    report = run_stress(root, seconds=seconds, prelude=STRESS_PRELUDE, collect="_G.wireBytes")
+    if report.errors:
+        raise RuntimeError("the stress run failed: " + "; ".join(report.errors[:3]))
+    totals = {key: sum(peer[key] for peer in report.collected) for key in ("plain", "packed", "envelopes")}
+    timeline = report.timeline
+    spans = len(timeline["time"])
+    network = (sum(timeline["up_bps"]) + sum(timeline["down_bps"])) / spans if spans else 0.0
+    return {"seconds": seconds, "clients": report.clients, **totals, "network_bps": network}
+
+
 def _timed(host: LuauHost, fn, *args) -> float:
     started = time.perf_counter()
     host.call(fn, *args)
@@ -235,7 +280,8 @@ def measure_wire(root: Path, fires: int = 2_000, repeats: int = 5) -> dict:
         workloads[name]["us_per_fire"] = best[name] / fires * 1e6
     hand = {"us_per_fire": best["hand"] / fires * 1e6}
     hand["ratio"] = best["hand"] / best["Entities"]  # generated throughput / hand-written throughput
-    return {"messages": messages, "workloads": workloads, "hand_written": hand, "fires": fires, "repeats": repeats}
+    return {"messages": messages, "workloads": workloads, "hand_written": hand, "fires": fires, "repeats": repeats,
+            "stress": _stress_bytes(root)}
 
 
 def render_wire(wire: dict) -> str:
@@ -244,10 +290,10 @@ def render_wire(wire: dict) -> str:
         "## Packed wire format (issue 10)",
         "",
         "One seeded example payload per game message (`luaugen.sim.examples`): its packed size (the generated codec; "
-        "Luau and the Python mirror agree on every byte), the plain table the runtime sends today (the simulator's "
-        "Roblox size model: envelope of five numbers plus keys and values), and the theoretical minimum for the "
-        "declared widths (values only, booleans as bits, no prefixes or headers). The packed figure is the payload "
-        "alone: the runtime does not send frames yet, so no envelope header is counted.",
+        "Luau and the Python mirror agree on every byte), the plain table the runtime sent before frames (the "
+        "simulator's Roblox size model: envelope of five numbers plus keys and values), and the theoretical minimum "
+        "for the declared widths (values only, booleans as bits, no prefixes or headers). The packed figure is the "
+        "payload alone (in a frame, an envelope header of 4 to 12 bytes goes with it, see below).",
         "",
         "| message | plain table | packed | minimum | packed / minimum |",
         "|---|---|---|---|---|",
@@ -277,8 +323,22 @@ def render_wire(wire: dict) -> str:
         f"pcall): {wire['hand_written']['us_per_fire']:.1f} µs per fire; the generated codec reaches "
         f"**{wire['hand_written']['ratio']:.2f}x** its throughput (target ≥ 0.9x). Both write the same bytes.",
         "",
-        "Not measured: bytes per second of the stress scenario packed against plain tables, because the runtime does "
-        "not yet send its traffic as packed frames.",
+    ]
+    st = wire["stress"]
+    per = {key: st[key] / st["envelopes"] for key in ("plain", "packed")}
+    lines += [
+        f"The stress scenario (`luaugen stress`: {st['clients']} clients, every game message at its declared rate, "
+        f"{st['seconds']:g} s, dev build): {st['envelopes']:,} envelopes queued by all peers, measured as each is "
+        "queued, in the same run.",
+        "",
+        "| stress scenario | bytes per envelope | bytes per second |",
+        "|---|---|---|",
+        f"| plain tables (before frames) | {per['plain']:.1f} B | {st['plain'] / st['seconds']:,.0f} B/s |",
+        f"| packed frames (header + payload) | {per['packed']:.1f} B | {st['packed'] / st['seconds']:,.0f} B/s |",
+        "",
+        f"Packed frames carry **{per['plain'] / per['packed']:.1f}x** fewer bytes per envelope. On the simulated "
+        f"network (frames with their remote-call header, a broadcast counted once per recipient): "
+        f"{st['network_bps']:,.0f} B/s in both directions.",
         "",
     ]
     return "\n".join(lines)

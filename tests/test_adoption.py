@@ -133,10 +133,10 @@ def test_a_release_deploy_leaves_the_committed_tree_and_check_alone(game: Path, 
                                                        "Validators", "init.luau"]
     assert "dev = false," in (deploy / "Runtime" / "Settings.luau").read_text(encoding="utf-8")
     code, _, err = run_cli("build", "--root", str(game), "--check")
-    assert (code, err) == (0, "luaugen: generated files are up to date (34 files)\n")
-    # 27 modules (3 of them packed codecs) and the deploy folder's .luaugen-files record
+    assert (code, err) == (0, "luaugen: generated files are up to date (35 files)\n")
+    # 28 modules (3 of them packed codecs) and the deploy folder's .luaugen-files record
     code, _, err = run_cli("build", "--root", str(game), "--check", "--profile", "release", "--out", str(deploy))
-    assert (code, err) == (0, "luaugen: generated files are up to date (28 files)\n")
+    assert (code, err) == (0, "luaugen: generated files are up to date (29 files)\n")
     manifest = json.loads((game / "generated" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["profile"] == "dev"
 

@@ -21,10 +21,27 @@ _COMPONENTS = {"vector2": ("X", "Y"), "vector3": ("X", "Y", "Z"), "color3": ("R"
 _PREFIX_INT = {1: "u8", 2: "u16", 4: "u32"}
 
 
+def _static_size(node: L.Node) -> int | None:
+    """The size of a node that does not depend on its value: fixed-size ones, and structs of such fields (nested
+    ones too, which `fixed_size` leaves out), so the size code reads no field it does not need."""
+    fixed = L.fixed_size(node)
+    if fixed is not None or not isinstance(node, L.Struct):
+        return fixed
+    total = node.header
+    for f in node.fields:
+        if f.optional:
+            return None
+        if f.value_bit is None:
+            size = _static_size(f.node)
+            if size is None:
+                return None
+            total += size
+    return total
+
+
 def _field_block(f: L.Field, value: str, out: _Lines, emit) -> None:
     """A field's code in its own `do` block (its temporaries end there), skipped when an optional field is nil."""
     field = out.fresh(f.name)
-    start = len(out.lines)
     out.open("do")
     out.add(f"local {field} = {value}.{f.name}")
     if f.optional:
@@ -33,10 +50,6 @@ def _field_block(f: L.Field, value: str, out: _Lines, emit) -> None:
     if f.optional:
         out.close()
     out.close()
-    body = out.lines[start + 2:-1]
-    if not f.optional and not any(re.search(rf"\b{field}\b", line) for line in body):
-        # Only constant sizes came out (a struct of fixed-size fields): no local, no block.
-        out.lines[start:] = [line.removeprefix("\t") for line in body]
 
 
 def _helper(node: L.Node) -> bool:
@@ -144,7 +157,7 @@ class _Channel:
         for f in node.fields:
             if f.value_bit is not None:
                 continue
-            fixed = L.fixed_size(f.node)
+            fixed = _static_size(f.node)
             if fixed is not None and not f.optional:
                 constant += fixed
                 continue

@@ -1,8 +1,9 @@
-"""Wire shapes: which parts of a payload Roblox remotes would mangle, as Luau shape expressions.
+"""Wire shapes: which parts of a payload a table form (JSON replay documents; Roblox remotes before packed frames)
+would mangle, as Luau shape expressions.
 
-Roblox remotes turn non-string dictionary keys into strings (and mangle sparse or mixed tables), so a map
-whose keys are integers cannot travel as a plain table. Such maps are sent as `{ keys, values }` (two
-hole-free arrays) and rebuilt on arrival. Everything else our schema language allows (structs with absent
+JSON and Roblox remotes turn non-string dictionary keys into strings (and mangle sparse or mixed tables), so a map
+whose keys are integers cannot be kept as a plain table. Such maps are written as `{ keys, values }` (two
+hole-free arrays) and rebuilt on reading. Everything else our schema language allows (structs with absent
 optional fields, arrays, string- and enum-keyed maps, unions, datatypes, instances) crosses unchanged.
 
 `wire_shapes(project)` returns Luau expressions over the shape constructors of the static `Runtime/Codecs.luau`, only for the

@@ -167,9 +167,12 @@ def prepare(config_root: Path | str, *, rate_factor: float = 1.0, messages: list
 
 def run_stress(config_root: Path | str, *, clients: int = 4, seconds: float = 5.0, rate_factor: float = 1.0,
                link: Link | None = None, seed: int = 1, messages: list[str] | None = None,
-               prepared: Prepared | None = None, progress: Callable[[int, int], None] | None = None) -> StressReport:
+               prepared: Prepared | None = None, progress: Callable[[int, int], None] | None = None,
+               prelude: str = "", collect: str = "") -> StressReport:
     """Build the project at `config_root`, spam it for `seconds` of virtual time with `clients` players on `link`,
-    and report what `Net.stats()` counted on every peer. `progress(frame, frames)` is called as frames pass."""
+    and report what `Net.stats()` counted on every peer. `progress(frame, frames)` is called as frames pass.
+    `prelude` runs on every peer before `Net` loads and `collect` (an expression) on every peer at the end, into
+    `report.collected` (the benchmark measures the wire with them)."""
     if clients < 1 or seconds <= 0 or rate_factor < 0:
         raise ValueError("clients must be >= 1, seconds > 0 and rate_factor >= 0")
     link = link or Link()
@@ -183,11 +186,11 @@ def run_stress(config_root: Path | str, *, clients: int = 4, seconds: float = 5.
     with tempfile.TemporaryDirectory(prefix="luaugen-stress-") as tmp:
         folder = build_luau(config, Path(tmp) / "Networking")
         with Simulator(seed=seed, mounts={MOUNT: folder}) as sim:
-            sim.server.exec(f"_G.Net = {NET}\n" + driver)
+            sim.server.exec(prelude + f"\n_G.Net = {NET}\n" + driver)
             missing = sim.server.call(sim.server.eval("return _G.Stress.props"), _needed_classes(catalog))
             peers = [sim.add_client(f"Stress{i + 1}", link=link) for i in range(clients)]
             for vm in peers:
-                vm.exec(f"_G.Net = {NET}\n" + driver)
+                vm.exec(prelude + f"\n_G.Net = {NET}\n" + driver)
             sim.step(2)  # remotes and props replicate
             ticks, idles, depths = [], [], []
             for index, vm in enumerate(sim.vms):
@@ -215,13 +218,16 @@ def run_stress(config_root: Path | str, *, clients: int = 4, seconds: float = 5.
             timeouts = [m.get("timeout") or config.runtime.request_timeout for m in selected.values() if m["reply"]]
             _drain(sim, idles, max([2.0, *timeouts]) + 1.0 + link.latency * 4)
             snapshots = [vm.eval(f"return {NET}.stats()") for vm in sim.vms]
+            collected = [vm.eval(f"return {collect}") for vm in sim.vms] if collect else []
             report.histograms = _histograms(sim, selected)
             report.timeline = timeline.data
             for vm in sim.vms:
                 report.errors += [f"{vm.name}: {e}" for e in vm.errors]
                 report.errors += [f"{vm.name}: {e}" for e in vm.eval("return _G.Stress.errors()") or []]
     shown = {name: m for name, m in catalog.items() if name in selected}
-    return build_report(report, shown, snapshots[0], snapshots[1:])
+    built = build_report(report, shown, snapshots[0], snapshots[1:])
+    built.collected = collected
+    return built
 
 
 def _histograms(sim: Simulator, selected: dict[str, dict]) -> dict[str, dict[str, list[int]]]:

@@ -68,6 +68,7 @@ class StressReport:
     frame_budget: int = 0
     histograms: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # message -> latency/rtt bucket counts
     timeline: dict[str, Any] = field(default_factory=dict)  # time, depth per tier, up_bps, down_bps
+    collected: list[Any] = field(default_factory=list)  # run_stress's `collect`, per peer (server first)
 
     def total(self, counter: str) -> int:
         return sum(getattr(m, counter) for m in self.messages)

@@ -18,3 +18,7 @@ def test_the_wire_benchmark_measures_the_blink_workloads_and_every_game_message(
     assert all(row["minimum"] <= row["packed"] < row["plain"] for row in rows.values())
     assert wire["hand_written"]["ratio"] > 0
     assert "| 100 structs of six u8 | 9,361 B | 601 B | 603 B |" in render_wire(wire)
+    # the stress scenario, both ways in one seeded run: every envelope queued, packed in frames and as plain tables
+    stress = wire["stress"]
+    assert (stress["envelopes"], stress["packed"], stress["plain"]) == (953, 25647, 108322)
+    assert 0 < stress["network_bps"] and "| packed frames (header + payload) | 26.9 B | 8,549 B/s |" in render_wire(wire)

@@ -35,7 +35,8 @@ def test_show_prints_a_timeline_and_filters(dump):
     lines = everything.output.splitlines()
     assert lines[0].endswith("server dump, schema " + json.loads(dump.read_text())["schemaHash"][:12]
                              + ", 11 entries, 11 shown")
-    assert lines[2].split() == ["+0.000s", "in", "1", "Skills.CancelCast", "message", "1", '{"castId":1}']
+    # messages carry no sequence on the wire: 0 when received
+    assert lines[2].split() == ["+0.000s", "in", "1", "Skills.CancelCast", "message", "0", '{"castId":1}']
     casts = _replay("show", str(dump), "--message", "CastSkill", "--direction", "in", "--full")
     rows = casts.output.splitlines()[2:]
     assert [r.split()[5] for r in rows] == ["2", "4", "6"]

@@ -16,6 +16,26 @@ ROOT = Path(__file__).resolve().parents[2]
 GENERATED = ROOT / "generated" / "luau" / "Networking"
 MOUNT = "ReplicatedStorage/Networking"
 NET = "local Net = require(game.ReplicatedStorage.Networking)\n"
+# Luau helpers for tests that fire their own frames at the remotes: `raw(kind, ch, msg, seq, bytes)` is an envelope
+# whose payload is the given bytes (a string or buffer), `packed(kind, ch, msg, seq, codec, payload)` one packed by a
+# codec of `Packed`, and `frame({ envelopes })` returns the arguments of one remote call (the buffer, its instances).
+FRAMES = """
+local Frames = require(game.ReplicatedStorage.Networking.Runtime.Frames)
+local Packing = require(game.ReplicatedStorage.Networking.Runtime.Packing)
+local Packed = require(game.ReplicatedStorage.Networking.Packed)
+local function raw(kind, ch, msg, seq, bytes, inst)
+    return { kind = kind, channelId = ch, messageId = msg, seq = seq, sentAt = workspace:GetServerTimeNow(),
+        bytes = if type(bytes) == "string" then buffer.fromstring(bytes) else bytes, inst = inst or Packing.NO_INSTANCES }
+end
+local function packed(kind, ch, msg, seq, codec, payload)
+    local b, inst = Packing.encode(codec, payload)
+    return raw(kind, ch, msg, seq, b, inst)
+end
+local function frame(envelopes)
+    local b, inst = Frames.write(envelopes, 1, #envelopes, workspace:GetServerTimeNow())
+    return b, table.unpack(inst, 1, inst.n)
+end
+"""
 
 
 def schema_sources() -> dict[str, str]:

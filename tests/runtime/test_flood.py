@@ -6,7 +6,7 @@ import pluau
 
 from luaugen.sim import Link, Simulator
 
-from .conftest import GENERATED, MOUNT, NET, no_errors, start
+from .conftest import FRAMES, GENERATED, MOUNT, NET, no_errors, start
 
 CAST = "{ skillId = 'fire', target = { kind = 'self' }, modifiers = {} }"
 FRAME = 1 / 60
@@ -37,28 +37,32 @@ end
 EXPLOIT = """
 local fire = ...
 local R = game.ReplicatedStorage.NetworkingRemotes.Reliable
-if _G.batches == nil then
+if _G.frames == nil then
+""" + FRAMES + """
     local Registry = require(game.ReplicatedStorage.Networking.Registry)
     local ch = Registry.channels.Skills.id
     local cast = Registry.channels.Skills.messages.CastSkill.id
-    local t = workspace:GetServerTimeNow()
-    local valid = { skillId = "x", target = { kind = "self" }, modifiers = {} }
-    local junk = { { skillId = 7 }, "junk", { target = { kind = "nowhere" } }, table.create(40, valid) }
-    _G.batches = {}
+    local valid = buffer.tostring((Packing.encode(Packed.Skills.payloads.CastSkill,
+        { skillId = "x", target = { kind = "self" }, modifiers = {} })))
+    -- cut short, a trailing byte, a skillId length past its maximum, an unknown target variant
+    local x = string.find(valid, "x", 1, true) -- skillId's one byte, after its length; the target's variant follows
+    local junk = { string.sub(valid, 1, -2), valid .. "x", string.sub(valid, 1, x - 2) .. string.char(200) .. string.sub(valid, x),
+        string.sub(valid, 1, x) .. string.char(9) .. string.sub(valid, x + 2) }
+    _G.frames = {}
     for call = 1, 9 do
-        local batch = table.create(512)
+        local envelopes = table.create(512)
         for i = 1, 512 do
             local seq = call * 1000 + i
-            batch[i] = if i % 4 == 0 then { 2, ch, cast, 7, t, valid }                  -- one sequence, repeated
-                elseif i % 4 == 1 then { 2, ch, cast, seq, t, junk[i % 16 // 4 + 1] }  -- invalid payloads
-                elseif i % 16 == 2 then { 2, ch, 999, seq, t, valid }                   -- unknown message
-                else { 2, ch, cast, seq, t, valid }                                     -- valid-looking
+            envelopes[i] = if i % 4 == 0 then raw(2, ch, cast, 7, valid)                  -- one sequence, repeated
+                elseif i % 4 == 1 then raw(2, ch, cast, seq, junk[i % 16 // 4 + 1])      -- invalid payloads
+                elseif i % 16 == 2 then raw(2, ch, 999, seq, valid)                       -- unknown message
+                else raw(2, ch, cast, seq, valid)                                         -- valid-looking
         end
-        _G.batches[call] = batch
+        _G.frames[call] = table.pack(frame(envelopes))
     end
 end
-for _, batch in _G.batches do
-    fire(R, batch)
+for _, call in _G.frames do
+    fire(R, table.unpack(call, 1, call.n))
 end
 """
 
@@ -102,11 +106,11 @@ def test_an_exploiter_flooding_the_remote_leaves_honest_requests_and_critical_la
     no_errors(sim)
 
 
-RAW = """
+RAW = FRAMES + """
 local R = game.ReplicatedStorage:WaitForChild("NetworkingRemotes").Reliable
 local Registry = require(game.ReplicatedStorage.Networking.Registry)
 local ch, cast = Registry.channels.Skills.id, Registry.channels.Skills.messages.CastSkill.id
-local function request(seq) return { 2, ch, cast, seq, workspace:GetServerTimeNow(), CAST } end
+local function request(seq) return packed(2, ch, cast, seq, Packed.Skills.payloads.CastSkill, CAST) end
 """.replace("CAST", CAST)
 
 
@@ -115,7 +119,7 @@ def test_requests_over_the_rate_get_no_reply_only_a_count():
     client.exec(RAW + """
         local batch = {}
         for seq = 1, 100 do batch[seq] = request(seq) end
-        R:FireServer(batch)
+        R:FireServer(frame(batch))
     """)
     sim.run_for(0.2)
     cast = sim.server.eval("Net.stats().channels.Skills.CastSkill")
@@ -131,10 +135,10 @@ def test_a_repeated_sequence_is_rate_checked_first_and_answered_at_most_once_per
         Net.Skills.CastSkill.on(function() _G.calls += 1 return { accepted = true } end)
     """)
     client.exec(RAW + """
-        for frame = 1, 30 do -- 40 copies of sequence 5 a frame for half a second
+        for tick = 1, 30 do -- 40 copies of sequence 5 a frame for half a second
             local batch = {}
             for i = 1, 40 do batch[i] = request(5) end
-            R:FireServer(batch)
+            R:FireServer(frame(batch))
             task.wait()
         end
     """)
@@ -216,9 +220,32 @@ def test_an_unvalidated_payload_is_walked_no_further_than_max_payload_bytes():
     no_errors(sim)
 
 
+def test_a_framed_payload_longer_than_max_payload_bytes_is_never_decoded():
+    sim, _ = start(clients=0, server_setup="_G.calls = 0 Net.Skills.CancelCast.on(function() _G.calls += 1 end)")
+    sim.add_raw_player("Wide", "_G.fire = ...")
+    sim.step(1)
+    sim.server.exec(FRAMES + """
+        local R = game.ReplicatedStorage.NetworkingRemotes.Reliable
+        local info = require(game.ReplicatedStorage.Networking.Runtime.Dispatcher).byName.Skills.CancelCast
+        function _G.wide(width, seq)
+            local call = table.pack(frame({ raw(1, info.channelId, info.id, seq, string.rep("9", width)) }))
+            return function() _G.fire(R, table.unpack(call, 1, call.n)) end
+        end
+    """)
+    wide = sim.server.eval("_G.wide")
+    narrow, wider = (_work(sim.server, sim.server.call(wide, width, seq)) for seq, width in ((1, 20_000), (2, 400_000)))
+    assert abs(narrow - wider) <= 16 and narrow < 1000  # the length is checked, the bytes are not read
+    cast = sim.server.eval("Net.stats().channels.Skills.CancelCast")
+    assert (cast["received"], cast["invalid"], cast["bytes"], sim.server.eval("_G.calls")) == (2, 2, 0, 0)
+    assert sim.server.eval("#Net.replay.dump('Skills')") == 0
+    assert any("dropped invalid Skills.CancelCast from Wide (1): payload larger than 16384 bytes" in line
+               for line in sim.server.output)
+    no_errors(sim)
+
+
 def test_only_envelopes_past_the_rate_check_are_captured_for_replay():
     sim, (client,) = start()
-    client.exec(RAW + "local batch = {} for seq = 1, 100 do batch[seq] = request(seq) end R:FireServer(batch)")
+    client.exec(RAW + "local batch = {} for seq = 1, 100 do batch[seq] = request(seq) end R:FireServer(frame(batch))")
     sim.run_for(0.1)
     dump = sim.server.eval("Net.replay.dump('Skills')")
     assert [(e["direction"], e["kind"]) for e in dump] == [("in", "request"), ("out", "failure")] * 10  # no handler
@@ -240,9 +267,9 @@ def test_a_players_state_goes_when_the_player_leaves():
     # throttled warnings about it and an outbound queue when it leaves
     calls = RAW.replace(":WaitForChild(\"NetworkingRemotes\")", ".NetworkingRemotes") + """
         local fire = ...
-        local batch = { { 2, ch, cast, 1, workspace:GetServerTimeNow(), { skillId = 7 } } }
+        local batch = { raw(2, ch, cast, 1, string.char(255)) }
         for seq = 2, 21 do batch[seq] = request(seq) end
-        fire(R, batch)
+        fire(R, frame(batch))
     """
 
     def visitors(n: int) -> float:

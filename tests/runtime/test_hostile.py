@@ -1,56 +1,58 @@
-"""A hostile client: invalid payloads, malformed envelopes and batches, spam. Nothing reaches a handler, nothing
+"""A hostile client: invalid payloads, malformed frames and envelopes, spam. Nothing reaches a handler, nothing
 crashes the server, everything is counted."""
 
 from luaugen.sim import Link
 
-from .conftest import build, no_errors, start
+from .conftest import FRAMES, build, no_errors, start
 
 SERVER = """
     _G.calls = 0
     Net.Skills.CastSkill.on(function(player, p) _G.calls += 1 return { accepted = true } end)
     Net.Skills.CancelCast.on(function(player, p) _G.calls += 1 end)
 """
-HOSTILE = """
+HOSTILE = FRAMES + """
 local remotes = game.ReplicatedStorage:WaitForChild("NetworkingRemotes")
 local R, U = remotes.Reliable, remotes.Unreliable
-local t = workspace:GetServerTimeNow()
-local function env(kind, ch, msg, seq, payload) return { kind, ch, msg, seq, t, payload } end
+local cancel, cast = Packed.Skills.payloads.CancelCast, Packed.Skills.payloads.CastSkill
+local function bytes(codec, payload) return buffer.tostring((Packing.encode(codec, payload))) end
 """
 
 
 def test_invalid_payloads_never_reach_a_handler_and_are_warned_about():
     sim, (client,) = start(server_setup=SERVER)
-    ch = sim.server.eval("Net.Skills.CancelCast and require(game.ReplicatedStorage.Networking.Registry).channels.Skills.id")
-    deep = "local deep = {} local cur = deep for i = 1, 300 do cur.x = {} cur = cur.x end"
-    client.exec(HOSTILE + deep + f"""
+    ch = sim.server.eval("require(game.ReplicatedStorage.Networking.Registry).channels.Skills.id")
+    client.exec(HOSTILE + f"""
+        local ok = bytes(cancel, {{ castId = 7 }})
         local bad = {{
-            {{ castId = "7" }},                       -- wrong type
-            {{ castId = 0 / 0 }},                     -- NaN
-            {{ castId = 1.5 }},                       -- not an integer
-            {{ castId = -1 }},                        -- out of range
-            {{ castId = 1, extra = true }},           -- unknown field
-            {{}},                                     -- missing field
-            {{ castId = string.rep("9", 200000) }},   -- huge string
-            deep,                                     -- deep table
-            "payload",                                -- not a table
+            string.sub(ok, 1, 3),                       -- cut short
+            ok .. string.char(0),                       -- a trailing byte
+            "",                                         -- nothing
+            string.rep(string.char(255), 16),           -- garbage
+            string.rep("9", 200000),                    -- beyond max_payload_bytes: never decoded
         }}
-        local batch = {{}}
-        for i, p in bad do table.insert(batch, env(1, {ch}, 2, i, p)) end
-        R:FireServer(batch)
-        -- requests: invalid payloads get an error reply, and are still never handled
-        R:FireServer({{ env(2, {ch}, 1, 100, {{ skillId = 5, target = {{ kind = "self" }}, modifiers = {{}} }}),
-                       env(2, {ch}, 1, 101, {{ skillId = "x", target = {{ kind = "nowhere" }}, modifiers = {{}} }}),
-                       env(2, {ch}, 1, 102, {{ skillId = "x", target = {{ kind = "point", position = Vector3.new(0 / 0, 0, 0) }}, modifiers = {{}} }}) }})
+        local envelopes = {{}}
+        for i, p in bad do table.insert(envelopes, raw(1, {ch}, 2, i, p)) end
+        R:FireServer(frame(envelopes))
+        -- requests: payloads that decode but fail validation get an error reply, and are still never handled
+        local point = bytes(cast, {{ skillId = "x", target = {{ kind = "point", position = Vector3.new(1, 2, 3) }}, modifiers = {{}} }})
+        local one = string.char(0, 0, 128, 63) -- f32 1.0, the position's X
+        local at = string.find(point, one, 1, true)
+        local nan = string.sub(point, 1, at - 1) .. string.char(0, 0, 192, 127) .. string.sub(point, at + 4)
+        R:FireServer(frame({{ raw(2, {ch}, 1, 100, bytes(cast, {{ skillId = string.char(255, 254), target = {{ kind = "self" }}, modifiers = {{}} }})),
+                              raw(2, {ch}, 1, 101, string.sub(point, 1, -2)),
+                              raw(2, {ch}, 1, 102, nan) }}))
     """)
     sim.run_for(0.2)
     assert sim.server.eval("_G.calls") == 0
     stats = sim.server.eval("Net.stats()")
-    assert stats["channels"]["Skills"]["CancelCast"]["invalid"] == 9
+    assert stats["channels"]["Skills"]["CancelCast"]["invalid"] == 5
     assert stats["channels"]["Skills"]["CastSkill"]["invalid"] == 3
+    assert stats["channels"]["Skills"]["CastSkill"]["sent"] == 3  # each request got its error reply
     warnings = [line for line in sim.server.output if "dropped invalid" in line]
-    assert warnings[0] == '[warn] [Networking] dropped invalid Skills.CancelCast from Player1 (1): payload.castId: expected integer in 0..4294967295, got "7"'
+    assert warnings[0] == "[warn] [Networking] dropped invalid Skills.CancelCast from Player1 (1): undecodable payload: truncated at byte 16"
     assert any("payload.target.position.X: expected finite number, got nan" in w for w in warnings)
-    # throttled per player and message: the first three of CancelCast's nine and all three of CastSkill's
+    assert any("payload.skillId: " in w and "UTF-8" in w for w in warnings)
+    # throttled per player and message: the first three of CancelCast's five and all three of CastSkill's
     assert [w.split(" from ")[0] for w in warnings] == ["[warn] [Networking] dropped invalid Skills.CancelCast"] * 3 + [
         "[warn] [Networking] dropped invalid Skills.CastSkill"] * 3
     # the valid message after all that still works
@@ -60,38 +62,46 @@ def test_invalid_payloads_never_reach_a_handler_and_are_warned_about():
     no_errors(sim)
 
 
-def test_malformed_envelopes_and_batches_are_dropped_and_counted():
+def test_malformed_frames_and_envelopes_are_dropped_and_counted():
     sim, (client,) = start(server_setup=SERVER)
     client.exec(HOSTILE + """
         local ch = 4
-        R:FireServer()                      -- no batch
+        local valid = raw(1, ch, 2, 1, bytes(cancel, { castId = 1 }))
+        local head = buffer.tostring((frame({ valid }))) -- frame time, then one envelope
+        local time = string.sub(head, 1, 8)
+        R:FireServer()                                          -- no frame
         R:FireServer(42)
-        R:FireServer("batch")
-        R:FireServer({})                    -- empty
-        R:FireServer({ a = 1, b = 2 })      -- dictionary
-        R:FireServer({ 1, 2, 3 })           -- envelopes that are not tables
-        R:FireServer({ { "1", ch, 2, 1, t, { castId = 1 } } })   -- kind is a string
-        R:FireServer({ { 1, 999, 2, 1, t, { castId = 1 } } })    -- unknown channel
-        R:FireServer({ { 1, ch, 999, 1, t, { castId = 1 } } })   -- unknown message
-        R:FireServer({ { 1, 0 / 0, 2, 1, t, { castId = 1 } } })  -- NaN channel
-        R:FireServer({ { 1, ch, 2, 0 / 0, t, { castId = 1 } } }) -- NaN sequence
-        R:FireServer({ { 1, ch, 2, 1.5, t, { castId = 1 } } })   -- fractional sequence
-        R:FireServer({ { 1, ch, 2, 1, math.huge, { castId = 1 } } }) -- infinite send time
-        R:FireServer({ { 1, ch, 2, 1 } })                        -- too short
-        R:FireServer({ { 3, ch, 1, 1, t, { accepted = true } } })-- a reply, from a client
-        R:FireServer({ { 1, ch, 3, 1, t, {} } })                 -- an event, from a client
-        R:FireServer({ { 2, ch, 2, 1, t, { castId = 1 } } })     -- a request for an intent without reply
-        local huge = table.create(5000, 0)
-        R:FireServer(huge)                                       -- huge batch
-        U:FireServer({ { 1, ch, 2, 1, t, { castId = 1 } }, "junk", { 1, {}, {}, {}, {}, {} } })
-        R:FireServer({ { 1, ch, 2, 1, t, { castId = 1 } } }, "extra", "args")
+        R:FireServer("frame")
+        R:FireServer({ valid })                                 -- a table, not a buffer
+        R:FireServer(buffer.create(0))                          -- empty
+        R:FireServer(buffer.fromstring(time .. string.char(255)))               -- unknown flag bits
+        R:FireServer(buffer.fromstring(time .. string.char(0)))                 -- cut inside the header
+        R:FireServer(buffer.fromstring(time .. string.char(0) .. string.rep(string.char(255), 6)))  -- a 6-byte varint
+        R:FireServer(buffer.fromstring(string.rep(string.char(255), 8) .. string.sub(head, 9)))  -- NaN frame time
+        R:FireServer(buffer.fromstring(time .. string.char(0, ch, 2, 0, 0, 192, 127, 4) .. bytes(cancel, { castId = 1 })))  -- NaN age
+        R:FireServer(buffer.fromstring(time .. string.char(0, ch, 2, 0, 0, 0, 0, 100, 1)))  -- length past the end
+        R:FireServer(buffer.fromstring(time .. string.char(4, ch, 2, 0, 0, 0, 0, 3, 4) .. bytes(cancel, { castId = 1 })))  -- 3 instances, none sent
+        R:FireServer(frame({ valid }), "extra", "args")         -- arguments that are not the frame's instances
+        R:FireServer(frame({ valid }), workspace)               -- an instance no payload refers to
+        R:FireServer(buffer.fromstring("ab"), workspace, workspace, workspace)  -- more instances than bytes
+        local many = table.create(513, valid)
+        R:FireServer(frame(many))                               -- more envelopes than max_inbound_batch
+        -- well-framed envelopes the server does not accept, each counted
+        R:FireServer(frame({ raw(1, 999, 2, 1, ""),                                -- unknown channel
+                             raw(1, ch, 999, 1, ""),                               -- unknown message
+                             raw(3, ch, 1, 1, bytes(Packed.Skills.replies.CastSkill, { accepted = true })),  -- a reply, from a client
+                             raw(1, ch, 3, 1, ""),                                 -- an event, from a client
+                             raw(2, ch, 2, 1, bytes(cancel, { castId = 1 })) }))   -- a request for an intent without reply
+        U:FireServer(frame({ valid }))
     """)
     sim.run_for(0.2)
     stats = sim.server.eval("Net.stats()")
-    # the two well-formed CancelCast envelopes (unreliable batch, extra args) were handled
-    assert sim.server.eval("_G.calls") == 2
-    assert stats["malformed"] == 22
-    assert stats["channels"]["Skills"]["CancelCast"]["delivered"] == 2
+    # only the unreliable frame's CancelCast was handled
+    assert sim.server.eval("_G.calls") == 1
+    assert stats["malformed"] == 16 + 5
+    assert stats["channels"]["Skills"]["CancelCast"]["delivered"] == 1
+    frames = [line for line in sim.server.output if "dropped a malformed frame" in line]
+    assert frames[0] == "[warn] [Networking] dropped a malformed frame from Player1 (1): bad envelope flags 255 at byte 8"
     no_errors(sim)
 
 

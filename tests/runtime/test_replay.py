@@ -117,3 +117,19 @@ def test_replay_memory_stays_flat_under_100k_envelopes():
     assert client.eval("#Net.replay.dump('Skills')") == 256  # the channel's capacity
     assert second - first < 64  # KB: flat, whatever the traffic
     assert client.eval("Net.stats().channels.Skills.SkillHit.received") == 100_000
+
+
+def test_each_exported_entry_carries_its_size_in_the_frame():
+    sim, (client,) = start(server_setup=RECORDER)
+    client.exec("Net.Skills.CancelCast.send({ castId = 1 }) Net.Skills.CastSkill.request({ skillId = 'abc', "
+                "target = { kind = 'self' }, modifiers = {} })")
+    sim.run_for(0.2)
+    entries = json.loads(sim.server.eval("Net.replay.export('Skills')"))["entries"]
+    # dev header: flags, channel, message, [sequence,] f32 age, length; then the payload
+    assert [(e["direction"], e["kind"], e["sequence"], e["bytes"]) for e in entries] == [
+        ("in", "message", 0, 8 + 4),            # castId: u32
+        ("in", "request", 2, 9 + 1 + 1 + 3 + 1 + 1),  # skillId (u8 length + "abc"), header and variant, modifiers
+        ("out", "reply", 2, 9 + 1 + 4),         # header (accepted bit, castId present), castId
+    ]
+    assert entries[0]["payload"] == {"castId": 1}
+    no_errors(sim)

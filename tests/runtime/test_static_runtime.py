@@ -14,7 +14,7 @@ SOURCES = sorted(runtime_dir().glob("*.luau"))
 def test_every_runtime_module_is_copied_verbatim_after_its_header():
     config = load_config(ROOT)
     files = compile_project(config, schema_sources()).files
-    assert [path.stem for path in SOURCES] == ["Api", "Codecs", "Debug", "Dispatcher", "Facade", "Guard", "Handlers",
+    assert [path.stem for path in SOURCES] == ["Api", "Codecs", "Debug", "Dispatcher", "Facade", "Frames", "Guard", "Handlers",
                                                "Messages", "Outbound", "Packing", "Replay", "ReplyCache", "Requests", "Stats"]
     for path in SOURCES:
         text = path.read_text(encoding="utf-8")

@@ -4,7 +4,7 @@
 from luaugen.compiler import compile_project
 from luaugen.config import load_config
 
-from .conftest import ROOT, build, no_errors, schema_sources, start
+from .conftest import FRAMES, ROOT, build, no_errors, schema_sources, start
 
 MAPS = """
 channel: Maps
@@ -70,21 +70,21 @@ def test_integer_keyed_maps_survive_the_remote(tmp_path):
         "named": {"Luck": {-128: 255}},
     }
     assert run.result == [True, {"echo": {1: "a", 2: "b", 7: "g"}}]
-    # a forged wire map (duplicate / NaN / string keys, holes) is rejected by validation, never crashes
-    client.exec("""
+    # forged packed maps (cut short, a trailing byte, a count bomb, garbage) are dropped as invalid, never crash
+    client.exec(FRAMES + """
         local R = game.ReplicatedStorage.NetworkingRemotes.Reliable
-        local t = workspace:GetServerTimeNow()
         local ch = require(game.ReplicatedStorage.Networking.Registry).channels.Maps.id
-        local base = function(slots) return { slots = slots, sparse = { {}, {} }, nested = {}, named = {} } end
-        R:FireServer({ { 1, ch, 1, 1, t, base({ { 1, 1 }, { "a", "b" } }) },
-                       { 1, ch, 1, 2, t, base({ { 0 / 0 }, { "a" } }) },
-                       { 1, ch, 1, 3, t, base({ { "x" }, { "a" } }) },
-                       { 1, ch, 1, 4, t, base({ { 1, 2 }, { "a" } }) },
-                       { 1, ch, 1, 5, t, base({ [1] = "a" }) } })
+        local good = Packing.encode(Packed.Maps.payloads.Store,
+            { slots = { [1] = "a", [2] = "b" }, sparse = {}, nested = {}, named = {} })
+        local s = buffer.tostring(good)
+        R:FireServer(frame({ raw(1, ch, 1, 1, string.sub(s, 1, -2)),
+                             raw(1, ch, 1, 2, s .. string.char(0)),
+                             raw(1, ch, 1, 3, string.rep(string.char(255), 5) .. string.char(1)),
+                             raw(1, ch, 1, 4, string.rep(string.char(255), 64)) }))
     """)
     sim.run_for(0.1)
     assert len(sim.server.eval("_G.got")) == 1
-    assert sim.server.eval("Net.stats().channels.Maps.Store.invalid") == 5
+    assert sim.server.eval("Net.stats().channels.Maps.Store.invalid") == 4
     no_errors(sim)
 
 
@@ -125,4 +125,21 @@ def test_release_build_runs_end_to_end(tmp_path):
     stats = client.eval("Net.stats()")
     assert stats["unknownNames"] == 1 and stats["channels"]["Skills"]["CastSkill"].get("rtt") is None
     assert "Skills.CastSkill" in client.eval("Net.stats.format()")
+    no_errors(sim)
+
+
+def test_unreliable_frames_stay_within_unreliable_max_bytes():
+    sim, (client,) = start(client_setup="_G.moved = 0 Net.EntityInfo.EntityMoved.on(function() _G.moved += 1 end)")
+    sim.server.exec("""
+        for i = 1, 100 do -- LOW and unreliable: 8-byte dev header + 31 bytes of payload each
+            Net.EntityInfo.EntityMoved.fire(game.Players.Player1, { entityId = i, position = Vector3.new(i, 2, 3),
+                velocity = Vector3.zero, facing = 0 })
+        end
+    """)
+    sim.step(3)
+    assert client.eval("_G.moved") == 100
+    down = sim.stats()["Player1"]["down"]["unreliable"]
+    # 884 bytes a call (unreliable_max_bytes 900 less a 16-byte margin): 2 + 8 frame header + 22 envelopes of 39
+    assert (down["sent"], down["delivered"], down["dropped_oversize"]) == (5, 5, 0)
+    assert down["bytes_sent"] == 5 * (2 + 8) + 100 * 39
     no_errors(sim)
