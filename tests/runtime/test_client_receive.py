@@ -1,7 +1,7 @@
 """The client's receive path: events and replies are validated on arrival, and a reply ends only the request of
 its own message."""
 
-from .conftest import build, no_errors, start
+from .conftest import FRAMES, build, no_errors, start
 
 CAST = '{ skillId = "fireball", target = { kind = "self" }, modifiers = {} }'
 HIT = "{ castId = 1, targetId = 1, damage = %s, critical = false, hitPosition = Vector3.zero, effects = {} }"
@@ -26,16 +26,19 @@ def test_the_client_drops_an_invalid_event_and_says_why():
 
 
 def test_a_release_client_rejects_a_reply_its_validator_refuses(tmp_path):
-    # A release server sends what its handler returns unchecked; the client's validator is the last line.
+    # A release server sends what its handler returns unchecked; the client's validator is the last line. The reply
+    # must survive packing to reach it: a string packs as raw bytes (within max_length), so invalid UTF-8 does.
     folder = build(tmp_path / "Networking", profile="release")
     sim, (client,) = start(folder, server_setup="""
-        Net.Skills.CastSkill.on(function() return { accepted = "yes" } end)
+        Net.Attributes.AllocatePoints.on(function()
+            return { accepted = true, remainingPoints = 3, reason = string.char(255) }
+        end)
     """)
-    run = client.exec(f"return {{ Net.Skills.CastSkill.request({CAST}) }}")
+    run = client.exec("return { Net.Attributes.AllocatePoints.request({ allocations = {} }) }")
     sim.run_until(lambda: run.done, timeout=1)
-    assert run.result == [False, 'invalid reply: reply.accepted: expected boolean, got "yes"']
-    cast = client.eval("Net.stats().channels.Skills.CastSkill")
-    assert (cast["invalid"], cast["failed"], cast["delivered"]) == (1, 1, 0)
+    assert run.result == [False, "invalid reply: reply.reason: expected valid UTF-8, got invalid bytes"]
+    allocate = client.eval("Net.stats().channels.Attributes.AllocatePoints")
+    assert (allocate["invalid"], allocate["failed"], allocate["delivered"]) == (1, 1, 0)
     no_errors(sim)
 
 
@@ -45,12 +48,12 @@ def test_a_reply_for_another_message_with_the_same_sequence_is_late_not_an_answe
     """)
     run = client.exec(f"return {{ Net.Skills.CastSkill.request({CAST}) }}")  # the client's first sequence number
     sim.step(3)
-    sim.server.exec("""
+    sim.server.exec(FRAMES + """
         local Registry = require(game.ReplicatedStorage.Networking.Registry)
         local entity = Registry.channels.EntityInfo
         local reliable = game.ReplicatedStorage.NetworkingRemotes.Reliable
-        reliable:FireClient(game.Players.Player1,
-            { { 3, entity.id, entity.messages.InspectEntity.id, 1, workspace:GetServerTimeNow(), { found = true } } })
+        reliable:FireClient(game.Players.Player1, frame({ packed(3, entity.id, entity.messages.InspectEntity.id, 1,
+            Packed.EntityInfo.replies.InspectEntity, { found = true }) }))
     """)
     sim.run_until(lambda: run.done, timeout=2)
     assert run.result == [True, {"accepted": True, "castId": 4}]

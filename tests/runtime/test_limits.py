@@ -3,15 +3,15 @@ cache's ring, queue limits, CRITICAL bursts cut at the receiver's batch limit, t
 
 from itertools import pairwise
 
-from .conftest import build, no_errors, start
+from .conftest import FRAMES, build, no_errors, start
 
-RAW = """
+RAW = FRAMES + """
 local remotes = game.ReplicatedStorage:WaitForChild("NetworkingRemotes")
 local R = remotes.Reliable
 local Registry = require(game.ReplicatedStorage.Networking.Registry)
 local skills = Registry.channels.Skills
 local function env(kind, message, seq, payload)
-    return { kind, skills.id, skills.messages[message].id, seq, workspace:GetServerTimeNow(), payload }
+    return packed(kind, skills.id, skills.messages[message].id, seq, Packed.Skills.payloads[message], payload)
 end
 local CAST = { skillId = "fireball", target = { kind = "self" }, modifiers = {} }
 """
@@ -28,9 +28,9 @@ def test_a_client_at_30_per_second_is_limited_by_the_channels_shared_20_per_seco
     client.exec(RAW + """
         for i = 1, 120 do -- 4 s at 30/s: every third send is a cast
             if i % 3 == 0 then
-                R:FireServer({ env(2, "CastSkill", i, CAST) })
+                R:FireServer(frame({ env(2, "CastSkill", i, CAST) }))
             else
-                R:FireServer({ env(1, "CancelCast", i, { castId = i }) })
+                R:FireServer(frame({ env(1, "CancelCast", i, { castId = i }) }))
             end
             task.wait(1 / 30)
         end
@@ -67,8 +67,8 @@ def test_an_inbound_batch_of_exactly_the_limit_is_processed_one_more_is_dropped(
             for i = 1, n do b[i] = env(1, "CancelCast", i, { castId = i }) end
             return b
         end
-        R:FireServer(batch(512))
-        R:FireServer(batch(513))
+        R:FireServer(frame(batch(512)))
+        R:FireServer(frame(batch(513)))
     """)
     sim.run_for(0.1)
     stats = sim.server.eval("Net.stats()")
@@ -83,9 +83,9 @@ def test_a_retried_request_is_answered_from_the_reply_cache_after_newer_requests
         Net.Skills.CastSkill.on(function() _G.runs += 1 return { accepted = true, castId = _G.runs } end)
     """)
     client.exec(RAW + """
-        R:FireServer({ env(2, "CastSkill", 1, CAST), env(2, "CastSkill", 2, CAST) })
+        R:FireServer(frame({ env(2, "CastSkill", 1, CAST), env(2, "CastSkill", 2, CAST) }))
         task.wait(0.1)
-        R:FireServer({ env(2, "CastSkill", 1, CAST) }) -- a retry of the first, after the second
+        R:FireServer(frame({ env(2, "CastSkill", 1, CAST) })) -- a retry of the first, after the second
     """)
     sim.run_for(0.3)
     assert sim.server.eval("_G.runs") == 2
@@ -101,11 +101,11 @@ def test_the_reply_cache_holds_exactly_reply_cache_requests(tmp_path):
     """)
     client.exec(RAW + """
         local function cast(seq) return env(2, "CastSkill", seq, { skillId = "s" .. seq, target = { kind = "self" }, modifiers = {} }) end
-        R:FireServer({ cast(1), cast(2), cast(3) })
+        R:FireServer(frame({ cast(1), cast(2), cast(3) }))
         task.wait(0.1)
-        R:FireServer({ cast(2), cast(3) }) -- still cached
+        R:FireServer(frame({ cast(2), cast(3) })) -- still cached
         task.wait(0.1)
-        R:FireServer({ cast(1) })          -- evicted by 3: runs again
+        R:FireServer(frame({ cast(1) }))        -- evicted by 3: runs again
     """)
     sim.run_for(0.4)
     assert sim.server.eval("_G.runs") == ["s1", "s2", "s3", "s1"]
