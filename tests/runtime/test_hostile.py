@@ -105,6 +105,21 @@ def test_malformed_frames_and_envelopes_are_dropped_and_counted():
     no_errors(sim)
 
 
+def test_a_release_server_counts_an_empty_frame_as_malformed(tmp_path):
+    # A release frame has no send-time header, so reading an empty buffer finds zero envelopes and no error: only
+    # the length check before reading drops it (in dev, the missing 8-byte header catches it too).
+    folder = build(tmp_path / "Networking", profile="release")
+    sim, (client,) = start(folder, server_setup=SERVER)
+    client.exec(HOSTILE + """
+        R:FireServer(buffer.create(0))
+        R:FireServer(frame({ raw(1, 4, 2, 1, bytes(cancel, { castId = 1 })) }))  -- Skills.CancelCast, well framed
+    """)
+    sim.run_for(0.1)
+    assert sim.server.eval("Net.stats().malformed") == 1
+    assert sim.server.eval("_G.calls") == 1
+    no_errors(sim)
+
+
 def test_rate_limits_against_a_spamming_client():
     sim, clients = start(clients=2, server_setup="""
         _G.byPlayer = {}
