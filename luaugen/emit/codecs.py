@@ -34,7 +34,7 @@ def _field_block(f: L.Field, value: str, out: _Lines, emit) -> None:
         out.close()
     out.close()
     body = out.lines[start + 2:-1]
-    if not f.optional and not any(re.search(rf"\b{field}\b", line) for line in body):
+    if not f.optional and not re.search(rf"\b{field}\b", "\n".join(body)):
         # Only constant sizes came out (a struct of fixed-size fields): no local, no block.
         out.lines[start:] = [line.removeprefix("\t") for line in body]
 
@@ -458,7 +458,11 @@ PACKING_HELPERS = ("truncated", "tooLong", "tooMany", "badVariant", "duplicateKe
                    "addInstance", "writeNan32", "writeNan64", "writeCFrame", "varintSize", "writeVarint",
                    "readVarint", "writeBits", "readBits")
 
-_CALL = re.compile(r"\b(" + "|".join(PACKING_HELPERS) + r")\(")
+
+def _calls(helper: str, code: str) -> bool:
+    """Whether `code` calls `helper`; a plain substring search first (one regex over all helpers scanned the
+    whole channel's code at every position)."""
+    return helper + "(" in code and re.search(rf"\b{helper}\(", code) is not None
 
 
 @dataclass(frozen=True)
@@ -529,6 +533,5 @@ def channel_codecs(channel: ir.Channel, builder: L.LayoutBuilder) -> ChannelCode
             helpers.extend(_functions(gen, gen.named[name], "Named.", name))
             helpers.append("")
     helpers_text, messages_text = "\n".join(helpers).rstrip("\n"), "\n".join(lines).rstrip("\n")
-    called = set(_CALL.findall(helpers_text)) | set(_CALL.findall(messages_text))
-    used = tuple(h for h in PACKING_HELPERS if h in called)
+    used = tuple(h for h in PACKING_HELPERS if _calls(h, helpers_text) or _calls(h, messages_text))
     return ChannelCodecs(channel.name, helpers_text, messages_text, tuple(sorted(gen.enums.items())), used)
