@@ -85,9 +85,10 @@ def _entries(table: dict) -> dict[str, dict[str, str]]:
     return {channel: {message: s.entry for message, s in scopes.items()} for channel, scopes in table.items()}
 
 
-def render_project(project: ir.Project, retired: dict, config: Config, sources: list[str]) -> dict[str, str]:
+def render_project(project: ir.Project, retired: dict, config: Config, sources: list[str],
+                   layouts: LayoutBuilder) -> dict[str, str]:
+    """`layouts`: the messages' packed layouts, shared by the codecs in both languages and the manifest's sizes."""
     env = environment()
-    layouts = LayoutBuilder(project, config.limits)  # shared: codecs in both languages and the manifest's sizes
     manifest = build_manifest(project, retired, config.limits, config.profile, layouts)
     common = {
         "config": config, "profile": config.profile, "schema_hash": manifest["schema_hash"],
