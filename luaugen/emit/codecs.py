@@ -87,6 +87,15 @@ class _Channel:
     def __init__(self):
         self.named: dict[str, L.Struct | L.Union] = {}
         self.enums: dict[str, tuple[str, ...]] = {}
+        self._bodies: dict[L.Node, tuple[list[str], list[str], list[str]]] = {}
+
+    def bodies(self, node: L.Struct | L.Union) -> tuple[list[str], list[str], list[str]]:
+        """The `size`, `write` and `read` function bodies of a struct or union. Messages of one layout (many
+        carry just an id, or the same fields) share them: the helpers and enums they reach are the same too, and
+        were recorded the first time."""
+        if node not in self._bodies:
+            self._bodies[node] = _bodies(self, node)
+        return self._bodies[node]
 
     # ------------------------------------------------------------------ size
     def size(self, node: L.Node, value: str, out: _Lines) -> None:
@@ -476,6 +485,17 @@ class ChannelCodecs:
 
 def _functions(channel: _Channel, node: L.Node, prefix: str, name: str) -> list[str]:
     """`size`, `write` and `read` of a struct or union as Luau function definitions named `{prefix}{kind}{name}`."""
+    size, write, read = channel.bodies(node)
+    return [
+        *signature(f"{prefix}size{name}", ["v: any"], "number"), *size, "end", "",
+        *signature(f"{prefix}write{name}", ["b: buffer", "c: number", "v: any", "inst: Instances"], "number"),
+        *write, "end", "",
+        *signature(f"{prefix}read{name}", ["b: buffer", "c: number", "n: number", "inst: Instances"], "(any, number)"),
+        *read, "end",
+    ]
+
+
+def _bodies(channel: _Channel, node: L.Node) -> tuple[list[str], list[str], list[str]]:
     size, write, read = _Lines(1), _Lines(1), _Lines(1)
     size.add("local s = 0")
     if isinstance(node, L.Struct):
@@ -492,13 +512,7 @@ def _functions(channel: _Channel, node: L.Node, prefix: str, name: str) -> list[
         channel.read(_unnamed(node), "v", read)
     write.add("return c")
     read.add("return v, c")
-    return [
-        *signature(f"{prefix}size{name}", ["v: any"], "number"), *size.lines, "end", "",
-        *signature(f"{prefix}write{name}", ["b: buffer", "c: number", "v: any", "inst: Instances"], "number"),
-        *write.lines, "end", "",
-        *signature(f"{prefix}read{name}", ["b: buffer", "c: number", "n: number", "inst: Instances"], "(any, number)"),
-        *read.lines, "end",
-    ]
+    return size.lines, write.lines, read.lines
 
 
 def enum_entry(name: str, values: tuple[str, ...]) -> str:
