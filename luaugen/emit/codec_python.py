@@ -15,9 +15,10 @@ class _Writer:
 
     def message(self, node: L.Struct) -> str:
         """A message's layout; messages of one layout share its text (named types in it are defined already)."""
-        if node not in self._messages:
-            self._messages[node] = self.node(node)
-        return self._messages[node]
+        text = self._messages.get(node)  # a node hashes its whole tree: once per lookup
+        if text is None:
+            text = self._messages[node] = self.node(node)
+        return text
 
     def node(self, node: L.Node) -> str:
         if isinstance(node, (L.Struct, L.Union)) and node.name is not None:

@@ -93,9 +93,10 @@ class _Channel:
         """The `size`, `write` and `read` function bodies of a struct or union. Messages of one layout (many
         carry just an id, or the same fields) share them: the helpers and enums they reach are the same too, and
         were recorded the first time."""
-        if node not in self._bodies:
-            self._bodies[node] = _bodies(self, node)
-        return self._bodies[node]
+        bodies = self._bodies.get(node)  # a node hashes its whole tree: once per lookup
+        if bodies is None:
+            bodies = self._bodies[node] = _bodies(self, node)
+        return bodies
 
     # ------------------------------------------------------------------ size
     def size(self, node: L.Node, value: str, out: _Lines) -> None:
