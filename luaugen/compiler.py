@@ -14,6 +14,7 @@ from .validate.metaschema import validate_document
 from .validate.prune import prune_invalid
 from .model.build import build_project
 from .model.ids import assign_ids
+from .model.layout import LayoutBuilder
 from .check.rules import check_project
 from .check.sizes import check_sizes
 from .emit.render import render_project
@@ -78,8 +79,10 @@ def _compile(config: Config, sources: dict[str, str], previous_manifest: dict | 
     unreadable = partial or len(documents) < len(sources)
     project, problems = build_project(documents, config)
     semantic = problems + check_project(project)
+    # Packed layouts, built once for the size rules and the codecs (ids, assigned below, do not change them).
+    layouts = LayoutBuilder(project, config.limits)
     if not unreadable and not has_errors(semantic):
-        semantic += check_sizes(project, config)
+        semantic += check_sizes(project, config, layouts)
     if unreadable:
         # A type may be defined in a file that did not load: an unknown name would be a false alarm.
         semantic = [d for d in semantic if d.code != "unknown-type"]
@@ -87,6 +90,6 @@ def _compile(config: Config, sources: dict[str, str], previous_manifest: dict | 
     if has_errors(diagnostics):
         return CompileResult({}, sorted_diagnostics(diagnostics))
     project, retired = assign_ids(project, previous_manifest)
-    files = render_project(project, retired, config, sorted(sources))
+    files = render_project(project, retired, config, sorted(sources), layouts)
     return CompileResult(dict(sorted(files.items())), sorted_diagnostics(diagnostics), len(project.channels),
                          len(project.messages()))

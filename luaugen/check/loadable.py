@@ -17,7 +17,7 @@ from collections import defaultdict
 from ..diagnostics import Diagnostic, error
 from ..model import ir
 from ..model.roblox_classes import CLASS_PARENTS
-from ..model.walk import all_types, children, descendants
+from ..model.walk import children, descendants
 
 MAX_UNION_MEMBERS = 999
 MAX_NESTING = 16
@@ -56,9 +56,9 @@ def _reserved(project: ir.Project) -> list[Diagnostic]:
     return found
 
 
-def _finite(project: ir.Project) -> list[Diagnostic]:
+def _finite(project: ir.Project, types: list[ir.Type]) -> list[Diagnostic]:
     found = []
-    for t in all_types(project):
+    for t in types:
         if isinstance(t, ir.NumberType):
             for label, bound in (("min", t.min), ("max", t.max)):
                 if bound is not None and not math.isfinite(bound):
@@ -75,9 +75,9 @@ def _finite(project: ir.Project) -> list[Diagnostic]:
     return found
 
 
-def _width(project: ir.Project) -> list[Diagnostic]:
+def _width(types: list[ir.Type]) -> list[Diagnostic]:
     found = []
-    for t in all_types(project):
+    for t in types:
         members = len(t.values) if isinstance(t, ir.EnumType) else len(t.variants) if isinstance(
             t, ir.UnionType) else 0
         if members > MAX_UNION_MEMBERS:
@@ -128,7 +128,8 @@ def _depth(t: ir.Type, named_depth: dict[str, int]) -> int:
     return inner + isinstance(t, (ir.StructType, ir.ArrayType, ir.MapType, ir.UnionType))
 
 
-def loadable(project: ir.Project) -> tuple[list[Diagnostic], bool]:
-    """Diagnostics, and whether types nest too deep for the other (recursive) rules to walk them safely."""
+def loadable(project: ir.Project, types: list[ir.Type]) -> tuple[list[Diagnostic], bool]:
+    """Diagnostics, and whether types nest too deep for the other (recursive) rules to walk them safely.
+    `types`: every type of the project (model.walk.all_types)."""
     nesting = _nesting(project)
-    return [*nesting, *_reserved(project), *_finite(project), *_width(project)], bool(nesting)
+    return [*nesting, *_reserved(project), *_finite(project, types), *_width(types)], bool(nesting)

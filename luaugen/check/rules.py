@@ -26,7 +26,7 @@ def _did_you_mean(name: str, options) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
-def _names(project: ir.Project) -> list[Diagnostic]:
+def _names(project: ir.Project, types: list[ir.Type]) -> list[Diagnostic]:
     found = []
     for channel in project.channels:
         if not PASCAL.match(channel.name) or len(channel.name) > MAX_NAME:
@@ -38,7 +38,7 @@ def _names(project: ir.Project) -> list[Diagnostic]:
     for named in project.types:
         if not PASCAL.match(named.name):
             found.append(error("bad-name", f"type name '{named.name}' must be PascalCase", named.span))
-    for type_ in all_types(project):
+    for type_ in types:
         for fields in field_lists(type_):
             for f in fields:
                 if f.name in LUAU_KEYWORDS:
@@ -103,9 +103,9 @@ def _duplicates(project: ir.Project) -> list[Diagnostic]:
     return found
 
 
-def _refs(project: ir.Project) -> list[Diagnostic]:
+def _refs(types: list[ir.Type]) -> list[Diagnostic]:
     found = []
-    for type_ in all_types(project):
+    for type_ in types:
         if isinstance(type_, ir.RefType) and type_.target is None:
             hint = _did_you_mean(type_.name, [*type_.candidates, "bool", "string", "number", "f32", "f64", "i8", "i16",
                                               "i32", "u8", "u16", "u32", "vector2", "vector3", "cframe", "color3",
@@ -145,14 +145,14 @@ def _cycles(project: ir.Project) -> list[Diagnostic]:
     return found
 
 
-def _bounds(project: ir.Project) -> list[Diagnostic]:
+def _bounds(project: ir.Project, types: list[ir.Type]) -> list[Diagnostic]:
     found = []
 
     def order(low, high, what, span):
         if low is not None and high is not None and low > high:
             found.append(error("min-greater-than-max", f"{what}: minimum {low} is greater than maximum {high}", span))
 
-    for t in all_types(project):
+    for t in types:
         if isinstance(t, ir.StringType):
             order(t.min_length, t.max_length, "string length", t.span)
         elif isinstance(t, ir.NumberType):
@@ -207,9 +207,10 @@ def _messages(project: ir.Project) -> list[Diagnostic]:
 
 
 def check_project(project: ir.Project) -> list[Diagnostic]:
-    limits, too_deep = loadable(project)
+    types = list(all_types(project))  # every type once: the rules below that look at all of them share it
+    limits, too_deep = loadable(project, types)
     # The cycle rule recurses along chains of named types: only walk chains known to be short.
     cycles = [] if too_deep else _cycles(project)
-    return [*_names(project), *_duplicates(project), *_refs(project), *cycles, *_bounds(project),
+    return [*_names(project, types), *_duplicates(project), *_refs(types), *cycles, *_bounds(project, types),
             *_messages(project), *limits]
 

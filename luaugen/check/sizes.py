@@ -14,11 +14,10 @@ from ..model.layout import LayoutBuilder, size_bounds
 _BOUND_HINT = "bound its arrays, maps and strings (max_items, max_entries, max_length)"
 
 
-def check_sizes(project: ir.Project, config: Config) -> list[Diagnostic]:
+def check_sizes(project: ir.Project, config: Config, builder: LayoutBuilder) -> list[Diagnostic]:
     """Run only on a project without errors: layouts need every type reference resolved."""
     found = []
     limit = config.runtime.unreliable_max_bytes
-    builder = LayoutBuilder(project, config.limits)
     for m in project.messages():
         _, high = size_bounds(builder.message(m))
         if not m.reliable:

@@ -11,6 +11,14 @@ class _Writer:
     def __init__(self):
         self.definitions: list[str] = []
         self._named: set[str] = set()
+        self._messages: dict[L.Node, str] = {}
+
+    def message(self, node: L.Struct) -> str:
+        """A message's layout; messages of one layout share its text (named types in it are defined already)."""
+        text = self._messages.get(node)  # a node hashes its whole tree: once per lookup
+        if text is None:
+            text = self._messages[node] = self.node(node)
+        return text
 
     def node(self, node: L.Node) -> str:
         if isinstance(node, (L.Struct, L.Union)) and node.name is not None:
@@ -66,7 +74,7 @@ def python_layouts(project: ir.Project, builder: L.LayoutBuilder) -> str:
             for m in channel.messages:
                 node = get(m)
                 if node is not None:
-                    entries.append(f"        {python_string(m.name)}: {writer.node(node)},")
+                    entries.append(f"        {python_string(m.name)}: {writer.message(node)},")
             if entries:
                 tables[table].append(f"    {python_string(channel.name)}: {{\n" + "\n".join(entries) + "\n    },")
     parts = [*writer.definitions, ""]

@@ -100,6 +100,16 @@ class _Channel:
     def __init__(self):
         self.named: dict[str, L.Struct | L.Union] = {}
         self.enums: dict[str, tuple[str, ...]] = {}
+        self._bodies: dict[L.Node, tuple[list[str], list[str], list[str]]] = {}
+
+    def bodies(self, node: L.Struct | L.Union) -> tuple[list[str], list[str], list[str]]:
+        """The `size`, `write` and `read` function bodies of a struct or union. Messages of one layout (many
+        carry just an id, or the same fields) share them: the helpers and enums they reach are the same too, and
+        were recorded the first time."""
+        bodies = self._bodies.get(node)  # a node hashes its whole tree: once per lookup
+        if bodies is None:
+            bodies = self._bodies[node] = _bodies(self, node)
+        return bodies
 
     # ------------------------------------------------------------------ size
     def size(self, node: L.Node, value: str, out: _Lines) -> None:
@@ -471,7 +481,11 @@ PACKING_HELPERS = ("truncated", "tooLong", "tooMany", "badVariant", "duplicateKe
                    "addInstance", "writeNan32", "writeNan64", "writeCFrame", "varintSize", "writeVarint",
                    "readVarint", "writeBits", "readBits")
 
-_CALL = re.compile(r"\b(" + "|".join(PACKING_HELPERS) + r")\(")
+
+def _calls(helper: str, code: str) -> bool:
+    """Whether `code` calls `helper`; a plain substring search first (one regex over all helpers scanned the
+    whole channel's code at every position)."""
+    return helper + "(" in code and re.search(rf"\b{helper}\(", code) is not None
 
 
 @dataclass(frozen=True)
@@ -485,6 +499,17 @@ class ChannelCodecs:
 
 def _functions(channel: _Channel, node: L.Node, prefix: str, name: str) -> list[str]:
     """`size`, `write` and `read` of a struct or union as Luau function definitions named `{prefix}{kind}{name}`."""
+    size, write, read = channel.bodies(node)
+    return [
+        *signature(f"{prefix}size{name}", ["v: any"], "number"), *size, "end", "",
+        *signature(f"{prefix}write{name}", ["b: buffer", "c: number", "v: any", "inst: Instances"], "number"),
+        *write, "end", "",
+        *signature(f"{prefix}read{name}", ["b: buffer", "c: number", "n: number", "inst: Instances"], "(any, number)"),
+        *read, "end",
+    ]
+
+
+def _bodies(channel: _Channel, node: L.Node) -> tuple[list[str], list[str], list[str]]:
     size, write, read = _Lines(1), _Lines(1), _Lines(1)
     size.add("local s = 0")
     if isinstance(node, L.Struct):
@@ -501,13 +526,7 @@ def _functions(channel: _Channel, node: L.Node, prefix: str, name: str) -> list[
         channel.read(_unnamed(node), "v", read)
     write.add("return c")
     read.add("return v, c")
-    return [
-        *signature(f"{prefix}size{name}", ["v: any"], "number"), *size.lines, "end", "",
-        *signature(f"{prefix}write{name}", ["b: buffer", "c: number", "v: any", "inst: Instances"], "number"),
-        *write.lines, "end", "",
-        *signature(f"{prefix}read{name}", ["b: buffer", "c: number", "n: number", "inst: Instances"], "(any, number)"),
-        *read.lines, "end",
-    ]
+    return size.lines, write.lines, read.lines
 
 
 def enum_entry(name: str, values: tuple[str, ...]) -> str:
@@ -542,6 +561,5 @@ def channel_codecs(channel: ir.Channel, builder: L.LayoutBuilder) -> ChannelCode
             helpers.extend(_functions(gen, gen.named[name], "Named.", name))
             helpers.append("")
     helpers_text, messages_text = "\n".join(helpers).rstrip("\n"), "\n".join(lines).rstrip("\n")
-    called = set(_CALL.findall(helpers_text)) | set(_CALL.findall(messages_text))
-    used = tuple(h for h in PACKING_HELPERS if h in called)
+    used = tuple(h for h in PACKING_HELPERS if _calls(h, helpers_text) or _calls(h, messages_text))
     return ChannelCodecs(channel.name, helpers_text, messages_text, tuple(sorted(gen.enums.items())), used)

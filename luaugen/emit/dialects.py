@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from .contract import format_number
 from .escape import luau_string, python_string
-from .layout import fit, frozen_set
+from .layout import fit, fits, frozen_set
 
 SCOPE_INDENT = 1  # generated check functions sit in a `do ... end` block (templates/luau/_scope.luau.j2)
 
@@ -156,6 +156,8 @@ class LuauDialect(_Dialect):
 
     def lines(self, depth: int, text: str) -> list[str]:
         """The statement at `depth` tabs within its function, laid out for the scope's indentation."""
+        if fits(depth + SCOPE_INDENT, text):  # most statements: no layout to work out
+            return ["\t" * depth + text]
         return [line[SCOPE_INDENT:] for line in fit(depth + SCOPE_INDENT, text)]
 
     def constant_name(self, name: str) -> str:

@@ -48,11 +48,10 @@ def message_json(project: ir.Project, m: ir.Message, limits: Limits, layouts: La
             "source": {"path": m.span.path, "line": m.span.line, "col": m.span.col}}
 
 
-def build_manifest(project: ir.Project, retired: dict, limits: Limits, profile: str) -> dict:
+def build_manifest(project: ir.Project, retired: dict, limits: Limits, profile: str, layouts: LayoutBuilder) -> dict:
     """`profile` is recorded so `build --check` can tell a tree built with another profile from stale code."""
     channels = []
     hashes = []
-    layouts = LayoutBuilder(project, limits)
     for c in project.channels:
         messages = [message_json(project, m, limits, layouts) for m in c.messages]
         hashes.extend(f"{c.name}.{m['name']}:{m['id']}:{m['hash']}" for m in messages)

@@ -85,9 +85,11 @@ def _entries(table: dict) -> dict[str, dict[str, str]]:
     return {channel: {message: s.entry for message, s in scopes.items()} for channel, scopes in table.items()}
 
 
-def render_project(project: ir.Project, retired: dict, config: Config, sources: list[str]) -> dict[str, str]:
+def render_project(project: ir.Project, retired: dict, config: Config, sources: list[str],
+                   layouts: LayoutBuilder) -> dict[str, str]:
+    """`layouts`: the messages' packed layouts, shared by the codecs in both languages and the manifest's sizes."""
     env = environment()
-    manifest = build_manifest(project, retired, config.limits, config.profile)
+    manifest = build_manifest(project, retired, config.limits, config.profile, layouts)
     common = {
         "config": config, "profile": config.profile, "schema_hash": manifest["schema_hash"],
         "channels": project.channels, "messages": project.messages(), "project": project,
@@ -118,7 +120,6 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
             files[f"{config.luau_out}/{module}/{channel}.luau"] = env.get_template("luau/_validators.luau.j2").render(
                 luau, module=module, root=root, channel=channel, scopes=scopes,
                 helpers=_helpers_called(scopes.values()), uses_type_checks=any(s.imports or s.calls_type_checks for s in scopes.values()))
-    layouts = LayoutBuilder(project, config.limits)
     for channel in project.channels:
         files[f"{config.luau_out}/Packed/{channel.name}.luau"] = env.get_template("luau/_packed_channel.luau.j2").render(
             luau, codecs=channel_codecs(channel, layouts), enum_entry=enum_entry)

@@ -215,12 +215,21 @@ class LayoutBuilder:
         self.project = project
         self.limits = limits
         self._named: dict[tuple[str, bool], Node] = {}
+        # Each message's layouts, built once: the Luau codecs, the Python mirror and the manifest all ask for them.
+        self._messages: dict[tuple[str, str], tuple[Struct, Struct | None]] = {}
 
     def message(self, m: ir.Message) -> Struct:
-        return self.node(m.payload, m.is_intent, m.type_name)
+        return self._layouts(m)[0]
 
     def reply(self, m: ir.Message) -> Struct | None:
-        return None if m.reply is None else self.node(m.reply, False, m.type_name + "Reply")
+        return self._layouts(m)[1]
+
+    def _layouts(self, m: ir.Message) -> tuple[Struct, Struct | None]:
+        key = (m.channel, m.name)
+        if key not in self._messages:
+            reply = None if m.reply is None else self.node(m.reply, False, m.type_name + "Reply")
+            self._messages[key] = (self.node(m.payload, m.is_intent, m.type_name), reply)
+        return self._messages[key]
 
     def node(self, t: ir.Type, strict: bool, path: str) -> Node:
         if isinstance(t, ir.RefType):
