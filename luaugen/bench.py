@@ -49,13 +49,16 @@ def _run(args: list[str], cwd: Path, repeat: int = 5) -> dict:
 
 
 def _synthetic_sources(channels: int, messages: int) -> dict[str, str]:
+    """Messages of one shape whose bounds differ, so no two compile to the same checks or layout (a cache keyed
+    by shape would otherwise make the large build look cheaper than a real contract)."""
     sources = {}
     for c in range(channels):
         lines = [f"channel: Bench{c}", "qos: NORMAL", "replay: 16", "intents:"]
         for m in range(messages):
-            lines += [f"  Intent{m}:", "    payload:", "      id: u32", "      name: { type: string, max_length: 32 }",
-                      "      where: vector3", "      tags: { type: array, items: string, max_items: 8 }",
-                      "      extra: { type: map, key: string, value: f64, max_entries: 4 }"]
+            lines += [f"  Intent{m}:", "    payload:", f"      id: {{ type: u32, max: {1000 + 25 * c + m} }}",
+                      f"      name: {{ type: string, max_length: {8 + m} }}", "      where: vector3",
+                      f"      tags: {{ type: array, items: string, max_items: {1 + m % 8} }}",
+                      f"      extra: {{ type: map, key: string, value: f64, max_entries: {1 + c % 4} }}"]
         sources[f"schemas/bench{c:03}.yaml"] = "\n".join(lines) + "\n"
     return sources
 
