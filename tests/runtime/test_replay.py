@@ -96,6 +96,21 @@ def test_injected_traffic_is_validated_and_rate_limited():
     assert stats["rateLimited"] == 60 and stats["invalid"] == 10 and len(sim.server.eval("_G.log")) == 10
 
 
+def test_injected_envelopes_with_an_infinite_time_are_malformed():
+    # JSON cannot say inf, but 1e999 decodes to it: a hand-edited document's times must not reach the latency
+    # histogram or the handler. Frames check their own times; injection checks the document's.
+    sim, _ = start(server_setup=RECORDER)
+    entry = ('{"direction": "in", "time": %s, "player": 1, "channel": "Skills", "message": "CancelCast", '
+             '"kind": "message", "sequence": %d, "payload": {"castId": %d}}')
+    entries = ", ".join(entry % (time, i, i) for i, time in enumerate(("1e999", "-1e999", "0.5"), 1))
+    document = ('{"format": "luaugen-replay", "version": 1, "schemaHash": "%s", "side": "server", "entries": [%s]}'
+                % (sim.server.eval("Net.schemaHash"), entries))
+    sim.server.exec(f"Net.replay.inject({json.dumps(document)}, {{ pacing = 'fast', player = game.Players.Player1 }})")
+    assert sim.server.eval("Net.stats().malformed") == 2
+    assert sim.server.eval("_G.log") == [["Player1", "cancel", 3]]
+    no_errors(sim)
+
+
 def test_replay_memory_stays_flat_under_100k_envelopes():
     # on the client: the server's events are not rate limited, so every one of them is captured
     sim, (client,) = start()
