@@ -22,8 +22,8 @@ OVERLOAD = Path("scenarios") / "overload.yaml"
 MOUNT = "ReplicatedStorage/Networking"
 ENVELOPES = 1000
 PAYLOADS = 64  # distinct example payloads per channel, cycled (each envelope still gets its own table)
-# Fills the real Replay ring with envelopes shaped as the dispatcher builds them ({ kind, channelId, messageId,
-# sequence, sendTime, wirePayload }), then reports the heap after a full collection.
+# Fills the real Replay ring as the dispatcher does (kind, sequence and payload of each envelope in the ring's
+# slots), then reports the heap after a full collection.
 FILL = """
 local Networking = game:GetService("ReplicatedStorage").Networking
 local Replay = require(Networking.Runtime.Replay)
@@ -36,7 +36,7 @@ return heap, function(channel, names, payloads, from, to)
 	for n = from, to do
 		local info = Messages.byName[channel][names[(n - 1) % #names + 1]]
 		local payload = info.encode(table.clone(payloads[(n - 1) % #payloads + 1]))
-		Replay.capture(info, "in", { 1, info.channelId, info.id, n, n / 60, payload }, 1, n / 60)
+		Replay.capture(info, "in", 1, n, payload, 1, n / 60, 0)
 	end
 end
 """
