@@ -78,7 +78,6 @@ class SandboxedLuau:
         self.lua = pluau.Lua()
         self.lua.sandbox(True)
         self._sources: dict[str, str] = {}
-        self._nodes: dict[str, object] = {}
         self.root = self._mount(folder, root_name, None, root_name)
 
         def compile_node(_lua, args):

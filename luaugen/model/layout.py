@@ -23,7 +23,6 @@ from . import ir
 from .effective import effective
 
 VARINT = 0  # prefix width of a length without a declared maximum
-VARINT_MAX_BYTES = 5
 INT_WIDTH = {"u8": 1, "i8": 1, "u16": 2, "i16": 2, "u32": 4, "i32": 4}
 DATATYPE_FLOATS = {"vector2": 2, "vector3": 3, "color3": 3, "cframe": 12}
 INSTANCE_INDEX_BYTES = 2
