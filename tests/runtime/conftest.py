@@ -24,8 +24,10 @@ local Frames = require(game.ReplicatedStorage.Networking.Runtime.Frames)
 local Packing = require(game.ReplicatedStorage.Networking.Runtime.Packing)
 local Packed = require(game.ReplicatedStorage.Networking.Packed)
 local function raw(kind, ch, msg, seq, bytes, inst)
-    return { kind = kind, channelId = ch, messageId = msg, seq = seq, sentAt = workspace:GetServerTimeNow(),
+    local e = { kind = kind, channelId = ch, messageId = msg, seq = seq, sentAt = workspace:GetServerTimeNow(),
         bytes = if type(bytes) == "string" then buffer.fromstring(bytes) else bytes, inst = inst or Packing.NO_INSTANCES }
+    e.size = Frames.size(e)
+    return e
 end
 local function packed(kind, ch, msg, seq, codec, payload)
     local b, inst = Packing.encode(codec, payload)
