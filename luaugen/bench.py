@@ -22,6 +22,7 @@ from .lint.bench import measure as measure_lint
 from .project import read_sources
 from .bench_validators import bench_luau, bench_python
 from .sim import Simulator
+from .sim.build import networking_mounts
 
 
 def _best(fn, repeat: int = 5) -> float:
@@ -71,12 +72,12 @@ def _project(folder: Path, sources: dict[str, str]) -> Path:
     return folder
 
 
-def _load_and_validate(networking: Path) -> None:
+def _load_and_validate(project: Path) -> None:
     """The built modules must load: require the entry module on a simulated server and validate one payload."""
-    sim = Simulator(mounts={"ReplicatedStorage/Networking": networking})
+    sim = Simulator(mounts=networking_mounts(load_config(project), project))
     try:
         run = sim.server.exec("local Net = require(game.ReplicatedStorage.Networking)\n"
-                              "local Validators = require(game.ReplicatedStorage.Networking.Validators)\n"
+                              "local Validators = require(game.ServerScriptService.NetworkingServer.Validators)\n"
                               "return Validators.Bench0.Intent0({ id = 1, name = 'a', where = Vector3.new(1, 2, 3), "
                               "tags = {}, extra = {} })")
         if run.results != (True, None):
@@ -96,7 +97,7 @@ def bench_compile(root: Path) -> dict:
         clean = {}
         for name, folder in (("one", one), ("large", large)):
             clean[name] = _run([sys.executable, "-c", _CLEAN_BUILD], folder, repeat=3)
-        _load_and_validate(large / "generated" / "luau" / "Networking")
+        _load_and_validate(large)
     return {
         "game_ms": game * 1000, "game_messages": sum(s.count("payload:") for s in sources.values()),
         "clean_one": clean["one"], "clean_large": clean["large"], "large_messages": 40 * 25,

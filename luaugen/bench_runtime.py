@@ -22,14 +22,14 @@ from .sim.build import build_luau
 PER_FRAME = 200
 
 
-def _build(root: Path, profile: str, folder: Path) -> Path:
+def _build(root: Path, profile: str, folder: Path) -> dict[str, Path]:
     return build_luau(load_config(root).with_profile(profile), folder)
 
 
-def _run(folder: Path, messages: int) -> float:
+def _run(mounts: dict[str, Path], messages: int) -> float:
     from .sim import Simulator
 
-    sim = Simulator(seed=1, mounts={"ReplicatedStorage/Networking": folder})
+    sim = Simulator(seed=1, mounts=mounts)
     try:
         sim.server.exec("_G.Net = require(game.ReplicatedStorage.Networking)")
         client = sim.add_client("Bench")
@@ -66,7 +66,7 @@ def measure_profiles(messages: int = 20_000, repeats: int = 3, root: Path | None
     """Messages per second through the dev and release builds of the same schemas, and dev's relative cost."""
     root = find_root(root or Path.cwd())
     with tempfile.TemporaryDirectory(prefix="luaugen-bench-") as tmp:
-        folders = {p: _build(root, p, Path(tmp) / p / "Networking") for p in ("dev", "release")}
+        folders = {p: _build(root, p, Path(tmp) / p) for p in ("dev", "release")}
         best = {p: float("inf") for p in folders}
         for _ in range(repeats):
             for profile, folder in folders.items():

@@ -255,10 +255,10 @@ def _timed(host: LuauHost, fn, *args) -> float:
 
 def measure_wire(root: Path, fires: int = 2_000, repeats: int = 5) -> dict:
     with tempfile.TemporaryDirectory(prefix="luaugen-wire-") as tmp:
-        folder = build_luau(load_config(root), Path(tmp) / "Networking", {"schemas/wire_bench.yaml": BENCH_SCHEMA})
+        mounts = build_luau(load_config(root), Path(tmp), {"schemas/wire_bench.yaml": BENCH_SCHEMA})
         host = LuauHost(name="wire-bench")
         try:
-            host.mount("ReplicatedStorage/Networking", folder)
+            host.mount("ReplicatedStorage/Networking", mounts["ReplicatedStorage/Networking"])
             bench = host.eval(LUAU_BENCH, name="wire_bench")
             if not host.call(bench.get("sameAsHand")):
                 raise RuntimeError("the generated and hand-written entity codecs disagree on the bytes")

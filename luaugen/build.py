@@ -90,7 +90,7 @@ def build_once(request: BuildRequest) -> int:
         return ERRORS
     elapsed = time.perf_counter() - started
     channels, messages = result.channels, result.messages
-    where = f" -> {target.root / target.luau_out}" if target is not config else ""
+    where = f" -> {target.root}" if target is not config else ""
     click.echo(
         f"luaugen {config.profile}: {len(sources)} schema files, {channels} channels, {messages} messages{where}\n"
         f"  written {len(the_plan.changed)}, unchanged {len(the_plan.unchanged)}, removed {len(the_plan.stale)}"

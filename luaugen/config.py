@@ -7,7 +7,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic, Span, error
 
@@ -39,6 +39,8 @@ class RuntimeSettings:
     player_queue_limit: int = 1024  # per player and tier: replies and events to one player
     max_payload_bytes: int = 16384  # estimated size of one client payload; the server walks no further
     remotes_folder: str = "NetworkingRemotes"  # the Folder in ReplicatedStorage holding the two remotes
+    # The ModuleScript in ServerScriptService holding the server-only half; None: the server output folder's name.
+    server_module: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Config:
     schemas: str = "schemas"
     profile: str = "dev"
     luau_out: str = "generated/luau/Networking"
+    luau_server_out: str | None = None  # None: beside luau_out, its name + "Server"
     python_out: str | None = "generated/python"  # None: `[output] python = false`, no mirror
     python_package: str = "sdc_net"
     manifest: str = "generated/manifest.json"
@@ -75,9 +78,19 @@ class Config:
         return None if self.python_out is None else f"{self.python_out}/{self.python_package}"
 
     @property
+    def luau_server(self) -> str:
+        """The server-only Luau module's folder: validators of what clients send, the reply cache."""
+        return self.luau_server_out or self.luau_out + "Server"
+
+    @property
+    def server_module(self) -> str:
+        """Its instance name in ServerScriptService, where the shared module looks for it on the server."""
+        return self.runtime.server_module or PurePosixPath(self.luau_server).name
+
+    @property
     def output_paths(self) -> list[str]:
         """Every path a build writes under (folders and the manifest file), relative to the root."""
-        return [p for p in (self.luau_out, self.python_package_dir, self.manifest) if p is not None]
+        return [p for p in (self.luau_out, self.luau_server, self.python_package_dir, self.manifest) if p is not None]
 
     def with_profile(self, profile: str) -> "Config":
         return replace(self, profile=profile)
@@ -167,8 +180,8 @@ def _confine(config: Config) -> None:
     """Outputs resolve inside the root (after symlinks), are not the root, and overlap neither each other, the
     schemas folder, luaugen.toml nor .git: a build can then only ever touch its own files."""
     root = config.root.resolve()
-    keys = {"luau": config.luau_out, "python": config.python_package_dir, "manifest": config.manifest,
-            "schemas": config.schemas}
+    keys = {"luau": config.luau_out, "luau_server": config.luau_server, "python": config.python_package_dir,
+            "manifest": config.manifest, "schemas": config.schemas}
     written = dict(keys, python=config.python_out)  # as in luaugen.toml, for messages
     resolved = {}
     for key, relative in keys.items():
@@ -180,7 +193,7 @@ def _confine(config: Config) -> None:
                           "itself, not through a symlink leading out)", key)
         resolved[key] = target
     protected = {name: root / name for name in _PROTECTED} | {"schemas": resolved["schemas"]}
-    outputs = [key for key in ("luau", "python", "manifest") if key in resolved]
+    outputs = [key for key in ("luau", "luau_server", "python", "manifest") if key in resolved]
     for i, key in enumerate(outputs):
         others = [(other, resolved[other]) for other in outputs[i + 1:]] + list(protected.items())
         for other, path in others:
@@ -253,7 +266,7 @@ def _from_dict(root: Path, data: dict) -> Config:
     project, output = _section(data, "project"), _section(data, "output")
     limits, runtime, lint = _section(data, "limits"), _section(data, "runtime"), _section(data, "lint")
     _check_keys(project, "project", {"schemas", "profile", "max_schema_bytes"})
-    _check_keys(output, "output", {"luau", "python", "python_package", "manifest"})
+    _check_keys(output, "output", {"luau", "luau_server", "python", "python_package", "manifest"})
     _check_keys(limits, "limits", {f for f in Limits.__dataclass_fields__})
     _check_keys(runtime, "runtime", {f for f in RuntimeSettings.__dataclass_fields__})
     _check_keys(lint, "lint", {f for f in LintSettings.__dataclass_fields__})
@@ -276,6 +289,7 @@ def _from_dict(root: Path, data: dict) -> Config:
         schemas=_path(project, "schemas", base.schemas),
         profile=profile,
         luau_out=_path(output, "luau", base.luau_out),
+        luau_server_out=_path(output, "luau_server", "") if "luau_server" in output else None,
         python_out=None if output.get("python") is False else _path(output, "python", base.python_out),
         python_package=package,
         manifest=_path(output, "manifest", base.manifest),
@@ -292,6 +306,7 @@ def _from_dict(root: Path, data: dict) -> Config:
             player_queue_limit=_ranged(runtime, "player_queue_limit", int, RuntimeSettings.player_queue_limit, 1),
             max_payload_bytes=_ranged(runtime, "max_payload_bytes", int, RuntimeSettings.max_payload_bytes, 64),
             remotes_folder=_instance_name(runtime, "remotes_folder", RuntimeSettings.remotes_folder),
+            server_module=_instance_name(runtime, "server_module", "") if "server_module" in runtime else None,
         ),
         lint=LintSettings(
             paths=_typed(lint, "paths", tuple, lint_defaults.paths),

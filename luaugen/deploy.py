@@ -2,16 +2,17 @@
 
 `luaugen.toml` names the profile of the committed `generated/` tree and the manifest records the profile it was
 built with, so `build --check` always compares like with like. A deploy pipeline runs
-`luaugen build --profile release --out DIR`, which writes only the Luau module into DIR (ids still locked by the
-committed manifest) and never touches the committed tree.
+`luaugen build --profile release --out DIR`, which writes only the two Luau modules into DIR (`DIR/Networking`,
+`DIR/NetworkingServer`; ids still locked by the committed manifest) and never touches the committed tree.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .config import Config
+from .write import RECORD
 
 
 class DeployError(Exception):
@@ -42,7 +43,7 @@ def recorded_profile_mismatch(config: Config, manifest: dict | None) -> str | No
 
 
 def deploy_config(config: Config, out: Path) -> Config:
-    """The config that writes the Luau module into `out` and nothing else.
+    """The config that writes the two Luau modules into `out` (each under its own folder name) and nothing else.
 
     `out` may lie outside the project (a deploy pipeline's staging folder) but never where it would mix with what
     the project keeps: the project root or a folder above it, the schemas, or the committed output.
@@ -54,18 +55,22 @@ def deploy_config(config: Config, out: Path) -> Config:
     schemas = (root / config.schemas).resolve()
     if _inside(target, schemas):
         raise DeployError(f"--out {out} is inside the schemas folder '{config.schemas}'")
-    for committed in (config.luau_out, config.python_package_dir, config.manifest):
+    for committed in (config.luau_out, config.luau_server, config.python_package_dir, config.manifest):
         path = (root / committed).resolve()
         if _inside(target, path) or _inside(path, target):
             raise DeployError(f"--out {out} overlaps the committed output '{committed}'; choose a separate folder")
     if target.exists() and not target.is_dir():
         raise DeployError(f"--out {out} exists and is not a folder")
-    # Every output root lies inside `target`, so removing stale files can only ever touch the deploy folder.
-    return replace(config, root=target.parent, luau_out=target.name, python_out=target.name,
-                   manifest=f"{target.name}/manifest.json")
+    # Every output lies inside `target`, so removing stale files can only ever touch the deploy folder.
+    shared, server = PurePosixPath(config.luau_out).name, PurePosixPath(config.luau_server).name
+    if shared == server:
+        raise DeployError(f"--out needs the two Luau outputs to have different folder names, both are '{shared}'")
+    return replace(config, root=target, luau_out=shared, luau_server_out=server, python_out=None,
+                   manifest=RECORD)
 
 
 def deploy_files(config: Config, deploy: Config, files: dict[str, str]) -> dict[str, str]:
     """The Luau files of a build, keyed for the deploy config; the Python mirror and manifest stay behind."""
-    prefix = config.luau_out + "/"
-    return {f"{deploy.luau_out}/{path[len(prefix):]}": text for path, text in files.items() if path.startswith(prefix)}
+    moves = ((config.luau_out + "/", deploy.luau_out + "/"), (config.luau_server + "/", deploy.luau_server + "/"))
+    return {new + path[len(old):]: text for path, text in files.items()
+            for old, new in moves if path.startswith(old)}

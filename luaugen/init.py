@@ -26,6 +26,13 @@ FILES = {
     "init/workflow.yml": WORKFLOW,
 }
 LUAU_OUT = "generated/luau/Networking"  # [output] luau in templates/init/luaugen.toml
+LUAU_SERVER_OUT = LUAU_OUT + "Server"  # its default server half
+# (service, instance name, folder): where Rojo puts each generated module. The server half goes where clients
+# never receive it.
+ROJO_ENTRIES = (
+    ("ReplicatedStorage", "Networking", LUAU_OUT),
+    ("ServerScriptService", "NetworkingServer", LUAU_SERVER_OUT),
+)
 
 
 class InitError(Exception):
@@ -59,12 +66,13 @@ def install_source() -> str:
 
 
 def rojo_entry() -> dict:
-    """The Rojo tree entries that put the generated module where both server and client can require it."""
-    return {"ReplicatedStorage": {"$className": "ReplicatedStorage", "Networking": {"$path": LUAU_OUT}}}
+    """The Rojo tree entries: the shared module where both server and client can require it, the server half
+    where only the server can."""
+    return {service: {"$className": service, name: {"$path": path}} for service, name, path in ROJO_ENTRIES}
 
 
 def merge_rojo(text: str, *, force: bool) -> str | None:
-    """`default.project.json` with the Networking entry added; None when it is already there."""
+    """`default.project.json` with the Networking entries added; None when they are already there."""
     try:
         project = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -72,17 +80,21 @@ def merge_rojo(text: str, *, force: bool) -> str | None:
     tree = project.get("tree") if isinstance(project, dict) else None
     if not isinstance(tree, dict):
         raise InitError(f"{ROJO_PROJECT} has no \"tree\" object; add the entries printed below by hand")
-    storage = tree.setdefault("ReplicatedStorage", {"$className": "ReplicatedStorage"})
-    if not isinstance(storage, dict):
-        raise InitError(f"{ROJO_PROJECT}: \"ReplicatedStorage\" is not an object")
-    current = storage.get("Networking")
-    wanted = rojo_entry()["ReplicatedStorage"]["Networking"]
-    if current == wanted:
+    changed = False
+    for service, name, path in ROJO_ENTRIES:
+        folder = tree.setdefault(service, {"$className": service})
+        if not isinstance(folder, dict):
+            raise InitError(f"{ROJO_PROJECT}: \"{service}\" is not an object")
+        current, wanted = folder.get(name), {"$path": path}
+        if current == wanted:
+            continue
+        if current is not None and not force:
+            raise InitError(f"{ROJO_PROJECT} already maps {service}.{name} to {json.dumps(current)}; "
+                            "use --force to point it at the generated module")
+        folder[name] = wanted
+        changed = True
+    if not changed:
         return None
-    if current is not None and not force:
-        raise InitError(f"{ROJO_PROJECT} already maps ReplicatedStorage.Networking to {json.dumps(current)}; "
-                        "use --force to point it at the generated module")
-    storage["Networking"] = wanted
     indent = "\t" if re.search(r"^\t", text, re.MULTILINE) else _indent_width(text)
     return json.dumps(project, indent=indent, ensure_ascii=False) + "\n"
 
@@ -127,10 +139,11 @@ def init_project(folder: Path, *, force: bool = False, rojo: bool = False, insta
 def next_steps(result: InitResult) -> str:
     """What to do after `init`, shown on screen: from the example channel to the first intent in game code."""
     lines = [f"created {path}" for path in result.written]
+    mapped = ", ".join(f"{service}.{name} -> {path}" for service, name, path in ROJO_ENTRIES)
     if result.rojo == "merged":
-        lines.append(f"added ReplicatedStorage.Networking -> {LUAU_OUT} to {ROJO_PROJECT}")
+        lines.append(f"added {mapped} to {ROJO_PROJECT}")
     elif result.rojo == "unchanged":
-        lines.append(f"{ROJO_PROJECT} already maps ReplicatedStorage.Networking to {LUAU_OUT}")
+        lines.append(f"{ROJO_PROJECT} already maps {mapped}")
     else:
         entry = json.dumps(rojo_entry(), indent=2)
         lines += ["", f"Add to \"tree\" in {ROJO_PROJECT} (`luaugen init --rojo` merges it for you):",

@@ -117,14 +117,15 @@ def plan(config: Config, files: dict[str, str], previous_manifest: dict | None =
 
 
 def with_record(config: Config, files: dict[str, str]) -> tuple[dict[str, str], dict | None]:
-    """`files` plus a record of their hashes in the Luau folder, and the previous record (the removal lock)."""
-    relative = f"{config.luau_out}/{RECORD}"
+    """`files` plus a record of their hashes in the deploy folder, and the previous record (the removal lock)."""
+    relative = RECORD
     try:
         previous = json.loads((config.root / relative).read_text(encoding="utf-8"))
         listed = previous.get("files") if isinstance(previous, dict) else None
-        # Only files inside the deploy folder: the record lives there and speaks for nothing else.
+        # Only files of the two modules: the record speaks for nothing else in the deploy folder.
+        outputs = (config.luau_out + "/", config.luau_server + "/")
         previous = {"files": {path: digest for path, digest in listed.items()
-                              if isinstance(path, str) and path.startswith(config.luau_out + "/")}}
+                              if isinstance(path, str) and path.startswith(outputs)}}
     except (OSError, ValueError, AttributeError):
         previous = None
     hashes = {path: hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in sorted(files.items())}

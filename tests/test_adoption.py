@@ -36,7 +36,8 @@ def game(tmp_path_factory) -> Path:
     assert (code, err) == (0, "")
     assert out.splitlines()[:4] == ["created luaugen.toml", "created schemas/greetings.yaml",
                                     "created .github/workflows/networking.yml",
-                                    "added ReplicatedStorage.Networking -> generated/luau/Networking to "
+                                    "added ReplicatedStorage.Networking -> generated/luau/Networking, "
+                                    "ServerScriptService.NetworkingServer -> generated/luau/NetworkingServer to "
                                     "default.project.json"]
     code, out, err = run_cli("build", "--root", str(repo))
     assert code == 0, err
@@ -51,7 +52,9 @@ def test_init_writes_a_rojo_entry_and_a_workflow_that_checks(game: Path):
     project = json.loads((game / "default.project.json").read_text(encoding="utf-8"))
     assert project["tree"]["ReplicatedStorage"] == {"$className": "ReplicatedStorage",
                                                     "Networking": {"$path": "generated/luau/Networking"}}
-    assert project["tree"]["ServerScriptService"] == ROJO_PROJECT["tree"]["ServerScriptService"]
+    # The server half goes beside the game's own server scripts, where clients never receive it.
+    assert project["tree"]["ServerScriptService"] == {
+        "Server": {"$path": "src/server"}, "NetworkingServer": {"$path": "generated/luau/NetworkingServer"}}
     assert (game / "default.project.json").read_text(encoding="utf-8").startswith('{\n\t"name"')  # tabs kept
     workflow = (game / ".github" / "workflows" / "networking.yml").read_text(encoding="utf-8")
     steps = re.findall(r"- run: (.*)", workflow)
@@ -122,21 +125,25 @@ def test_the_game_code_type_checks_against_the_generated_module(game: Path, tmp_
 
 def test_a_release_deploy_leaves_the_committed_tree_and_check_alone(game: Path, tmp_path: Path):
     committed = snapshot(game / "generated")
-    deploy = tmp_path / "deploy" / "Networking"
+    deploy = tmp_path / "deploy"
     code, out, err = run_cli("build", "--root", str(game), "--profile", "release", "--out", str(deploy))
     assert code == 0, err
     assert out.startswith(f"luaugen release: 1 schema files, 1 channels, 2 messages -> {deploy}\n")
     assert snapshot(game / "generated") == committed
-    assert 'profile = "release"' in (deploy / "Registry.luau").read_text(encoding="utf-8")
-    assert sorted(p.name for p in deploy.iterdir()) == [".luaugen-files", "Checks.luau", "Packed", "Registry.luau",
-                                                       "ReplyValidators", "Runtime", "TypeChecks.luau", "Types.luau",
+    assert sorted(p.name for p in deploy.iterdir()) == [".luaugen-files", "Networking", "NetworkingServer"]
+    shared, server = deploy / "Networking", deploy / "NetworkingServer"
+    assert 'profile = "release"' in (shared / "Registry.luau").read_text(encoding="utf-8")
+    assert sorted(p.name for p in shared.iterdir()) == ["Checks.luau", "Packed", "Registry.luau", "ReplyValidators",
+                                                       "Runtime", "TypeChecks.luau", "Types.luau", "Validators",
+                                                       "init.luau"]
+    assert sorted(p.name for p in server.iterdir()) == ["Checks.luau", "ReplyCache.luau", "TypeChecks.luau",
                                                        "Validators", "init.luau"]
-    assert "dev = false," in (deploy / "Runtime" / "Settings.luau").read_text(encoding="utf-8")
+    assert "dev = false," in (shared / "Runtime" / "Settings.luau").read_text(encoding="utf-8")
     code, _, err = run_cli("build", "--root", str(game), "--check")
-    assert (code, err) == (0, "luaugen: generated files are up to date (35 files)\n")
-    # 28 modules (3 of them packed codecs) and the deploy folder's .luaugen-files record
+    assert (code, err) == (0, "luaugen: generated files are up to date (41 files)\n")
+    # 34 modules (3 of them packed codecs, 7 in the server half) and the deploy folder's .luaugen-files record
     code, _, err = run_cli("build", "--root", str(game), "--check", "--profile", "release", "--out", str(deploy))
-    assert (code, err) == (0, "luaugen: generated files are up to date (29 files)\n")
+    assert (code, err) == (0, "luaugen: generated files are up to date (35 files)\n")
     manifest = json.loads((game / "generated" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["profile"] == "dev"
 

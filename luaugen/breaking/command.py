@@ -11,28 +11,29 @@ from pathlib import Path
 import click
 
 from ..config import ConfigError, find_root, load_config
-from ..diagnostics import Diagnostic, render_github, render_json, render_text, sorted_diagnostics
+from ..diagnostics import Diagnostic, render_github, render_json, render_text, sorted_diagnostics, use_color
 from .compare import Change, ManifestError, Side, compare_changes, summarize
 from .sources import Contract, SourceError, load_manifest_file, load_revision, load_working_tree
 
 FORMATS = ("text", "json", "github")
 
 
-def _render(fmt: str, diagnostics: list[Diagnostic], sources_for: list[dict[str, str]] | None = None) -> str:
+def _render(fmt: str, diagnostics: list[Diagnostic], sources_for: list[dict[str, str]] | None = None,
+            color: bool = False) -> str:
     if fmt == "json":
         return render_json(diagnostics)
     if fmt == "github":
         return render_github(diagnostics)
     if sources_for is None:
-        return render_text(diagnostics)
-    return "".join(render_text([d], s) for d, s in zip(diagnostics, sources_for))
+        return render_text(diagnostics, color=color)
+    return "".join(render_text([d], s, color=color) for d, s in zip(diagnostics, sources_for))
 
 
 def _fail(fmt: str, diagnostics: list[Diagnostic], sources: dict[str, str] | None = None) -> None:
     """Report errors that stop the comparison (exit 2). Machine formats still go to stdout so CI can read them."""
     diagnostics = sorted_diagnostics(diagnostics)
     if fmt == "text":
-        click.echo(render_text(diagnostics, sources or {}), nl=False, err=True)
+        click.echo(render_text(diagnostics, sources or {}, color=use_color(sys.stderr)), nl=False, err=True)
     else:
         click.echo(_render(fmt, diagnostics), nl=False)
     sys.exit(2)
@@ -87,7 +88,7 @@ def command(against: str, new_manifest: Path | None, fmt: str, root: Path | None
     shown = [c for c in changes if c.breaking or not quiet]
     shown_diags = [c.diagnostic for c in shown]
     sources_for = [(new.sources if c.side is Side.NEW else old.sources) for c in shown]
-    output = _render(fmt, shown_diags, sources_for)
+    output = _render(fmt, shown_diags, sources_for, color=use_color(sys.stdout))
     click.echo(output, nl=False)
     click.echo(f"luaugen breaking: {breaking} breaking, {compatible} compatible (against {old.label})", err=True)
     sys.exit(1 if breaking else 0)

@@ -12,9 +12,9 @@ from .escape import luau_comment, python_comment
 from .dialects import LuauDialect, PythonDialect
 from .manifest import build_manifest, file_hash, manifest_text
 from .pyliteral import py_literal
-from .templates import environment, luau_templates, runtime_sources
+from .templates import environment, luau_templates, runtime_sources, server_runtime_sources
 from .typenames import PythonTypes, luau_definition, luau_type, named_types_in_dependency_order
-from .validators import Scope, Validators, write_validators
+from .validators import Scope, Validators, named_scopes_used, write_validators
 from .wire import wire_shapes
 from .codecs import channel_codecs, enum_entry
 from .codec_python import python_layouts
@@ -85,6 +85,42 @@ def _entries(table: dict) -> dict[str, dict[str, str]]:
     return {channel: {message: s.entry for message, s in scopes.items()} for channel, scopes in table.items()}
 
 
+def _by_direction(project: ir.Project, payloads: dict[str, dict[str, Scope]]) -> tuple[dict, dict]:
+    """Payload validators split by who runs them: the server checks intents (client -> server), clients check
+    events. Channels without a message of a kind are left out."""
+    intents: dict[str, dict[str, Scope]] = {}
+    events: dict[str, dict[str, Scope]] = {}
+    for channel in project.channels:
+        for message in channel.messages:
+            side = intents if message.is_intent else events
+            side.setdefault(channel.name, {})[message.name] = payloads[channel.name][message.name]
+    return intents, events
+
+
+def _luau_validators(luau: dict, folder: str, named: list[Scope], modules: dict[str, dict]) -> dict[str, str]:
+    """One Luau module's validators: `modules` ("Validators", "ReplyValidators") with a file per channel, plus the
+    Checks helpers and the named-type checks they call. The shared and the server module each get their own, so
+    neither needs the other's files."""
+    env = environment()
+    roots = [scope for table in modules.values() for scopes in table.values() for scope in scopes.values()]
+    type_checks = named_scopes_used(named, roots)
+    files = {
+        f"{folder}/Checks.luau": env.get_template("luau/_checks.luau.j2").render(luau),
+        f"{folder}/TypeChecks.luau": env.get_template("luau/_type_checks.luau.j2").render(
+            luau, scopes=type_checks, helpers=_helpers_called(type_checks)),
+    }
+    for module, table in modules.items():
+        root = "reply" if module == "ReplyValidators" else "payload"
+        files[f"{folder}/{module}/init.luau"] = env.get_template("luau/_validators_index.luau.j2").render(
+            luau, module=module, root=root, channels=list(table))
+        for channel, scopes in table.items():
+            files[f"{folder}/{module}/{channel}.luau"] = env.get_template("luau/_validators.luau.j2").render(
+                luau, module=module, root=root, channel=channel, scopes=scopes,
+                helpers=_helpers_called(scopes.values()),
+                uses_type_checks=any(s.imports or s.calls_type_checks for s in scopes.values()))
+    return files
+
+
 def render_project(project: ir.Project, retired: dict, config: Config, sources: list[str],
                    layouts: LayoutBuilder) -> dict[str, str]:
     """`layouts`: the messages' packed layouts, shared by the codecs in both languages and the manifest's sizes."""
@@ -110,16 +146,14 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
     for name, text in runtime_sources():
         files[f"{config.luau_out}/Runtime/{name}"] = _with_copy_header(name, text)
     luau_checks = write_validators(project, config.limits, LuauDialect())
-    files[f"{config.luau_out}/TypeChecks.luau"] = env.get_template("luau/_type_checks.luau.j2").render(
-        luau, scopes=luau_checks.named, helpers=_helpers_called(luau_checks.named))
-    for module, root, table in (("Validators", "payload", luau_checks.payloads),
-                                ("ReplyValidators", "reply", luau_checks.replies)):
-        files[f"{config.luau_out}/{module}/init.luau"] = env.get_template("luau/_validators_index.luau.j2").render(
-            luau, module=module, root=root, channels=list(table))
-        for channel, scopes in table.items():
-            files[f"{config.luau_out}/{module}/{channel}.luau"] = env.get_template("luau/_validators.luau.j2").render(
-                luau, module=module, root=root, channel=channel, scopes=scopes,
-                helpers=_helpers_called(scopes.values()), uses_type_checks=any(s.imports or s.calls_type_checks for s in scopes.values()))
+    intents, events = _by_direction(project, luau_checks.payloads)
+    files.update(_luau_validators(luau, config.luau_out, luau_checks.named,
+                                  {"Validators": events, "ReplyValidators": luau_checks.replies}))
+    files.update(_luau_validators(luau, config.luau_server, luau_checks.named, {"Validators": intents}))
+    files[f"{config.luau_server}/init.luau"] = env.get_template("luau_server/init.luau.j2").render(
+        luau, server_module=config.server_module)
+    for name, text in server_runtime_sources():
+        files[f"{config.luau_server}/{name}"] = _with_copy_header(f"server/{name}", text)
     for channel in project.channels:
         files[f"{config.luau_out}/Packed/{channel.name}.luau"] = env.get_template("luau/_packed_channel.luau.j2").render(
             luau, codecs=channel_codecs(channel, layouts), enum_entry=enum_entry)

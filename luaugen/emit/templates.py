@@ -79,7 +79,17 @@ def luau_templates() -> list[str]:
     return names
 
 
+def _sources(folder: Path) -> tuple[tuple[str, str], ...]:
+    return tuple((path.name, path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.luau")))
+
+
 @lru_cache(maxsize=1)
 def runtime_sources() -> tuple[tuple[str, str], ...]:
-    """(file name, text) of every static runtime module, sorted by name."""
-    return tuple((path.name, path.read_text(encoding="utf-8")) for path in sorted(runtime_dir().glob("*.luau")))
+    """(file name, text) of every static runtime module of the shared Luau module, sorted by name."""
+    return _sources(runtime_dir())
+
+
+@lru_cache(maxsize=1)
+def server_runtime_sources() -> tuple[tuple[str, str], ...]:
+    """(file name, text) of the static modules of the server-only Luau module (`runtime/server/`)."""
+    return _sources(runtime_dir() / "server")

@@ -14,6 +14,7 @@ the contract.
 from __future__ import annotations
 
 import keyword
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -66,6 +67,7 @@ class Scope:
     imports: list[str] = field(default_factory=list)
     sets: dict[tuple[str, ...], str] = field(default_factory=dict)
     helpers: set[str] = field(default_factory=set)  # the Checks helpers its functions call
+    uses: set[str] = field(default_factory=set)  # every named-type check it calls, however (imported or grouped)
 
 
 @dataclass
@@ -157,6 +159,7 @@ class ValidatorWriter:
             self.named_scopes[(key, strict)] = scope
             self._frames = frames
         entry = self.named_scopes[(key, strict)].entry
+        self._scopes[-1].uses.add(entry)
         if self._scopes[-1].grouped:
             self._scopes[-1].calls_type_checks = True
             return f"TypeChecks.{entry}"
@@ -459,6 +462,20 @@ class Validators:
     named: list[Scope]
     payloads: dict[str, dict[str, Scope]]
     replies: dict[str, dict[str, Scope]]
+
+
+def named_scopes_used(named: list[Scope], roots: Iterable[Scope]) -> list[Scope]:
+    """The named-type scopes that `roots` call, directly or through each other, in `named`'s order: a module holding
+    some validators needs these checks and no others."""
+    by_entry = {scope.entry: scope for scope in named}
+    needed: set[str] = set()
+    pending = [entry for root in roots for entry in root.uses]
+    while pending:
+        entry = pending.pop()
+        if entry not in needed:
+            needed.add(entry)
+            pending.extend(by_entry[entry].uses)
+    return [scope for scope in named if scope.entry in needed]
 
 
 def write_validators(project: ir.Project, limits: Limits, dialect) -> Validators:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..config import ConfigError, find_root, load_config
-from ..diagnostics import Severity, has_errors, render_github, render_json, render_text
+from ..diagnostics import Severity, has_errors, render_github, render_json, render_text, use_color
 from .engine import is_excluded, lint_sources
 from .manifest import ManifestError, load_manifest
 from .rules import LintConfigError
@@ -80,7 +80,7 @@ def command(paths: tuple[Path, ...], fmt: str, manifest_path: Path | None, confi
         _fail(str(exc))
     renderers = {"json": render_json, "github": render_github, "sarif": render_sarif}
     if fmt == "text":
-        click.echo(render_text(diagnostics, sources), nl=False)
+        click.echo(render_text(diagnostics, sources, color=use_color(sys.stdout)), nl=False)
         counts = {s: sum(d.severity is s for d in diagnostics) for s in Severity}
         lines = sum(text.count("\n") + (not text.endswith("\n") and bool(text)) for text in sources.values())
         click.echo(

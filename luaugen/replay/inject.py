@@ -15,7 +15,6 @@ from ..sim.simulator import Simulator
 from .dump import Dump, ReplayError
 from .inspect import Project
 
-MOUNT = "ReplicatedStorage/Networking"
 HARNESS = Path(__file__).with_name("inject.luau")
 MAX_SPAN = 120.0  # seconds of virtual time an "original"-paced replay may take
 COUNTERS = ("delivered", "invalid", "rateLimited", "dropped", "handlerErrors")
@@ -45,8 +44,7 @@ def inject(dump: Dump, project: Project, handlers: Path, *, pacing: str = "fast"
         raise ReplayError(f"the dump spans {span:.0f} s; original pacing replays at most {MAX_SPAN:.0f} s "
                           "(use --pacing fast)")
     with tempfile.TemporaryDirectory(prefix="luaugen-replay-") as tmp:
-        folder = build_luau(project.config, Path(tmp) / "Networking")
-        with Simulator(seed=1, mounts={MOUNT: folder}) as sim:
+        with Simulator(seed=1, mounts=build_luau(project.config, Path(tmp))) as sim:
             clients = [sim.add_client(f"Player{uid}", user_id=uid) for uid in _players(dump)]
             vm = sim.server if dump.side == "server" else clients[0]
             sim.step(2)  # remotes replicate

@@ -1,6 +1,6 @@
 """Offline Roblox simulator: one server VM and N client VMs running the same modules, linked by simulated networks.
 
-    sim = Simulator(seed=1, mounts={"ReplicatedStorage/Networking": Path("generated/luau/Networking")})
+    sim = Simulator(seed=1, mounts=networking_mounts(config, Path(".")))  # both Luau modules, where Rojo puts them
     alice = sim.add_client("Alice", link=Link(latency=0.05, jitter=0.01, loss=0.2))
     sim.server.exec('...')          # runs in a scheduler thread, may yield
     sim.run_for(2.0)                 # 60 Hz virtual frames
@@ -23,6 +23,10 @@ from .host import FRAME, LuauHost
 from .network import Channel, Link, Packet
 
 _String = pluau.String
+
+
+# What Roblox never replicates to clients: a client VM does not get what is mounted there.
+SERVER_ONLY_SERVICES = frozenset({"ServerScriptService", "ServerStorage"})
 
 
 class SimulationTimeout(AssertionError):
@@ -62,7 +66,8 @@ class VM(LuauHost):
         # made request timing (and every test counting retries) differ from run to run.
         self.lua.globals().get("math").get("randomseed")(random.Random(f"{sim.seed}/{name}/math").getrandbits(31))
         for path, folder in sim.mounts.items():
-            self.mount(path, folder)
+            if is_server or path.split("/")[0] not in SERVER_ONLY_SERVICES:
+                self.mount(path, folder)
 
     def _setup(self, _host: LuauHost, rt: Any) -> None:
         lua = self.lua

@@ -37,7 +37,6 @@ __all__ = ["DEFAULT_RATE", "DEFAULT_THRESHOLDS", "Prepared", "StressReport", "Un
 DEFAULT_RATE = 10.0  # messages per second for a message without a declared rate
 PACING = 0.99  # senders stay this fraction under the rate they aim at
 POOL = 8  # distinct example payloads per message
-MOUNT = "ReplicatedStorage/Networking"
 DRIVER = Path(__file__).with_name("stress.luau")
 NET = "require(game:GetService('ReplicatedStorage').Networking)"
 
@@ -184,8 +183,7 @@ def run_stress(config_root: Path | str, *, clients: int = 4, seconds: float = 5.
                           {"latency_ms": link.latency * 1000, "jitter_ms": link.jitter * 1000, "loss": link.loss},
                           frame_budget=config.runtime.frame_budget)
     with tempfile.TemporaryDirectory(prefix="luaugen-stress-") as tmp:
-        folder = build_luau(config, Path(tmp) / "Networking")
-        with Simulator(seed=seed, mounts={MOUNT: folder}) as sim:
+        with Simulator(seed=seed, mounts=build_luau(config, Path(tmp))) as sim:
             sim.server.exec(prelude + f"\n_G.Net = {NET}\n" + driver)
             missing = sim.server.call(sim.server.eval("return _G.Stress.props"), _needed_classes(catalog))
             peers = [sim.add_client(f"Stress{i + 1}", link=link) for i in range(clients)]

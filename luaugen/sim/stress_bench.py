@@ -19,7 +19,6 @@ from .simulator import Simulator
 from .stress import _manifest, catalog_of
 
 OVERLOAD = Path("scenarios") / "overload.yaml"
-MOUNT = "ReplicatedStorage/Networking"
 ENVELOPES = 1000
 PAYLOADS = 64  # distinct example payloads per channel, cycled (each envelope still gets its own table)
 # Fills the real Replay ring as the dispatcher does (kind, sequence and payload of each envelope in the ring's
@@ -66,8 +65,7 @@ def _heap_after(config, sources: dict[str, str], channel: str, names: list[str],
     path = next(p for p, text in sources.items() if re.search(rf"^channel:\s*{channel}\s*$", text, re.M))
     text = re.sub(r"^replay:\s*\d+\s*$", f"replay: {capacity}", sources[path], flags=re.M)
     with tempfile.TemporaryDirectory(prefix="luaugen-bench-") as tmp:
-        folder = build_luau(config, Path(tmp) / "Networking", {path: text})
-        with Simulator(mounts={MOUNT: folder}) as sim:
+        with Simulator(mounts=build_luau(config, Path(tmp), {path: text})) as sim:
             sim.server.exec("_G.Net = require(game:GetService('ReplicatedStorage').Networking)")
             heap, fill = sim.server.eval(FILL, nresults=2)
             tables = sim.server.to_luau(payloads)

@@ -33,6 +33,8 @@ def test_a_conflicting_rojo_entry_needs_force():
         merge_rojo(text, force=False)
     merged = merge_rojo(text, force=True)
     assert json.loads(merged)["tree"]["ReplicatedStorage"]["Networking"] == {"$path": "generated/luau/Networking"}
+    assert json.loads(merged)["tree"]["ServerScriptService"] == {
+        "$className": "ServerScriptService", "NetworkingServer": {"$path": "generated/luau/NetworkingServer"}}
     assert merged.startswith('{\n    "tree"')  # the file's own indentation
     assert merge_rojo(merged, force=False) is None  # already there: left alone
 

@@ -10,10 +10,17 @@ from .projects import Project
 LUAU_RUNNER = """
 local Packed = require(game.ReplicatedStorage.Networking.Packed)
 local Packing = require(game.ReplicatedStorage.Networking.Runtime.Packing)
-local validators = {
-	payloads = require(game.ReplicatedStorage.Networking.Validators),
-	replies = require(game.ReplicatedStorage.Networking.ReplyValidators),
-}
+-- Payload validators live in two halves: the server's checks of intents, the shared module's of events.
+local payloads = {}
+for _, half in { require(game.ReplicatedStorage.Networking.Validators), require(game.ServerScriptService.NetworkingServer.Validators) } do
+	for channel, messages in half do
+		payloads[channel] = payloads[channel] or {}
+		for name, validate in messages do
+			payloads[channel][name] = validate
+		end
+	end
+end
+local validators = { payloads = payloads, replies = require(game.ReplicatedStorage.Networking.ReplyValidators) }
 
 local function encodeAll(channel, which, message, items, n)
 	local codec = Packed[channel][which][message]

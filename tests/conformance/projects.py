@@ -39,9 +39,18 @@ class Project:
     mirror: Any  # the generated package
     runner: Any
 
+    def luau_validators(self, channel: str, message: str, reply: bool) -> str:
+        """The module holding a message's Luau validator: the server half checks intents, the shared module events
+        and replies."""
+        if reply:
+            return "ReplicatedStorage/Networking/ReplyValidators"
+        kind = next(m["kind"] for c in self.manifest["channels"] if c["name"] == channel
+                    for m in c["messages"] if m["name"] == message)
+        return ("ServerScriptService/NetworkingServer/Validators" if kind == "intent"
+                else "ReplicatedStorage/Networking/Validators")
+
     def luau_results(self, channel: str, message: str, reply: bool, batch: list) -> list[str]:
-        table = self.host.require(f"ReplicatedStorage/Networking/{'ReplyValidators' if reply else 'Validators'}")
-        validate = table.get(channel).get(message)
+        validate = self.host.require(self.luau_validators(channel, message, reply)).get(channel).get(message)
         return [str(r) for r in self.host.call(self.runner, validate, batch, len(batch))]
 
     def python_results(self, channel: str, message: str, reply: bool, batch: list) -> list[str]:
@@ -69,6 +78,7 @@ def _import_package(folder: Path, package: str) -> Any:
 def _load(name: str, root: Path, package: str) -> Project:
     host = LuauHost(name=name)
     host.mount("ReplicatedStorage/Networking", root / "luau" / "Networking")
+    host.mount("ServerScriptService/NetworkingServer", root / "luau" / "NetworkingServer")
     runner = host.eval(BATCH_RUNNER, name="batch")
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     return Project(name, manifest, host, _import_package(root / "python", package), runner)

@@ -41,7 +41,7 @@ HOSTILE = {
 @pytest.fixture(scope="module")
 def cast_skill():
     project = game_project()
-    validators = project.host.require("ReplicatedStorage/Networking/Validators")
+    validators = project.host.require("ServerScriptService/NetworkingServer/Validators")
     return project.host, validators.get("Skills").get("CastSkill")
 
 

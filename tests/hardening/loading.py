@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 from luaugen.config import Config
+from luaugen.sim.build import networking_mounts
 from luaugen.sim.host import LuauHost
 from luaugen.sim.simulator import Simulator
 
-MOUNT = "ReplicatedStorage/Networking"
 
 
 def write_tree(files: dict[str, str], root: Path) -> None:
@@ -37,7 +37,7 @@ def compile_every_luau_file(files: dict[str, str]) -> list[str]:
 
 def require_modules(config: Config, root: Path) -> object:
     """Require the package on a simulated server and client (every module it loads); returns `_G.INJECTED`."""
-    sim = Simulator(seed=1, mounts={MOUNT: root / config.luau_out})
+    sim = Simulator(seed=1, mounts=networking_mounts(config, root))
     try:
         require = "local Net = require(game.ReplicatedStorage.Networking)\n"
         sim.server.exec(require)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,15 @@ def test_findings_exit_1_with_text_and_summary(project: Path) -> None:
     assert "   16 |" in result.stdout and "hint: did you mean 'SkillHit'?" in result.stdout
     assert "src/vendor" not in result.stdout and "src/shared/Networking" not in result.stdout
     assert "luaugen lint: 6 files, 154 lines," in result.stderr and "7 findings (6 errors, 1 warnings, 0 info)" in result.stderr
+
+
+def test_findings_are_coloured_only_where_build_colours_its_errors(project: Path, monkeypatch) -> None:
+    plain = run(project).stdout
+    assert "\x1b[" not in plain  # not a terminal (CliRunner's stream): plain text
+    monkeypatch.setattr(sys.modules[command.callback.__module__], "use_color", lambda stream: True)
+    coloured = CliRunner().invoke(command, ["--config-root", str(project)], color=True).stdout  # click keeps ANSI
+    assert "\x1b[1;31merror:\x1b[0m" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
 
 
 def test_clean_paths_exit_0(project: Path) -> None:

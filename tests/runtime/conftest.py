@@ -10,11 +10,11 @@ import pytest
 from luaugen.config import load_config
 from luaugen.project import read_sources
 from luaugen.sim import Link, Simulator
-from luaugen.sim.build import build_luau
+from luaugen.sim.build import build_luau, networking_mounts
 
 ROOT = Path(__file__).resolve().parents[2]
-GENERATED = ROOT / "generated" / "luau" / "Networking"
-MOUNT = "ReplicatedStorage/Networking"
+# The committed build: the shared module in ReplicatedStorage, the server half in ServerScriptService.
+GENERATED = networking_mounts(load_config(ROOT), ROOT)
 NET = "local Net = require(game.ReplicatedStorage.Networking)\n"
 # Luau helpers for tests that fire their own frames at the remotes: `raw(kind, ch, msg, seq, bytes)` is an envelope
 # whose payload is the given bytes (a string or buffer), `packed(kind, ch, msg, seq, codec, payload)` one packed by a
@@ -44,19 +44,20 @@ def schema_sources() -> dict[str, str]:
     return read_sources(load_config(ROOT))[0]
 
 
-def build(folder: Path, profile: str = "dev", extra: dict[str, str] | None = None, **runtime) -> Path:
-    """Compile schemas/ (plus `extra` schema files) in memory with `profile` and write the Luau output to folder."""
+def build(folder: Path, profile: str = "dev", extra: dict[str, str] | None = None, **runtime) -> dict[str, Path]:
+    """Compile schemas/ (plus `extra` schema files) in memory with `profile`, write the Luau output under folder and
+    return its mounts."""
     config = load_config(ROOT).with_profile(profile)
     if runtime:
         config = replace(config, runtime=replace(config.runtime, **runtime))
     return build_luau(config, folder, extra)
 
 
-def start(folder: Path = GENERATED, clients: int = 1, link: Link | None = None, seed: int = 1,
+def start(mounts: dict[str, Path] = GENERATED, clients: int = 1, link: Link | None = None, seed: int = 1,
           server_setup: str = "", client_setup: str = "") -> tuple[Simulator, list]:
     """A simulator with the Networking module mounted, the server's Net required (creates the remotes) and
     `clients` players joined, each with `client_setup` run."""
-    sim = Simulator(seed=seed, mounts={MOUNT: folder})
+    sim = Simulator(seed=seed, mounts=mounts)
     sim.server.exec(NET + "_G.Net = Net\n" + server_setup)
     peers = []
     for i in range(clients):
@@ -72,5 +73,5 @@ def no_errors(sim: Simulator) -> None:
 
 
 @pytest.fixture
-def generated() -> Path:
+def generated() -> dict[str, Path]:
     return GENERATED

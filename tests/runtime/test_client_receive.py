@@ -28,8 +28,8 @@ def test_the_client_drops_an_invalid_event_and_says_why():
 def test_a_release_client_rejects_a_reply_its_validator_refuses(tmp_path):
     # A release server sends what its handler returns unchecked; the client's validator is the last line. The reply
     # must survive packing to reach it: a string packs as raw bytes (within max_length), so invalid UTF-8 does.
-    folder = build(tmp_path / "Networking", profile="release")
-    sim, (client,) = start(folder, server_setup="""
+    mounts = build(tmp_path, profile="release")
+    sim, (client,) = start(mounts, server_setup="""
         Net.Attributes.AllocatePoints.on(function()
             return { accepted = true, remainingPoints = 3, reason = string.char(255) }
         end)

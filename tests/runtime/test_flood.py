@@ -6,7 +6,7 @@ import pluau
 
 from luaugen.sim import Link, Simulator
 
-from .conftest import FRAMES, GENERATED, MOUNT, NET, no_errors, start
+from .conftest import FRAMES, GENERATED, NET, no_errors, start
 
 CAST = "{ skillId = 'fire', target = { kind = 'self' }, modifiers = {} }"
 FRAME = 1 / 60
@@ -67,8 +67,8 @@ end
 """
 
 
-def _honest_run(attack: bool, folder=GENERATED) -> tuple[Simulator, list]:
-    sim = Simulator(seed=3, mounts={MOUNT: folder})
+def _honest_run(attack: bool, mounts=GENERATED) -> tuple[Simulator, list]:
+    sim = Simulator(seed=3, mounts=mounts)
     sim.server.exec(NET + "_G.Net = Net\n" + SERVER)
     if attack:  # joins first: its calls reach the server before anyone else's packets in every frame
         sim.add_raw_player("Exploiter", EXPLOIT)

@@ -108,8 +108,8 @@ def test_malformed_frames_and_envelopes_are_dropped_and_counted():
 def test_a_release_server_counts_an_empty_frame_as_malformed(tmp_path):
     # A release frame has no send-time header, so reading an empty buffer finds zero envelopes and no error: only
     # the length check before reading drops it (in dev, the missing 8-byte header catches it too).
-    folder = build(tmp_path / "Networking", profile="release")
-    sim, (client,) = start(folder, server_setup=SERVER)
+    mounts = build(tmp_path, profile="release")
+    sim, (client,) = start(mounts, server_setup=SERVER)
     client.exec(HOSTILE + """
         R:FireServer(buffer.create(0))
         R:FireServer(frame({ raw(1, 4, 2, 1, bytes(cancel, { castId = 1 })) }))  -- Skills.CancelCast, well framed
@@ -160,9 +160,9 @@ def test_an_honest_client_at_the_declared_rate_over_a_jittery_link_is_never_limi
 
 
 def test_a_per_minute_rate_allows_one_second_of_burst_not_a_minute(tmp_path):
-    folder = build(tmp_path / "Networking", extra={"schemas/zz_chat.yaml": (
+    mounts = build(tmp_path, extra={"schemas/zz_chat.yaml": (
         "channel: Chat\nintents:\n  Say:\n    rate: 600/m\n    payload:\n      text: string\n")})
-    sim, (client,) = start(folder, server_setup="""
+    sim, (client,) = start(mounts, server_setup="""
         _G.said = 0
         Net.Chat.Say.on(function() _G.said += 1 end)
     """)

@@ -94,8 +94,8 @@ def test_a_retried_request_is_answered_from_the_reply_cache_after_newer_requests
 
 
 def test_the_reply_cache_holds_exactly_reply_cache_requests(tmp_path):
-    folder = build(tmp_path / "Networking", reply_cache=2)
-    sim, (client,) = start(folder, server_setup="""
+    mounts = build(tmp_path, reply_cache=2)
+    sim, (client,) = start(mounts, server_setup="""
         _G.runs = {}
         Net.Skills.CastSkill.on(function(player, p) table.insert(_G.runs, p.skillId) return { accepted = true } end)
     """)
@@ -150,9 +150,9 @@ def test_a_critical_burst_arrives_whole_in_batches_the_receiver_accepts():
 
 
 def test_reliable_low_traffic_beyond_the_budget_waits_and_is_never_shed(tmp_path):
-    folder = build(tmp_path / "Networking", extra={"schemas/zz_log.yaml": (
+    mounts = build(tmp_path, extra={"schemas/zz_log.yaml": (
         "channel: Log\nqos: LOW\nevents:\n  Line:\n    payload:\n      n: u16\n")})
-    sim, (client,) = start(folder, client_setup="""
+    sim, (client,) = start(mounts, client_setup="""
         _G.lines = 0
         Net.Log.Line.on(function() _G.lines += 1 end)
     """)

@@ -6,9 +6,10 @@ CAST = "{ skillId = 'fire', target = { kind = 'self' }, modifiers = {} }"
 
 
 def test_a_custom_remotes_folder_carries_requests(tmp_path):
-    folder = build(tmp_path / "Networking", remotes_folder="GameRemotes")
-    assert '\tremotesFolder = "GameRemotes",\n' in (folder / "Runtime" / "Settings.luau").read_text(encoding="utf-8")
-    sim, (client,) = start(folder, server_setup="""
+    mounts = build(tmp_path, remotes_folder="GameRemotes")
+    settings = mounts["ReplicatedStorage/Networking"] / "Runtime" / "Settings.luau"
+    assert '\tremotesFolder = "GameRemotes",\n' in settings.read_text(encoding="utf-8")
+    sim, (client,) = start(mounts, server_setup="""
         Net.Skills.CastSkill.on(function(player, p) return { accepted = true, castId = 9 } end)
     """)
     assert sim.server.eval("game.ReplicatedStorage:FindFirstChild('NetworkingRemotes') == nil") is True

@@ -8,22 +8,27 @@ from luaugen.emit.templates import runtime_dir
 
 from .conftest import ROOT, schema_sources
 
-SOURCES = sorted(runtime_dir().glob("*.luau"))
+SHARED = sorted(runtime_dir().glob("*.luau"))
+SERVER = sorted((runtime_dir() / "server").glob("*.luau"))
+SOURCES = SHARED + SERVER
 
 
 def test_every_runtime_module_is_copied_verbatim_after_its_header():
     config = load_config(ROOT)
     files = compile_project(config, schema_sources()).files
-    assert [path.stem for path in SOURCES] == ["Api", "Codecs", "Debug", "Dispatcher", "Facade", "Frames", "Guard", "Handlers",
-                                               "Messages", "Outbound", "Packing", "Replay", "ReplyCache", "Requests", "Stats"]
+    assert [path.stem for path in SHARED] == ["Api", "Codecs", "Debug", "Dispatcher", "Facade", "Frames", "Guard", "Handlers",
+                                              "Messages", "Outbound", "Packing", "Replay", "Requests", "ServerParts", "Stats"]
+    assert [path.stem for path in SERVER] == ["ReplyCache"]
     for path in SOURCES:
         text = path.read_text(encoding="utf-8")
         first, _, rest = text.partition("\n")
         assert first == "--!strict", path.name
-        assert files[f"{config.luau_out}/Runtime/{path.name}"] == "\n".join([
+        name = path.relative_to(runtime_dir()).as_posix()
+        target = f"{config.luau_server}/{path.name}" if path in SERVER else f"{config.luau_out}/Runtime/{path.name}"
+        assert files[target] == "\n".join([
             "--!strict",
-            f"-- Copied by luaugen from runtime/{path.name} (the static runtime, the same for every schema).",
-            f"-- Do not edit: change runtime/{path.name} in luaugen and run `luaugen build`.",
+            f"-- Copied by luaugen from runtime/{name} (the static runtime, the same for every schema).",
+            f"-- Do not edit: change runtime/{name} in luaugen and run `luaugen build`.",
             rest,
         ])
 

@@ -41,8 +41,8 @@ def test_wire_shapes_only_cover_integer_keyed_maps():
 
 
 def test_integer_keyed_maps_survive_the_remote(tmp_path):
-    folder = build(tmp_path / "Networking", extra={"schemas/maps.yaml": MAPS})
-    sim, (client,) = start(folder, server_setup="""
+    mounts = build(tmp_path, extra={"schemas/maps.yaml": MAPS})
+    sim, (client,) = start(mounts, server_setup="""
         _G.got = {}
         Net.Maps.Store.on(function(player, p)
             table.insert(_G.got, p)
@@ -105,8 +105,8 @@ def test_profiles_differ_only_in_the_generated_settings():
 
 
 def test_release_build_runs_end_to_end(tmp_path):
-    folder = build(tmp_path / "Networking", profile="release")
-    sim, (client,) = start(folder, server_setup="""
+    mounts = build(tmp_path, profile="release")
+    sim, (client,) = start(mounts, server_setup="""
         Net.Skills.CastSkill.on(function(player, p) return { accepted = true } end)
     """)
     run = client.exec("""

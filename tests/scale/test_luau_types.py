@@ -25,10 +25,11 @@ REWRITES = (
 @pytest.mark.parametrize("solver", ["new", "old"])
 def test_validator_modules_type_check_in_strict_mode(solver, tmp_path):
     write_files(compile_synthetic(30, tmp_path), tmp_path)
-    networking = tmp_path / "generated" / "luau" / "Networking"
-    checked = [networking / "Checks.luau", networking / "TypeChecks.luau",
-               *sorted((networking / "Validators").glob("*.luau")), *sorted((networking / "ReplyValidators").glob("*.luau"))]
-    assert len(checked) == 2 + 3 + 3  # two channels (25 + 5 messages), each with requests, plus the two index modules
+    shared, server = tmp_path / "generated" / "luau" / "Networking", tmp_path / "generated" / "luau" / "NetworkingServer"
+    checked = [folder / name for folder in (shared, server) for name in ("Checks.luau", "TypeChecks.luau")]
+    checked += [*sorted((server / "Validators").glob("*.luau")), *sorted((shared / "ReplyValidators").glob("*.luau"))]
+    # two channels (25 + 5 intents, checked by the server half), each with requests, plus the two index modules
+    assert len(checked) == 4 + 3 + 3
     for path in checked:
         text = path.read_text(encoding="utf-8")
         for pattern, replacement in REWRITES:

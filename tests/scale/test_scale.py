@@ -10,6 +10,8 @@ import sys
 import pytest
 
 from luaugen.sim import Simulator
+from luaugen.config import Config
+from luaugen.sim.build import networking_mounts
 from luaugen.sim.host import LuauHost
 
 from .build import compile_synthetic, write_files
@@ -64,13 +66,13 @@ def test_contract_of_any_size_loads_and_validates_in_luau_and_python(count, tmp_
     assert len(replies) == {1: 1, 300: 108, 2000: 720}[count]  # 9 requests in every full channel of 25
     assert all(validators.REPLY_VALIDATORS[c][m]({"accepted": True}) == (True, None) for c, m in replies)
 
-    with Simulator(mounts={"ReplicatedStorage/Networking": tmp_path / "generated/luau/Networking"}) as sim:
+    with Simulator(mounts=networking_mounts(Config(root=tmp_path), tmp_path)) as sim:
         server = sim.server
         run = server.exec("local Net = require(game.ReplicatedStorage.Networking)\n"
                           "return Net.schemaHash, type(Net.Synth0.Do0.on)")
         assert run.results == (files["generated/manifest.json"].split('"schema_hash": "')[1].split('"')[0],
                                "function")
-        validators_table = server.require("ReplicatedStorage/Networking/Validators")
+        validators_table = server.require("ServerScriptService/NetworkingServer/Validators")  # all are intents
         batch = server.eval(LUAU_BATCH)
         results = server.call(batch, validators_table, names, [server.to_luau(p) for p in payloads])
         assert [str(r) for r in results] == [""] * count
@@ -102,8 +104,8 @@ def test_one_huge_message_loads_and_validates(tmp_path):
     write_files(files, tmp_path)
     host = LuauHost(name="huge")
     try:
-        host.mount("ReplicatedStorage/Networking", tmp_path / "generated/luau/Networking")
-        validate = host.require("ReplicatedStorage/Networking/Validators").get("Huge").get("Everything")
+        host.mount("ServerScriptService/NetworkingServer", tmp_path / "generated/luau/NetworkingServer")
+        validate = host.require("ServerScriptService/NetworkingServer/Validators").get("Huge").get("Everything")
         assert host.call(validate, host.to_luau(payload)) == (True, None)
         broken = dict(payload, e299="C", big=dict(payload["big"], g249=300))
         assert host.call(validate, host.to_luau(broken)) == (False, 'payload.e299: expected one of "A299", "B299", got "C"')

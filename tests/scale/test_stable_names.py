@@ -15,7 +15,7 @@ NEW_FIELD = "      note: { type: string, max_length: 40, optional: true }\n"
 
 # Per generated file: the line that opens each block, and the block names the edited message owns.
 BLOCKS = {
-    "generated/luau/Networking/Validators/Synth1.luau": (r"^-- (Synth1\.\w+)$", {"Synth1.Do5"}),
+    "generated/luau/NetworkingServer/Validators/Synth1.luau": (r"^-- (Synth1\.\w+)$", {"Synth1.Do5"}),
     "generated/luau/Networking/Types.luau": (r"^export type (\w+)", {"Synth1Do5"}),
     "generated/python/sdc_net/validators.py": (r"^(?:def (_(?:check|validate)_\w+)|(_[A-Z0-9_]+) = )",
                                                {"_validate_synth1_do5", "_SYNTH1_DO5_FIELDS"}),
@@ -25,6 +25,7 @@ BLOCKS = {
 }
 HASH_LINES = {
     "generated/luau/Networking/Registry.luau": r'^\tschemaHash = "[0-9a-f]{64}",$',
+    "generated/luau/NetworkingServer/init.luau": r'^\tschemaHash = "[0-9a-f]{64}",$',  # the halves must match
     "generated/python/sdc_net/registry.py": r'^SCHEMA_HASH = "[0-9a-f]{64}"$',
 }
 

@@ -37,8 +37,8 @@ def findings(tmp_path_factory) -> dict[tuple[str, str], list[Finding]]:
     for index, (project, (root, profile)) in enumerate(PROJECTS.items()):
         folder = tmp_path_factory.mktemp(f"project{index}")
         files = {path.removeprefix("generated/luau/"): text for path, text in compile_fixture(profile, root).items()
-                 if path.startswith("generated/luau/Networking/")}
-        assert "Networking/init.luau" in files, sorted(files)
+                 if path.startswith(("generated/luau/Networking/", "generated/luau/NetworkingServer/"))}
+        assert {"Networking/init.luau", "NetworkingServer/init.luau"} <= set(files), sorted(files)
         paths = write_checkable(files, folder)
         if project == WITH_CONSUMERS:
             paths += write_checkable({c.name: c.read_text(encoding="utf-8") for c in CONSUMERS}, folder)
