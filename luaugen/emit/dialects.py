@@ -7,9 +7,10 @@ from functools import lru_cache
 
 from .contract import format_number
 from .escape import luau_string, python_string
-from .layout import fit, fits, frozen_set
+from .layout import TAB, WIDTH, fit, frozen_set
 
 SCOPE_INDENT = 1  # generated check functions sit in a `do ... end` block (templates/luau/_scope.luau.j2)
+_ROOM = WIDTH - TAB * SCOPE_INDENT  # columns a statement at depth 0 of a check function may take
 
 
 @dataclass
@@ -30,17 +31,8 @@ class _Dialect:
 
     quote = staticmethod(lru_cache(maxsize=8192)(luau_string))  # every string literal goes through emit.escape
 
-    def or_(self, *conds: str) -> str:
-        return " or ".join(conds)
-
     def and_(self, *conds: str) -> str:
         return " and ".join(conds)
-
-    def lt(self, a, b) -> str:
-        return f"{a} < {b}"
-
-    def gt(self, a, b) -> str:
-        return f"{a} > {b}"
 
     def num(self, value: float) -> str:
         return format_number(value) if float(value).is_integer() else repr(float(value))
@@ -154,11 +146,21 @@ class LuauDialect(_Dialect):
     def string_set_field(self, table_name, name, values):
         return frozen_set(SCOPE_INDENT, f"{table_name}.{name}", [self.quote(v) for v in values], "{ [any]: boolean }")
 
-    def lines(self, depth: int, text: str) -> list[str]:
-        """The statement at `depth` tabs within its function, laid out for the scope's indentation."""
-        if fits(depth + SCOPE_INDENT, text):  # most statements: no layout to work out
-            return ["\t" * depth + text]
-        return [line[SCOPE_INDENT:] for line in fit(depth + SCOPE_INDENT, text)]
+    def line(self, out: list[str], depth: int, text: str) -> None:
+        """Appends the statement at `depth` tabs within its function, laid out for the scope's indentation."""
+        if len(text) <= _ROOM - TAB * depth:  # most statements: no layout to work out
+            out.append("\t" * depth + text)
+        else:
+            out.extend(line[SCOPE_INDENT:] for line in fit(depth + SCOPE_INDENT, text))
+
+    def fail(self, out: list[str], depth: int, cond: str, message: str, entry: bool) -> None:
+        """`if cond then return [false, ]message end`: the commonest statement, written in one call."""
+        self.line(out, depth, f"if {cond} then")
+        self.line(out, depth + 1, ("return false, " if entry else "return ") + message)
+        out.append("\t" * depth + "end")
+
+    def close(self, out: list[str], depth: int) -> None:
+        out.append("\t" * depth + "end")
 
     def constant_name(self, name: str) -> str:
         return name
@@ -247,8 +249,16 @@ class PythonDialect(_Dialect):
     def integer_key_ok(self, k, low, high):
         return f"_is_number({k}) and {k} % 1 == 0 and {k} >= {low} and {k} <= {high}"
 
-    def lines(self, depth: int, text: str) -> list[str]:
-        return ["\t" * depth + text]
+    def line(self, out: list[str], depth: int, text: str) -> None:
+        out.append("\t" * depth + text)
+
+    def fail(self, out: list[str], depth: int, cond: str, message: str, entry: bool) -> None:
+        tabs = "\t" * depth
+        out.append(f"{tabs}if {cond}:")
+        out.append(f"{tabs}\treturn {'False, ' if entry else ''}{message}")
+
+    def close(self, out: list[str], depth: int) -> None:
+        """Python blocks end by indentation."""
 
     def string_set(self, name, values):
         return f"{name} = frozenset({{{', '.join(self.quote(v) for v in values)}}})"
