@@ -117,6 +117,7 @@ class Union:
 
 
 Node = Bool | Int | Float | Datatype | Instance | Enum | String | Array | Map | Struct | Union
+_VARIABLE = frozenset({String, Array, Map, Union})  # never of a fixed size
 
 
 def prefix_width(maximum: int | None) -> int:
@@ -136,21 +137,20 @@ def index_width(count: int) -> int:
 
 def fixed_size(node: Node) -> int | None:
     """Bytes of a node whose size never varies, else None."""
-    if isinstance(node, Bool):
-        return 1
-    if isinstance(node, Int):
+    kind = type(node)  # one dispatch on the class: codecs and size rules ask this of every node, often twice
+    if kind in _VARIABLE:
+        return None
+    if kind is Int:
         return INT_WIDTH[node.format]
-    if isinstance(node, Float):
+    if kind is Float:
         return 4 if node.format == "f32" else 8
-    if isinstance(node, Datatype):
+    if kind is Struct:
+        return sum(s.size for s in node.segments) if all(type(s) is Run for s in node.segments) else None
+    if kind is Datatype:
         return 4 * DATATYPE_FLOATS[node.kind]
-    if isinstance(node, Instance):
-        return INSTANCE_INDEX_BYTES
-    if isinstance(node, Enum):
+    if kind is Enum:
         return index_width(len(node.values))
-    if isinstance(node, Struct) and all(isinstance(s, Run) for s in node.segments):
-        return sum(s.size for s in node.segments)
-    return None
+    return 1 if kind is Bool else INSTANCE_INDEX_BYTES
 
 
 def _prefix_bytes(prefix: int, count: int) -> int:
