@@ -94,8 +94,10 @@ class LuauDialect(_Dialect):
         return {"Vector2": ("X", "Y"), "Vector3": ("X", "Y", "Z"), "Color3": ("R", "G", "B")}.get(kind)
 
     def non_finite(self, x: str, components: tuple[str, ...]) -> str:
-        """A component is nan or ±inf exactly when `c - c` is not 0 (datatype components are always numbers)."""
-        return " or ".join(f"{x}.{c} - {x}.{c} ~= 0" for c in components)
+        """`c * 0` is 0 (or -0) for a finite component and nan for nan or ±inf, so the sum of those products is 0
+        exactly when every component is finite (datatype components are always numbers). Each component is read
+        once: reading one goes through the datatype's `__index`."""
+        return " + ".join(f"{x}.{c} * 0" for c in components) + " ~= 0"
 
     def if_(self, cond: str) -> str:
         return f"if {cond} then"
