@@ -30,6 +30,19 @@ class _Dialect:
     """What both languages write alike; subclasses hold the differences."""
 
     quote = staticmethod(lru_cache(maxsize=8192)(luau_string))  # every string literal goes through emit.escape
+    joiner: str  # the string concatenation operator
+
+    def __init__(self):
+        self._paths: dict[tuple[tuple[bool, str], ...], str] = {}  # path -> its code (one build, one dialect)
+
+    def concat(self, path: Path, tail: str) -> str:
+        """Code for the message `<path><tail>`. A path's code is worked out once: a value's checks share its path."""
+        code = self._paths.get(path.parts)
+        if code is None:
+            code = self._paths[path.parts] = self.path_code(path.parts)
+        if not code:
+            return tail
+        return code + self.joiner + tail if tail else code
 
     def and_(self, *conds: str) -> str:
         return " and ".join(conds)
@@ -51,14 +64,15 @@ class _Dialect:
 
 
 class LuauDialect(_Dialect):
+    joiner = " .. "
     do = "do"
     end = "end"
     nil = "nil"
     else_ = "else"
 
-    def concat(self, path: Path, tail: str) -> str:
+    def path_code(self, parts: tuple[tuple[bool, str], ...]) -> str:
         pieces, literal = [], ""
-        for is_literal, text in path.parts:
+        for is_literal, text in parts:
             if is_literal:
                 literal += text
                 continue
@@ -68,7 +82,7 @@ class LuauDialect(_Dialect):
             pieces.append(text)
         if literal:
             pieces.append(self.quote(literal))
-        return " .. ".join([*pieces, tail] if tail else pieces)
+        return " .. ".join(pieces)
 
     def helper(self, name: str) -> str:
         return name
@@ -173,20 +187,20 @@ class LuauDialect(_Dialect):
 
 class PythonDialect(_Dialect):
     quote = staticmethod(lru_cache(maxsize=8192)(python_string))
+    joiner = " + "
     do = None
     end = None
     nil = "None"
     else_ = "else:"
 
-    def concat(self, path: Path, tail: str) -> str:
+    def path_code(self, parts: tuple[tuple[bool, str], ...]) -> str:
         pieces: list[tuple[bool, str]] = []
-        for is_literal, text in path.parts:
+        for is_literal, text in parts:
             if is_literal and pieces and pieces[-1][0]:
                 pieces[-1] = (True, pieces[-1][1] + text)
             else:
                 pieces.append((is_literal, text))
-        rendered = [self.quote(text) if literal else f"str({text})" for literal, text in pieces]
-        return " + ".join([*rendered, tail] if tail else rendered)
+        return " + ".join(self.quote(text) if literal else f"str({text})" for literal, text in pieces)
 
     def helper(self, name: str) -> str:
         return "_" + snake(name)
