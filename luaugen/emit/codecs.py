@@ -87,13 +87,15 @@ class _Lines:
 
     def close(self, text: str = "end") -> None:
         self.depth -= 1
-        self.add(text)
+        self.lines.append("\t" * self.depth + text)  # `end` and `}` always fit
 
     def guard(self, condition: str, failure: str) -> None:
         """`if condition then failure end`, laid out on three lines as StyLua writes it."""
-        self.open(f"if {condition} then")
+        self.add(f"if {condition} then")
+        self.depth += 1
         self.add(failure)
-        self.close()
+        self.depth -= 1
+        self.lines.append("\t" * self.depth + "end")
 
 
 class _Channel:
