@@ -229,14 +229,19 @@ class ValidatorWriter:
         else:
             bad_utf8, byte_len = d.bad_utf8(x), d.byte_len(x)
         self._fail(out, depth, bad_utf8, path.lit(": expected valid UTF-8, got invalid bytes"), "")
+        self._count_bounds(out, depth, byte_len, t.min_length, t.max_length, path, expected, "bytes")
+
+    def _count_bounds(self, out, depth, count: str, low: int | None, high: int | None, path, expected, unit) -> None:
+        """Fails when `count` (bytes, items) is outside low..high; a bound of None (or a low of 0) is no bound."""
         bounds = []
-        if t.max_length is not None:
-            bounds.append(f"{byte_len} > {t.max_length}")
-        if t.min_length:
-            bounds.append(f"{byte_len} < {t.min_length}")
+        if high is not None:
+            bounds.append(f"{count} > {high}")
+        if low:
+            bounds.append(f"{count} < {low}")
         if bounds:
-            tail = f'{self._helper("failCount")}({d.quote(expected)}, {byte_len}, {d.quote("bytes")})'
-            self._fail(out, depth, " or ".join(bounds), path, tail)
+            d = self.d
+            self._fail(out, depth, " or ".join(bounds), path,
+                       d.call(self._helper("failCount"), d.quote(expected), count, d.quote(unit)))
 
     def _emit_number(self, out, depth, type_, t: ir.NumberType | ir.IntegerType, x, path, strict) -> None:
         d = self.d
@@ -352,7 +357,6 @@ class ValidatorWriter:
 
     def _emit_array(self, out, depth, type_, t: ir.ArrayType, x, path, strict) -> None:
         d = self.d
-        expected = expectation(t)
         if d.end is None:
             items, n = self._python_array(out, depth, x, path)
         else:
@@ -360,14 +364,7 @@ class ValidatorWriter:
             items, n = tbl, self._var("n")
             self._line(out, depth, d.local(n, d.call(self._helper("arrayLength"), tbl)))
             self._fail(out, depth, d.is_nil(n), path.lit(": expected array, got table with non-array keys"), "")
-        bounds = []
-        if t.max_items is not None:
-            bounds.append(f"{n} > {t.max_items}")
-        if t.min_items:
-            bounds.append(f"{n} < {t.min_items}")
-        if bounds:
-            self._fail(out, depth, " or ".join(bounds), path,
-                       d.call(self._helper("failCount"), d.quote(expected), n, d.quote("items")))
+        self._count_bounds(out, depth, n, t.min_items, t.max_items, path, expectation(t), "items")
         i = self._var("i")
         item = self._var("item")
         if d.end is None:
@@ -392,7 +389,6 @@ class ValidatorWriter:
 
     def _emit_map(self, out, depth, type_, t: ir.MapType, x, path, strict) -> None:
         d = self.d
-        expected = expectation(t)
         tbl = self._table_prologue(out, depth, x, path, "table", every_key=True)
         key_type = effective(self.project, t.key, strict, self.limits)
         k = self._var("k")
@@ -415,9 +411,7 @@ class ValidatorWriter:
         line(out, depth + 2, d.count_up(bad))
         d.close(out, depth + 1)
         d.close(out, depth)
-        if t.max_entries is not None:
-            self._fail(out, depth, f"{count} > {t.max_entries}", path,
-                       d.call(self._helper("failCount"), d.quote(expected), count, d.quote("entries")))
+        self._count_bounds(out, depth, count, None, t.max_entries, path, expectation(t), "entries")
         self._fail(out, depth, f"{bad} > 0", path,
                    d.call(self._helper("failKeys"), d.quote(expectation(key_type)), bad))
         value_check = self.function(f"check{self._where(path)}Value", t.value, strict)
