@@ -134,8 +134,8 @@ def _ratio_rows(timings: dict[str, dict[str, float]]) -> dict[str, dict[str, flo
     return {payload: {impl: times["hand-written"] / t for impl, t in times.items()} for payload, times in timings.items()}
 
 
-def bench_luau(networking: Path, iterations: int = 200_000, repeat: int = 5) -> dict:
-    vm = SandboxedLuau(networking)
+def bench_luau(server_half: Path, iterations: int = 200_000, repeat: int = 5) -> dict:
+    vm = SandboxedLuau(server_half, root_name=server_half.name)
     generated = vm.require("Validators").get("Skills").get("CastSkill")
     handwritten = vm.load(resources.files(__package__).joinpath("benchdata/cast_skill.luau").read_text("utf-8"),
                           "handwritten")(vm.require("Checks"))[0]

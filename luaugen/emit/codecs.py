@@ -7,13 +7,12 @@ types never runs into Luau's limits on locals and upvalues. Every field's tempor
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from ..model import ir
 from ..model import layout as L
 from .escape import luau_string
-from .layout import call_lines, fits, signature
+from .layout import TAB, WIDTH, call_lines, fits, signature
 
 _WRITE_INT = {"u8": "writeu8", "i8": "writei8", "u16": "writeu16", "i16": "writei16", "u32": "writeu32", "i32": "writei32"}
 _DATATYPE_NEW = {"vector2": "Vector2.new", "vector3": "Vector3.new", "color3": "Color3.new", "cframe": "CFrame.new"}
@@ -72,8 +71,11 @@ class _Lines:
         self._count = 0
 
     def add(self, text: str) -> None:
-        long_call = None if fits(self.depth, text) else call_lines(self.depth, text)
-        self.lines.extend(long_call or ["\t" * self.depth + text])
+        depth = self.depth
+        if len(text) <= WIDTH - TAB * depth:  # nearly every line: `fits`, without the call
+            self.lines.append("\t" * depth + text)
+        else:
+            self.lines.extend(call_lines(depth, text) or ["\t" * depth + text])
 
     def fresh(self, base: str) -> str:
         self._count += 1
@@ -85,13 +87,15 @@ class _Lines:
 
     def close(self, text: str = "end") -> None:
         self.depth -= 1
-        self.add(text)
+        self.lines.append("\t" * self.depth + text)  # `end` and `}` always fit
 
     def guard(self, condition: str, failure: str) -> None:
         """`if condition then failure end`, laid out on three lines as StyLua writes it."""
-        self.open(f"if {condition} then")
+        self.add(f"if {condition} then")
+        self.depth += 1
         self.add(failure)
-        self.close()
+        self.depth -= 1
+        self.lines.append("\t" * self.depth + "end")
 
 
 class _Channel:
@@ -101,11 +105,17 @@ class _Channel:
         self.named: dict[str, L.Struct | L.Union] = {}
         self.enums: dict[str, tuple[str, ...]] = {}
         self._bodies: dict[L.Node, tuple[list[str], list[str], list[str]]] = {}
+        self.used: set[str] = set()  # the Runtime/Packing functions its code calls
+
+    def _call(self, helper: str, args: str) -> str:
+        """A call of the Runtime/Packing function `helper`, recorded so the module imports exactly what it uses."""
+        self.used.add(helper)
+        return f"{helper}({args})"
 
     def bodies(self, node: L.Struct | L.Union) -> tuple[list[str], list[str], list[str]]:
         """The `size`, `write` and `read` function bodies of a struct or union. Messages of one layout (many
-        carry just an id, or the same fields) share them: the helpers and enums they reach are the same too, and
-        were recorded the first time."""
+        carry just an id, or the same fields) share them: the helpers, enums and Packing functions they reach are
+        the same too, and were recorded the first time."""
         bodies = self._bodies.get(node)  # a node hashes its whole tree: once per lookup
         if bodies is None:
             bodies = self._bodies[node] = _bodies(self, node)
@@ -175,9 +185,8 @@ class _Channel:
         if constant:
             out.add(f"s += {constant}")
 
-    @staticmethod
-    def _prefix_size(prefix: int, count: str) -> str:
-        return f"varintSize({count})" if prefix == L.VARINT else str(prefix)
+    def _prefix_size(self, prefix: int, count: str) -> str:
+        return self._call("varintSize", count) if prefix == L.VARINT else str(prefix)
 
     # ------------------------------------------------------------------ write
     def write(self, node: L.Node, value: str, out: _Lines) -> None:
@@ -229,18 +238,17 @@ class _Channel:
         elif isinstance(node, L.Float):
             call = "writef32" if node.format == "f32" else "writef64"
             if node.canonical_nan:
-                call = "writeNan32" if node.format == "f32" else "writeNan64"
-                out.add(f"{call}(b, {at}, {value})")
+                out.add(self._call("writeNan32" if node.format == "f32" else "writeNan64", f"b, {at}, {value}"))
             else:
                 out.add(f"buffer.{call}(b, {at}, {value})")
         elif isinstance(node, L.Datatype):
             if node.kind == "cframe":
-                out.add(f"writeCFrame(b, {at}, {value})")
+                out.add(self._call("writeCFrame", f"b, {at}, {value}"))
             else:
                 for i, comp in enumerate(_COMPONENTS[node.kind]):
                     out.add(f"buffer.writef32(b, {_at(offset + 4 * i)}, {value}.{comp})")
         elif isinstance(node, L.Instance):
-            out.add(f"buffer.writeu16(b, {at}, addInstance(inst, {value}))")
+            out.add(f"buffer.writeu16(b, {at}, {self._call('addInstance', f'inst, {value}')})")
         elif isinstance(node, L.Enum):
             self.enums[node.name] = node.values
             fmt = _PREFIX_INT[L.index_width(len(node.values))]
@@ -250,7 +258,7 @@ class _Channel:
 
     def _write_prefix(self, prefix: int, count: str, out: _Lines) -> None:
         if prefix == L.VARINT:
-            out.add(f"c = writeVarint(b, c, {count})")
+            out.add("c = " + self._call("writeVarint", f"b, c, {count}"))
         else:
             out.add(f"buffer.{_WRITE_INT[_PREFIX_INT[prefix]]}(b, c, {count})")
             out.add(f"c += {prefix}")
@@ -260,7 +268,7 @@ class _Channel:
         out.add(f"local {count} = #{value}")
         self._write_prefix(node.prefix, count, out)
         if isinstance(node.items, L.Bool):
-            out.add(f"c = writeBits(b, c, {value}, {count})")
+            out.add("c = " + self._call("writeBits", f"b, c, {value}, {count}"))
             return
         i = out.fresh("i")
         out.open(f"for {i} = 1, {count} do")
@@ -301,12 +309,12 @@ class _Channel:
             out.add(f"{target}, c = Named.read{node.name}(b, c, n, inst)")
         elif fixed is not None and not isinstance(node, L.Struct):
             if not checked:
-                out.guard(f"c + {fixed} > n", "truncated(c)")
+                out.guard(f"c + {fixed} > n", self._call("truncated", "c"))
             self.read_at(node, target, 0, out)
             out.add(f"c += {fixed}")
         elif isinstance(node, L.String):
             length = self._read_count(node.prefix, node.max, out)
-            out.guard(f"c + {length} > n", "truncated(c)")
+            out.guard(f"c + {length} > n", self._call("truncated", "c"))
             out.add(f"{target} = buffer.readstring(b, c, {length})")
             out.add(f"c += {length}")
         elif isinstance(node, L.Array):
@@ -314,7 +322,7 @@ class _Channel:
         elif isinstance(node, L.Map):
             count = self._read_count(node.prefix, node.max, out)
             if node.min_entry:
-                out.guard(f"{self._times(count, node.min_entry)} > n - c", f"tooMany({count}, c)")
+                out.guard(f"{self._times(count, node.min_entry)} > n - c", self._call("tooMany", f"{count}, c"))
             m, key, val, at = out.fresh("map"), out.fresh("key"), out.fresh("value"), out.fresh("at")
             out.add(f"local {m} = {{}}")
             out.open(f"for _ = 1, {count} do")
@@ -322,7 +330,7 @@ class _Channel:
             out.add(f"local {key}: any, {val}: any")
             self.read(node.key, key, out)
             self.read(node.value, val, out)
-            out.guard(f"{m}[{key}] ~= nil", f"duplicateKey({at})")
+            out.guard(f"{m}[{key}] ~= nil", self._call("duplicateKey", at))
             out.add(f"{m}[{key}] = {val}")
             out.close()
             out.add(f"{target} = {m}")
@@ -333,7 +341,7 @@ class _Channel:
         else:
             width = L.index_width(len(node.variants))
             tag = out.fresh("tag")
-            out.guard(f"c + {width} > n", "truncated(c)")
+            out.guard(f"c + {width} > n", self._call("truncated", "c"))
             out.add(f"local {tag} = buffer.read{_PREFIX_INT[width]}(b, c)")
             out.add(f"c += {width}")
             for index, (name, struct) in enumerate(node.variants):
@@ -343,7 +351,7 @@ class _Channel:
                 out.add(f"{target} = {v}")
                 out.depth -= 1
             out.open("else")
-            out.add(f"badVariant({tag}, c - {width})")
+            out.add(self._call("badVariant", f"{tag}, c - {width}"))
             out.close()
 
     def read_at(self, node: L.Node, target: str, offset: int, out: _Lines) -> None:
@@ -363,11 +371,11 @@ class _Channel:
             parts = ", ".join(f"buffer.readf32(b, {_at(offset + 4 * i)})" for i in range(count))
             return f"{_DATATYPE_NEW[node.kind]}({parts})"
         if isinstance(node, L.Instance):
-            return f"instanceAt(inst, buffer.readu16(b, {at}), {at})"
+            return self._call("instanceAt", f"inst, buffer.readu16(b, {at}), {at}")
         if isinstance(node, L.Enum):
             self.enums[node.name] = node.values
             fmt = _PREFIX_INT[L.index_width(len(node.values))]
-            return f"enumAt(ENUM_NAMES.{node.name}, buffer.read{fmt}(b, {at}), {at})"
+            return self._call("enumAt", f"ENUM_NAMES.{node.name}, buffer.read{fmt}(b, {at}), {at}")
         raise TypeError(node)
 
     def _read_count(self, prefix: int, maximum: int | None, out: _Lines) -> str:
@@ -376,26 +384,26 @@ class _Channel:
             out.add(f"local {at} = c")
         if prefix == L.VARINT:
             out.add(f"local {count}")
-            out.add(f"{count}, c = readVarint(b, c, n)")
+            out.add(f"{count}, c = " + self._call("readVarint", "b, c, n"))
         else:
-            out.guard(f"c + {prefix} > n", "truncated(c)")
+            out.guard(f"c + {prefix} > n", self._call("truncated", "c"))
             out.add(f"local {count} = buffer.read{_PREFIX_INT[prefix]}(b, c)")
             out.add(f"c += {prefix}")
         if maximum is not None:
-            out.guard(f"{count} > {maximum}", f"tooLong({count}, {at}, {maximum})")
+            out.guard(f"{count} > {maximum}", self._call("tooLong", f"{count}, {at}, {maximum}"))
         return count
 
     def _read_array(self, node: L.Array, target: str, out: _Lines) -> None:
         count = self._read_count(node.prefix, node.max, out)
         if isinstance(node.items, L.Bool):
-            out.guard(f"({count} + 7) // 8 > n - c", f"tooMany({count}, c)")
+            out.guard(f"({count} + 7) // 8 > n - c", self._call("tooMany", f"{count}, c"))
             a = out.fresh("array")
             out.add(f"local {a}")
-            out.add(f"{a}, c = readBits(b, c, {count})")
+            out.add(f"{a}, c = " + self._call("readBits", f"b, c, {count}"))
             out.add(f"{target} = {a}")
             return
         if node.min_item:
-            out.guard(f"{self._times(count, node.min_item)} > n - c", f"tooMany({count}, c)")
+            out.guard(f"{self._times(count, node.min_item)} > n - c", self._call("tooMany", f"{count}, c"))
         a, i = out.fresh("array"), out.fresh("i")
         out.add(f"local {a} = table.create({count})")
         out.open(f"for {i} = 1, {count} do")
@@ -413,7 +421,7 @@ class _Channel:
         if segments and isinstance(segments[0], L.Run):
             run = segments.pop(0)
             if not checked:
-                out.guard(f"c + {run.size} > n", "truncated(c)")
+                out.guard(f"c + {run.size} > n", self._call("truncated", "c"))
             if run.header:
                 out.add(f"local {head} = c")
                 for f in node.fields:
@@ -430,7 +438,7 @@ class _Channel:
         for segment in segments:
             if isinstance(segment, L.Run):  # a later run: its fields are assigned one by one
                 if not checked:
-                    out.guard(f"c + {segment.size} > n", "truncated(c)")
+                    out.guard(f"c + {segment.size} > n", self._call("truncated", "c"))
                 for offset, f in segment.fields:
                     self.read_at(f.node, f"{v}.{f.name}", offset, out)
                 out.add(f"c += {segment.size}")
@@ -480,12 +488,6 @@ class _Channel:
 PACKING_HELPERS = ("truncated", "tooLong", "tooMany", "badVariant", "duplicateKey", "enumAt", "instanceAt",
                    "addInstance", "writeNan32", "writeNan64", "writeCFrame", "varintSize", "writeVarint",
                    "readVarint", "writeBits", "readBits")
-
-
-def _calls(helper: str, code: str) -> bool:
-    """Whether `code` calls `helper`; a plain substring search first (one regex over all helpers scanned the
-    whole channel's code at every position)."""
-    return helper + "(" in code and re.search(rf"\b{helper}\(", code) is not None
 
 
 @dataclass(frozen=True)
@@ -561,5 +563,5 @@ def channel_codecs(channel: ir.Channel, builder: L.LayoutBuilder) -> ChannelCode
             helpers.extend(_functions(gen, gen.named[name], "Named.", name))
             helpers.append("")
     helpers_text, messages_text = "\n".join(helpers).rstrip("\n"), "\n".join(lines).rstrip("\n")
-    used = tuple(h for h in PACKING_HELPERS if _calls(h, helpers_text) or _calls(h, messages_text))
+    used = tuple(h for h in PACKING_HELPERS if h in gen.used)
     return ChannelCodecs(channel.name, helpers_text, messages_text, tuple(sorted(gen.enums.items())), used)

@@ -44,54 +44,60 @@ def _size(what: str, low: int | None, high: int | None, unit: str) -> str:
 
 def expectation(type_: ir.Type) -> str:
     """The `expected …` text for a value of this (effective) type."""
-    if isinstance(type_, ir.BoolType):
-        return "boolean"
-    if isinstance(type_, ir.StringType):
-        return _size("string", type_.min_length, type_.max_length, "bytes")
-    if isinstance(type_, ir.NumberType):
-        return ("finite number" if type_.finite else "number") + _range(type_.min, type_.max)
-    if isinstance(type_, ir.IntegerType):
+    kind = type(type_)
+    if kind is ir.IntegerType:
         return "integer" + _range(type_.effective_min, type_.effective_max)
-    if isinstance(type_, ir.DatatypeType):
+    if kind is ir.StringType:
+        return _size("string", type_.min_length, type_.max_length, "bytes")
+    if kind is ir.BoolType:
+        return "boolean"
+    if kind is ir.NumberType:
+        return ("finite number" if type_.finite else "number") + _range(type_.min, type_.max)
+    if kind is ir.DatatypeType:
         return type_.luau_name
-    if isinstance(type_, ir.InstanceType):
+    if kind is ir.InstanceType:
         return type_.class_name
-    if isinstance(type_, ir.EnumType):
+    if kind is ir.EnumType:
         return "one of " + ", ".join(f'"{v}"' for v in type_.values)
-    if isinstance(type_, ir.ArrayType):
+    if kind is ir.ArrayType:
         return _size("array", type_.min_items, type_.max_items, "items")
-    if isinstance(type_, ir.MapType):
+    if kind is ir.MapType:
         return _size("table", None, type_.max_entries, "entries")
     return "table"
 
 
 def type_json(project: ir.Project, type_: ir.Type, strict: bool, limits: Limits) -> dict:
     """The manifest's description of a type (effective constraints, named types inlined)."""
-    name = type_.name if isinstance(type_, ir.RefType) else None
-    if isinstance(type_, ir.RefType):
-        name = project.named(type_.target).generated_name
+    name = project.named(type_.target).generated_name if type(type_) is ir.RefType else None
     t = effective(project, type_, strict, limits)
-    sub = lambda inner: type_json(project, inner, strict, limits)  # noqa: E731
-    fields = lambda fs: [{"name": f.name, "optional": f.optional, "type": sub(f.type)} for f in fs]  # noqa: E731
-    if isinstance(t, ir.BoolType):
-        return {"kind": "bool"}
-    if isinstance(t, ir.StringType):
-        return {"kind": "string", "min_length": t.min_length, "max_length": t.max_length}
-    if isinstance(t, ir.NumberType):
-        return {"kind": "number", "format": t.format, "min": t.min, "max": t.max, "finite": t.finite}
-    if isinstance(t, ir.IntegerType):
+    kind = type(t)  # tested with `is`: the manifest describes every field of every message
+    if kind is ir.IntegerType:
         return {"kind": "integer", "format": t.format, "min": t.effective_min, "max": t.effective_max}
-    if isinstance(t, ir.DatatypeType):
+    if kind is ir.StringType:
+        return {"kind": "string", "min_length": t.min_length, "max_length": t.max_length}
+    if kind is ir.BoolType:
+        return {"kind": "bool"}
+    if kind is ir.NumberType:
+        return {"kind": "number", "format": t.format, "min": t.min, "max": t.max, "finite": t.finite}
+    if kind is ir.DatatypeType:
         return {"kind": t.kind}
-    if isinstance(t, ir.InstanceType):
+    if kind is ir.InstanceType:
         return {"kind": "instance", "class": t.class_name}
-    if isinstance(t, ir.EnumType):
+    if kind is ir.EnumType:
         return {"kind": "enum", "values": list(t.values)}
-    if isinstance(t, ir.ArrayType):
-        return {"kind": "array", "items": sub(t.items), "min_items": t.min_items, "max_items": t.max_items}
-    if isinstance(t, ir.MapType):
-        return {"kind": "map", "key": sub(t.key), "value": sub(t.value), "max_entries": t.max_entries}
-    if isinstance(t, ir.StructType):
-        return {"kind": "struct", "name": name, "fields": fields(t.fields)}
+    if kind is ir.ArrayType:
+        return {"kind": "array", "items": type_json(project, t.items, strict, limits), "min_items": t.min_items,
+                "max_items": t.max_items}
+    if kind is ir.MapType:
+        return {"kind": "map", "key": type_json(project, t.key, strict, limits),
+                "value": type_json(project, t.value, strict, limits), "max_entries": t.max_entries}
+    if kind is ir.StructType:
+        return {"kind": "struct", "name": name, "fields": _fields_json(project, t.fields, strict, limits)}
     return {"kind": "union", "name": name, "tag": t.tag,
-            "variants": [{"name": v.name, "fields": fields(v.fields)} for v in t.variants]}
+            "variants": [{"name": v.name, "fields": _fields_json(project, v.fields, strict, limits)}
+                         for v in t.variants]}
+
+
+def _fields_json(project: ir.Project, fields: tuple[ir.Field, ...], strict: bool, limits: Limits) -> list[dict]:
+    return [{"name": f.name, "optional": f.optional, "type": type_json(project, f.type, strict, limits)}
+            for f in fields]

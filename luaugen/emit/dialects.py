@@ -7,9 +7,10 @@ from functools import lru_cache
 
 from .contract import format_number
 from .escape import luau_string, python_string
-from .layout import fit, fits, frozen_set
+from .layout import TAB, WIDTH, fit, frozen_set
 
 SCOPE_INDENT = 1  # generated check functions sit in a `do ... end` block (templates/luau/_scope.luau.j2)
+_ROOM = WIDTH - TAB * SCOPE_INDENT  # columns a statement at depth 0 of a check function may take
 
 
 @dataclass
@@ -29,18 +30,22 @@ class _Dialect:
     """What both languages write alike; subclasses hold the differences."""
 
     quote = staticmethod(lru_cache(maxsize=8192)(luau_string))  # every string literal goes through emit.escape
+    joiner: str  # the string concatenation operator
 
-    def or_(self, *conds: str) -> str:
-        return " or ".join(conds)
+    def __init__(self):
+        self._paths: dict[tuple[tuple[bool, str], ...], str] = {}  # path -> its code (one build, one dialect)
+
+    def concat(self, path: Path, tail: str) -> str:
+        """Code for the message `<path><tail>`. A path's code is worked out once: a value's checks share its path."""
+        code = self._paths.get(path.parts)
+        if code is None:
+            code = self._paths[path.parts] = self.path_code(path.parts)
+        if not code:
+            return tail
+        return code + self.joiner + tail if tail else code
 
     def and_(self, *conds: str) -> str:
         return " and ".join(conds)
-
-    def lt(self, a, b) -> str:
-        return f"{a} < {b}"
-
-    def gt(self, a, b) -> str:
-        return f"{a} > {b}"
 
     def num(self, value: float) -> str:
         return format_number(value) if float(value).is_integer() else repr(float(value))
@@ -59,14 +64,15 @@ class _Dialect:
 
 
 class LuauDialect(_Dialect):
+    joiner = " .. "
     do = "do"
     end = "end"
     nil = "nil"
     else_ = "else"
 
-    def concat(self, path: Path, tail: str) -> str:
+    def path_code(self, parts: tuple[tuple[bool, str], ...]) -> str:
         pieces, literal = [], ""
-        for is_literal, text in path.parts:
+        for is_literal, text in parts:
             if is_literal:
                 literal += text
                 continue
@@ -76,7 +82,7 @@ class LuauDialect(_Dialect):
             pieces.append(text)
         if literal:
             pieces.append(self.quote(literal))
-        return " .. ".join([*pieces, tail] if tail else pieces)
+        return " .. ".join(pieces)
 
     def helper(self, name: str) -> str:
         return name
@@ -102,8 +108,10 @@ class LuauDialect(_Dialect):
         return {"Vector2": ("X", "Y"), "Vector3": ("X", "Y", "Z"), "Color3": ("R", "G", "B")}.get(kind)
 
     def non_finite(self, x: str, components: tuple[str, ...]) -> str:
-        """A component is nan or ±inf exactly when `c - c` is not 0 (datatype components are always numbers)."""
-        return " or ".join(f"{x}.{c} - {x}.{c} ~= 0" for c in components)
+        """`c * 0` is 0 (or -0) for a finite component and nan for nan or ±inf, so the sum of those products is 0
+        exactly when every component is finite (datatype components are always numbers). Each component is read
+        once: reading one goes through the datatype's `__index`."""
+        return " + ".join(f"{x}.{c} * 0" for c in components) + " ~= 0"
 
     def if_(self, cond: str) -> str:
         return f"if {cond} then"
@@ -154,11 +162,21 @@ class LuauDialect(_Dialect):
     def string_set_field(self, table_name, name, values):
         return frozen_set(SCOPE_INDENT, f"{table_name}.{name}", [self.quote(v) for v in values], "{ [any]: boolean }")
 
-    def lines(self, depth: int, text: str) -> list[str]:
-        """The statement at `depth` tabs within its function, laid out for the scope's indentation."""
-        if fits(depth + SCOPE_INDENT, text):  # most statements: no layout to work out
-            return ["\t" * depth + text]
-        return [line[SCOPE_INDENT:] for line in fit(depth + SCOPE_INDENT, text)]
+    def line(self, out: list[str], depth: int, text: str) -> None:
+        """Appends the statement at `depth` tabs within its function, laid out for the scope's indentation."""
+        if len(text) <= _ROOM - TAB * depth:  # most statements: no layout to work out
+            out.append("\t" * depth + text)
+        else:
+            out.extend(line[SCOPE_INDENT:] for line in fit(depth + SCOPE_INDENT, text))
+
+    def fail(self, out: list[str], depth: int, cond: str, message: str, entry: bool) -> None:
+        """`if cond then return [false, ]message end`: the commonest statement, written in one call."""
+        self.line(out, depth, f"if {cond} then")
+        self.line(out, depth + 1, ("return false, " if entry else "return ") + message)
+        out.append("\t" * depth + "end")
+
+    def close(self, out: list[str], depth: int) -> None:
+        out.append("\t" * depth + "end")
 
     def constant_name(self, name: str) -> str:
         return name
@@ -169,20 +187,20 @@ class LuauDialect(_Dialect):
 
 class PythonDialect(_Dialect):
     quote = staticmethod(lru_cache(maxsize=8192)(python_string))
+    joiner = " + "
     do = None
     end = None
     nil = "None"
     else_ = "else:"
 
-    def concat(self, path: Path, tail: str) -> str:
+    def path_code(self, parts: tuple[tuple[bool, str], ...]) -> str:
         pieces: list[tuple[bool, str]] = []
-        for is_literal, text in path.parts:
+        for is_literal, text in parts:
             if is_literal and pieces and pieces[-1][0]:
                 pieces[-1] = (True, pieces[-1][1] + text)
             else:
                 pieces.append((is_literal, text))
-        rendered = [self.quote(text) if literal else f"str({text})" for literal, text in pieces]
-        return " + ".join([*rendered, tail] if tail else rendered)
+        return " + ".join(self.quote(text) if literal else f"str({text})" for literal, text in pieces)
 
     def helper(self, name: str) -> str:
         return "_" + snake(name)
@@ -247,8 +265,16 @@ class PythonDialect(_Dialect):
     def integer_key_ok(self, k, low, high):
         return f"_is_number({k}) and {k} % 1 == 0 and {k} >= {low} and {k} <= {high}"
 
-    def lines(self, depth: int, text: str) -> list[str]:
-        return ["\t" * depth + text]
+    def line(self, out: list[str], depth: int, text: str) -> None:
+        out.append("\t" * depth + text)
+
+    def fail(self, out: list[str], depth: int, cond: str, message: str, entry: bool) -> None:
+        tabs = "\t" * depth
+        out.append(f"{tabs}if {cond}:")
+        out.append(f"{tabs}\treturn {'False, ' if entry else ''}{message}")
+
+    def close(self, out: list[str], depth: int) -> None:
+        """Python blocks end by indentation."""
 
     def string_set(self, name, values):
         return f"{name} = frozenset({{{', '.join(self.quote(v) for v in values)}}})"

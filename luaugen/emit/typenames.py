@@ -17,25 +17,26 @@ def pascal(name: str) -> str:
 
 def luau_type(project: ir.Project, t: ir.Type, indent: int = 0) -> str:
     pad = "\t" * indent
-    if isinstance(t, ir.BoolType):
+    kind = type(t)  # tested with `is`: every field of every message is typed through here
+    if kind is ir.BoolType:
         return "boolean"
-    if isinstance(t, ir.StringType):
+    if kind is ir.StringType:
         return "string"
-    if isinstance(t, (ir.NumberType, ir.IntegerType)):
+    if kind is ir.NumberType or kind is ir.IntegerType:
         return "number"
-    if isinstance(t, ir.DatatypeType):
+    if kind is ir.DatatypeType:
         return t.luau_name
-    if isinstance(t, ir.InstanceType):
+    if kind is ir.InstanceType:
         return t.class_name
-    if isinstance(t, ir.EnumType):
+    if kind is ir.EnumType:
         return " | ".join(luau_string(v) for v in t.values)
-    if isinstance(t, ir.RefType):
+    if kind is ir.RefType:
         return project.named(t.target).generated_name
-    if isinstance(t, ir.ArrayType):
+    if kind is ir.ArrayType:
         return "{ " + luau_type(project, t.items, indent) + " }"
-    if isinstance(t, ir.MapType):
+    if kind is ir.MapType:
         return "{ [" + luau_type(project, t.key, indent) + "]: " + luau_type(project, t.value, indent) + " }"
-    if isinstance(t, ir.StructType):
+    if kind is ir.StructType:
         return luau_fields(project, t.fields, indent)
     variants = [luau_fields(project, v.fields, indent + 1, (t.tag, f'"{v.name}"')) for v in t.variants]
     return "".join("\n" + pad + "\t| " + variant for variant in variants)
@@ -122,27 +123,28 @@ class PythonTypes:
         return final
 
     def annotation(self, t: ir.Type, context: str) -> str:
-        if isinstance(t, ir.BoolType):
+        kind = type(t)
+        if kind is ir.BoolType:
             return "bool"
-        if isinstance(t, ir.StringType):
+        if kind is ir.StringType:
             return "str"
-        if isinstance(t, ir.IntegerType):
+        if kind is ir.IntegerType:
             return "int"
-        if isinstance(t, ir.NumberType):
+        if kind is ir.NumberType:
             return "float"
-        if isinstance(t, ir.DatatypeType):
+        if kind is ir.DatatypeType:
             return f"roblox.{t.luau_name}"
-        if isinstance(t, ir.InstanceType):
+        if kind is ir.InstanceType:
             return "roblox.Instance"
-        if isinstance(t, ir.EnumType):
+        if kind is ir.EnumType:
             return "Literal[" + ", ".join(python_string(v) for v in t.values) + "]"
-        if isinstance(t, ir.RefType):
+        if kind is ir.RefType:
             return self.project.named(t.target).generated_name
-        if isinstance(t, ir.ArrayType):
+        if kind is ir.ArrayType:
             return f"list[{self.annotation(t.items, context + 'Item')}]"
-        if isinstance(t, ir.MapType):
+        if kind is ir.MapType:
             return f"dict[{self.annotation(t.key, context + 'Key')}, {self.annotation(t.value, context + 'Value')}]"
-        if isinstance(t, ir.StructType):
+        if kind is ir.StructType:
             return self.struct(context, t.fields)
         return " | ".join(self.struct(context + pascal(v.name), v.fields, tag=(t.tag, v.name)) for v in t.variants)
 

@@ -89,6 +89,7 @@ class ValidatorWriter:
         self._frames: list[_Frame] = []
         self._constants: dict[str, tuple[str, ...]] = {}  # every constant name in the module -> its values
         self._functions: set[str] = set()
+        self._line = dialect.line  # (out, depth, text): appends one statement, laid out
 
     # -- names -----------------------------------------------------------------------------------
     def _var(self, base: str) -> str:
@@ -197,87 +198,92 @@ class ValidatorWriter:
         return [self.named_scopes[k] for k in sorted(self.named_scopes, key=lambda k: (rank[k[0]], k[1]))]
 
     # -- emission --------------------------------------------------------------------------------
-    def _line(self, out: list[str], depth: int, text: str | None) -> None:
-        if text is not None:
-            out.extend(self.d.lines(depth, text))
-
-    def _ret_fail(self, message: str) -> str:
-        return self.d.ret_fail(message) if self._frames[-1].entry else self.d.ret(message)
-
+    # One call per statement: a build writes a few hundred thousand of them, so the common shapes (a guard, a
+    # block's end) go straight to the dialect, which appends to `out` itself.
     def _fail(self, out, depth, cond, path: Path, tail: str) -> None:
-        self._line(out, depth, self.d.if_(cond))
-        self._line(out, depth + 1, self._ret_fail(self.d.concat(path, tail)))
-        self._line(out, depth, self.d.end)
+        self.d.fail(out, depth, cond, self.d.concat(path, tail), self._frames[-1].entry)
 
     def _fail_value(self, expected: str, x: str) -> str:
-        return self.d.call(self._helper("fail"), self.d.quote(expected), x)
+        return f"{self._helper('fail')}({self.d.quote(expected)}, {x})"
 
     def _emit(self, out: list[str], depth: int, type_: ir.Type, x: str, path: Path, strict: bool) -> None:
-        d = self.d
         t = effective(self.project, type_, strict, self.limits)
-        if isinstance(type_, ir.RefType) and isinstance(t, (ir.StructType, ir.UnionType, ir.ArrayType, ir.MapType)):
+        kind = type(t)
+        if kind in _TABLE_TYPES and type(type_) is ir.RefType:
+            d = self.d
             err = self._var("err")
             self._line(out, depth, d.local(err, d.call(self.named_function(type_.target, strict), x)))
             self._fail(out, depth, d.not_nil(err), path, err)
             return
+        _EMITTERS[kind](self, out, depth, type_, t, x, path, strict)
+
+    def _emit_bool(self, out, depth, type_, t: ir.BoolType, x, path, strict) -> None:
+        self._fail(out, depth, self.d.not_bool(x), path, self._fail_value("boolean", x))
+
+    def _emit_string(self, out, depth, type_, t: ir.StringType, x, path, strict) -> None:
+        d = self.d
         expected = expectation(t)
-        if isinstance(t, ir.BoolType):
-            self._fail(out, depth, d.not_bool(x), path, self._fail_value(expected, x))
-        elif isinstance(t, ir.StringType):
-            self._fail(out, depth, d.not_string(x), path, self._fail_value(expected, x))
-            size_expr = d.string_size(x)
-            if size_expr is not None:  # measured once: the UTF-8 test and the bounds share it
-                size = self._var(x + "Size")
-                self._line(out, depth, d.local(size, size_expr))
-                bad_utf8, byte_len = f"{size} < 0", size
-            else:
-                bad_utf8, byte_len = d.bad_utf8(x), d.byte_len(x)
-            self._fail(out, depth, bad_utf8, path.lit(": expected valid UTF-8, got invalid bytes"), "")
-            bounds = []
-            if t.max_length is not None:
-                bounds.append(d.gt(byte_len, t.max_length))
-            if t.min_length:
-                bounds.append(d.lt(byte_len, t.min_length))
-            if bounds:
-                tail = d.call(self._helper("failCount"), d.quote(expected), byte_len, d.quote("bytes"))
-                self._fail(out, depth, d.or_(*bounds), path, tail)
-        elif isinstance(t, (ir.NumberType, ir.IntegerType)):
+        self._fail(out, depth, d.not_string(x), path, self._fail_value(expected, x))
+        size_expr = d.string_size(x)
+        if size_expr is not None:  # measured once: the UTF-8 test and the bounds share it
+            size = self._var(x + "Size")
+            self._line(out, depth, d.local(size, size_expr))
+            bad_utf8, byte_len = f"{size} < 0", size
+        else:
+            bad_utf8, byte_len = d.bad_utf8(x), d.byte_len(x)
+        self._fail(out, depth, bad_utf8, path.lit(": expected valid UTF-8, got invalid bytes"), "")
+        self._count_bounds(out, depth, byte_len, t.min_length, t.max_length, path, expected, "bytes")
+
+    def _count_bounds(self, out, depth, count: str, low: int | None, high: int | None, path, expected, unit) -> None:
+        """Fails when `count` (bytes, items) is outside low..high; a bound of None (or a low of 0) is no bound."""
+        bounds = []
+        if high is not None:
+            bounds.append(f"{count} > {high}")
+        if low:
+            bounds.append(f"{count} < {low}")
+        if bounds:
+            d = self.d
+            self._fail(out, depth, " or ".join(bounds), path,
+                       d.call(self._helper("failCount"), d.quote(expected), count, d.quote(unit)))
+
+    def _emit_number(self, out, depth, type_, t: ir.NumberType | ir.IntegerType, x, path, strict) -> None:
+        d = self.d
+        if type(t) is ir.IntegerType:
+            conds = [d.not_integer(x), f"{x} < {d.num(t.effective_min)}", f"{x} > {d.num(t.effective_max)}"]
+        else:
             conds = [d.not_number(x)]
-            if isinstance(t, ir.IntegerType):
-                conds = [d.not_integer(x), d.lt(x, d.num(t.effective_min)), d.gt(x, d.num(t.effective_max))]
-            else:
-                if t.finite:
-                    conds += [d.is_nan(x), d.is_inf(x)]
-                if t.min is not None:
-                    conds.append(d.lt(x, d.num(t.min)))
-                if t.max is not None:
-                    conds.append(d.gt(x, d.num(t.max)))
-            self._fail(out, depth, d.or_(*conds), path, self._fail_value(expected, x))
-        elif isinstance(t, ir.DatatypeType):
-            components = d.inline_components(t.luau_name)
-            if components is None:
-                err = self._var("err")
-                self._line(out, depth, d.local(err, d.call(self._helper("checkDatatype"), x, d.quote(t.luau_name))))
-                self._fail(out, depth, d.not_nil(err), path, err)
-            else:
-                # Specialised at compile time: the type test, then one arithmetic test for all components.
-                self._fail(out, depth, d.not_typeof(x, t.luau_name), path, self._fail_value(t.luau_name, x))
-                self._fail(out, depth, d.non_finite(x, components), path,
-                           d.call(self._helper("badComponents"), x, d.quote(t.luau_name)))
-        elif isinstance(t, ir.InstanceType):
-            self._fail(out, depth, d.not_instance(x, t.class_name), path, self._fail_value(expected, x))
-        elif isinstance(t, ir.EnumType):
-            members = self.string_set(self._enum_label(type_, path, "VALUES"), t.values)
-            self._fail(out, depth, d.not_member(x, members), path, self._fail_value(expected, x))
-        elif isinstance(t, ir.ArrayType):
-            self._emit_array(out, depth, t, x, path, strict, expected)
-        elif isinstance(t, ir.MapType):
-            self._emit_map(out, depth, t, x, path, strict, expected)
-        elif isinstance(t, ir.StructType):
-            tbl = self._table_prologue(out, depth, x, path, "table")
-            self._emit_fields(out, depth, t.fields, (), tbl, path, strict, self._label(path, "FIELDS"))
-        elif isinstance(t, ir.UnionType):
-            self._emit_union(out, depth, t, x, path, strict)
+            if t.finite:
+                conds += [d.is_nan(x), d.is_inf(x)]
+            if t.min is not None:
+                conds.append(f"{x} < {d.num(t.min)}")
+            if t.max is not None:
+                conds.append(f"{x} > {d.num(t.max)}")
+        self._fail(out, depth, " or ".join(conds), path, self._fail_value(expectation(t), x))
+
+    def _emit_datatype(self, out, depth, type_, t: ir.DatatypeType, x, path, strict) -> None:
+        d = self.d
+        name = t.luau_name
+        components = d.inline_components(name)
+        if components is None:
+            err = self._var("err")
+            self._line(out, depth, d.local(err, d.call(self._helper("checkDatatype"), x, d.quote(name))))
+            self._fail(out, depth, d.not_nil(err), path, err)
+        else:
+            # Specialised at compile time: the type test, then one arithmetic test for all components.
+            self._fail(out, depth, d.not_typeof(x, name), path, self._fail_value(name, x))
+            self._fail(out, depth, d.non_finite(x, components), path,
+                       d.call(self._helper("badComponents"), x, d.quote(name)))
+
+    def _emit_instance(self, out, depth, type_, t: ir.InstanceType, x, path, strict) -> None:
+        self._fail(out, depth, self.d.not_instance(x, t.class_name), path, self._fail_value(t.class_name, x))
+
+    def _emit_enum(self, out, depth, type_, t: ir.EnumType, x, path, strict) -> None:
+        members = self.string_set(self._enum_label(type_, path, "VALUES"), t.values)
+        self._fail(out, depth, self.d.not_member(x, members), path, self._fail_value(expectation(t), x))
+
+    def _emit_struct(self, out, depth, type_, t: ir.StructType, x, path, strict) -> None:
+        tbl = self._table_prologue(out, depth, x, path, "table")
+        self._emit_fields(out, depth, t.fields, (), tbl, path, strict, self._label(path, "FIELDS"))
 
     def _enum_label(self, type_: ir.Type, path: Path, what: str) -> str:
         """A named enum's set is named after the type, so every scope using it agrees on the name."""
@@ -290,51 +296,53 @@ class ValidatorWriter:
         fields are looked up (absent and None look alike to .get); lists and tuples, and any table whose every key
         matters (`every_key`: maps), go through `_entries`, which holds what the Luau table would."""
         d = self.d
+        tail = f"{self._helper('notTable')}({x}, {d.quote(expected)})"
         if d.end is not None:
-            self._fail(out, depth, d.not_plain_table(x), path, d.call(self._helper("notTable"), x, d.quote(expected)))
+            self._fail(out, depth, d.not_plain_table(x), path, tail)
             return x
         if every_key:
-            self._fail(out, depth, d.not_plain_table(x), path, d.call(self._helper("notTable"), x, d.quote(expected)))
+            self._fail(out, depth, d.not_plain_table(x), path, tail)
             self._line(out, depth, d.local(x, f"_entries({x})"))
             return x
         self._line(out, depth, d.if_(f"not isinstance({x}, dict)"))
-        self._fail(out, depth + 1, d.not_plain_table(x), path, d.call(self._helper("notTable"), x, d.quote(expected)))
+        self._fail(out, depth + 1, d.not_plain_table(x), path, tail)
         self._line(out, depth + 1, d.local(x, f"_entries({x})"))
         return x
 
     def _emit_fields(self, out, depth, fields, extra_known, tbl, path, strict, label) -> None:
         d = self.d
+        line, emit = self._line, self._emit
         known = self.string_set(label, tuple(extra_known) + tuple(f.name for f in fields))
         if d.end is None:
             # Python: one C-level subset test; only a table with a key outside the set is looked at closely
             # (a key whose value is None is absent, as in Luau).
-            self._line(out, depth, d.if_(f"not {known}.issuperset({tbl})"))
+            line(out, depth, d.if_(f"not {known}.issuperset({tbl})"))
             err = self._var("err")
-            self._line(out, depth + 1, d.local(err, d.call(self._helper("unknownField"), tbl, known)))
+            line(out, depth + 1, d.local(err, d.call(self._helper("unknownField"), tbl, known)))
             self._fail(out, depth + 1, d.not_nil(err), path, err)
         else:
             key = self._var("key")
-            self._line(out, depth, d.for_keys(key, tbl))
+            line(out, depth, d.for_keys(key, tbl))
             self._fail(out, depth + 1, d.not_known_key(key, known), path,
                        d.call(self._helper("unexpectedKey"), tbl, known))
-            self._line(out, depth, d.end)
+            d.close(out, depth)
         blocks = d.do is not None and len(fields) > BLOCK_FIELDS_OVER
         inner = depth + 1 if blocks else depth
         for f in fields:
             if blocks:
-                self._line(out, depth, d.do)
+                line(out, depth, d.do)
             var = self._field_var(f.name)
-            self._line(out, inner, d.local(var, d.field(tbl, f.name)))
+            line(out, inner, d.local(var, d.field(tbl, f.name)))
             if f.optional:
-                self._line(out, inner, d.if_(d.not_nil(var)))
-                self._emit(out, inner + 1, f.type, var, path.lit("." + f.name), strict)
-                self._line(out, inner, d.end)
+                line(out, inner, d.if_(d.not_nil(var)))
+                emit(out, inner + 1, f.type, var, path.lit("." + f.name), strict)
+                d.close(out, inner)
             else:
-                self._emit(out, inner, f.type, var, path.lit("." + f.name), strict)
+                emit(out, inner, f.type, var, path.lit("." + f.name), strict)
             if blocks:
-                self._line(out, depth, d.end)
+                d.close(out, depth)
 
-    def _emit_union(self, out, depth, t: ir.UnionType, x, path, strict) -> None:
+    def _emit_union(self, out, depth, type_, t: ir.UnionType, x, path, strict) -> None:
         d = self.d
         tbl = self._table_prologue(out, depth, x, path, "table")
         tag = self._var("tag")
@@ -346,10 +354,11 @@ class ValidatorWriter:
             self._emit_fields(out, depth + 1, variant.fields, (t.tag,), tbl, path, strict, label)
         self._line(out, depth, d.else_)
         tags = "one of " + ", ".join(f'"{v.name}"' for v in t.variants)
-        self._line(out, depth + 1, self._ret_fail(d.concat(path.lit("." + t.tag), self._fail_value(tags, tag))))
-        self._line(out, depth, d.end)
+        message = d.concat(path.lit("." + t.tag), self._fail_value(tags, tag))
+        self._line(out, depth + 1, d.ret_fail(message) if self._frames[-1].entry else d.ret(message))
+        d.close(out, depth)
 
-    def _emit_array(self, out, depth, t: ir.ArrayType, x, path, strict, expected) -> None:
+    def _emit_array(self, out, depth, type_, t: ir.ArrayType, x, path, strict) -> None:
         d = self.d
         if d.end is None:
             items, n = self._python_array(out, depth, x, path)
@@ -358,23 +367,19 @@ class ValidatorWriter:
             items, n = tbl, self._var("n")
             self._line(out, depth, d.local(n, d.call(self._helper("arrayLength"), tbl)))
             self._fail(out, depth, d.is_nil(n), path.lit(": expected array, got table with non-array keys"), "")
-        bounds = []
-        if t.max_items is not None:
-            bounds.append(d.gt(n, t.max_items))
-        if t.min_items:
-            bounds.append(d.lt(n, t.min_items))
-        if bounds:
-            self._fail(out, depth, d.or_(*bounds), path,
-                       d.call(self._helper("failCount"), d.quote(expected), n, d.quote("items")))
+        self._count_bounds(out, depth, n, t.min_items, t.max_items, path, expectation(t), "items")
         i = self._var("i")
         item = self._var("item")
         if d.end is None:
-            self._line(out, depth, f"for {i}, {item} in enumerate({items}, 1):")
+            # A counter, not enumerate(): no tuple per item on the success path (about a tenth of a validation).
+            self._line(out, depth, f"{i} = 0")
+            self._line(out, depth, f"for {item} in {items}:")
+            self._line(out, depth + 1, f"{i} += 1")
         else:
             self._line(out, depth, d.for_range(i, n))
             self._line(out, depth + 1, d.local(item, d.index(items, i)))
         self._emit(out, depth + 1, t.items, item, path.lit("[").expr(i).lit("]"), strict)
-        self._line(out, depth, d.end)
+        d.close(out, depth)
 
     def _python_array(self, out, depth, x, path) -> tuple[str, str]:
         """Python: a list without None is its own items; anything else goes through the table rules."""
@@ -385,7 +390,7 @@ class ValidatorWriter:
         self._fail(out, depth + 1, d.is_nil(x), path.lit(": expected array, got table with non-array keys"), "")
         return x, f"len({x})"
 
-    def _emit_map(self, out, depth, t: ir.MapType, x, path, strict, expected) -> None:
+    def _emit_map(self, out, depth, type_, t: ir.MapType, x, path, strict) -> None:
         d = self.d
         tbl = self._table_prologue(out, depth, x, path, "table", every_key=True)
         key_type = effective(self.project, t.key, strict, self.limits)
@@ -400,24 +405,41 @@ class ValidatorWriter:
             if key_type.min_length:
                 key_ok = d.and_(key_ok, f"{d.byte_len(k)} >= {key_type.min_length}")
         count, bad = self._var("count"), self._var("badKeys")
-        self._line(out, depth, d.local(count, "0"))
-        self._line(out, depth, d.local(bad, "0"))
-        self._line(out, depth, d.for_keys(k, tbl))
-        self._line(out, depth + 1, d.count_up(count))
-        self._line(out, depth + 1, d.if_(f"not ({key_ok})"))
-        self._line(out, depth + 2, d.count_up(bad))
-        self._line(out, depth + 1, d.end)
-        self._line(out, depth, d.end)
-        if t.max_entries is not None:
-            self._fail(out, depth, d.gt(count, t.max_entries), path,
-                       d.call(self._helper("failCount"), d.quote(expected), count, d.quote("entries")))
-        self._fail(out, depth, d.gt(bad, "0"), path,
+        line = self._line
+        line(out, depth, d.local(count, "0"))
+        line(out, depth, d.local(bad, "0"))
+        line(out, depth, d.for_keys(k, tbl))
+        line(out, depth + 1, d.count_up(count))
+        line(out, depth + 1, d.if_(f"not ({key_ok})"))
+        line(out, depth + 2, d.count_up(bad))
+        d.close(out, depth + 1)
+        d.close(out, depth)
+        self._count_bounds(out, depth, count, None, t.max_entries, path, expectation(t), "entries")
+        self._fail(out, depth, f"{bad} > 0", path,
                    d.call(self._helper("failKeys"), d.quote(expectation(key_type)), bad))
         value_check = self.function(f"check{self._where(path)}Value", t.value, strict)
-        self._line(out, depth, d.for_keys(k, tbl))
+        line(out, depth, d.for_keys(k, tbl))
         self._fail(out, depth + 1, d.not_nil(d.call(value_check, d.index(tbl, k))), path,
                    d.call(self._helper("firstMapError"), tbl, value_check))
-        self._line(out, depth, d.end)
+        d.close(out, depth)
+
+
+# A reference to one of these is checked by calling the named type's own check function.
+_TABLE_TYPES = frozenset({ir.StructType, ir.UnionType, ir.ArrayType, ir.MapType})
+# The emitter of each effective type, looked up by class (one dict lookup, not a chain of isinstance tests).
+_EMITTERS = {
+    ir.BoolType: ValidatorWriter._emit_bool,
+    ir.StringType: ValidatorWriter._emit_string,
+    ir.NumberType: ValidatorWriter._emit_number,
+    ir.IntegerType: ValidatorWriter._emit_number,
+    ir.DatatypeType: ValidatorWriter._emit_datatype,
+    ir.InstanceType: ValidatorWriter._emit_instance,
+    ir.EnumType: ValidatorWriter._emit_enum,
+    ir.ArrayType: ValidatorWriter._emit_array,
+    ir.MapType: ValidatorWriter._emit_map,
+    ir.StructType: ValidatorWriter._emit_struct,
+    ir.UnionType: ValidatorWriter._emit_union,
+}
 
 
 def _names_needed(type_: ir.Type) -> int:

@@ -20,14 +20,18 @@ def resolve(project: ir.Project, type_: ir.Type) -> ir.Type:
 
 def effective(project: ir.Project, type_: ir.Type, strict: bool, limits: Limits) -> ir.Type:
     """The type with references resolved and, for client→server payloads (`strict`), open sizes bounded."""
-    type_ = resolve(project, type_)
+    # Called for every type by every emitter and rule: the class is tested with `is`, commonest cases first.
+    kind = type(type_)
+    if kind is ir.RefType:
+        type_ = resolve(project, type_)
+        kind = type(type_)
     if not strict:
         return type_
-    if isinstance(type_, ir.StringType) and type_.max_length is None:
+    if kind is ir.StringType and type_.max_length is None:
         return _bounded(type_, "max_length", limits.string_max_length)
-    if isinstance(type_, ir.ArrayType) and type_.max_items is None:
+    if kind is ir.ArrayType and type_.max_items is None:
         return _bounded(type_, "max_items", limits.array_max_items)
-    if isinstance(type_, ir.MapType) and type_.max_entries is None:
+    if kind is ir.MapType and type_.max_entries is None:
         return _bounded(type_, "max_entries", limits.map_max_entries)
     return type_
 

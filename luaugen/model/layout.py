@@ -117,6 +117,7 @@ class Union:
 
 
 Node = Bool | Int | Float | Datatype | Instance | Enum | String | Array | Map | Struct | Union
+_VARIABLE = frozenset({String, Array, Map, Union})  # never of a fixed size
 
 
 def prefix_width(maximum: int | None) -> int:
@@ -136,21 +137,20 @@ def index_width(count: int) -> int:
 
 def fixed_size(node: Node) -> int | None:
     """Bytes of a node whose size never varies, else None."""
-    if isinstance(node, Bool):
-        return 1
-    if isinstance(node, Int):
+    kind = type(node)  # one dispatch on the class: codecs and size rules ask this of every node, often twice
+    if kind in _VARIABLE:
+        return None
+    if kind is Int:
         return INT_WIDTH[node.format]
-    if isinstance(node, Float):
+    if kind is Float:
         return 4 if node.format == "f32" else 8
-    if isinstance(node, Datatype):
+    if kind is Struct:
+        return sum(s.size for s in node.segments) if all(type(s) is Run for s in node.segments) else None
+    if kind is Datatype:
         return 4 * DATATYPE_FLOATS[node.kind]
-    if isinstance(node, Instance):
-        return INSTANCE_INDEX_BYTES
-    if isinstance(node, Enum):
+    if kind is Enum:
         return index_width(len(node.values))
-    if isinstance(node, Struct) and all(isinstance(s, Run) for s in node.segments):
-        return sum(s.size for s in node.segments)
-    return None
+    return 1 if kind is Bool else INSTANCE_INDEX_BYTES
 
 
 def _prefix_bytes(prefix: int, count: int) -> int:
@@ -231,34 +231,35 @@ class LayoutBuilder:
         return self._messages[key]
 
     def node(self, t: ir.Type, strict: bool, path: str) -> Node:
-        if isinstance(t, ir.RefType):
+        if type(t) is ir.RefType:
             return self._ref(t.target, strict)
         t = effective(self.project, t, strict, self.limits)
-        if isinstance(t, ir.BoolType):
-            return Bool()
-        if isinstance(t, ir.IntegerType):
+        kind = type(t)  # tested with `is`, commonest first: every field of every message comes through here
+        if kind is ir.IntegerType:
             return Int(t.format)
-        if isinstance(t, ir.NumberType):
-            return Float("f32" if t.format == "f32" else "f64", canonical_nan=not t.finite)
-        if isinstance(t, ir.DatatypeType):
-            return Datatype(t.kind)
-        if isinstance(t, ir.InstanceType):
-            return Instance()
-        if isinstance(t, ir.EnumType):
-            return Enum(path, t.values)
-        if isinstance(t, ir.StringType):
+        if kind is ir.StringType:
             return String(prefix_width(t.max_length), t.max_length)
-        if isinstance(t, ir.ArrayType):
+        if kind is ir.BoolType:
+            return Bool()
+        if kind is ir.NumberType:
+            return Float("f32" if t.format == "f32" else "f64", canonical_nan=not t.finite)
+        if kind is ir.DatatypeType:
+            return Datatype(t.kind)
+        if kind is ir.InstanceType:
+            return Instance()
+        if kind is ir.EnumType:
+            return Enum(path, t.values)
+        if kind is ir.ArrayType:
             items = self.node(t.items, strict, path + "Item")
             return Array(items, prefix_width(t.max_items), self._cap(t.max_items, items), size_bounds(items)[0])
-        if isinstance(t, ir.MapType):
+        if kind is ir.MapType:
             key, value = self.node(t.key, strict, path + "Key"), self.node(t.value, strict, path + "Value")
             entry = size_bounds(key)[0] + size_bounds(value)[0]
             maximum = t.max_entries
             if isinstance(key, Enum):  # an enum-keyed map holds at most one entry per value
                 maximum = len(key.values) if maximum is None else min(maximum, len(key.values))
             return Map(key, value, prefix_width(maximum), maximum, entry)
-        if isinstance(t, ir.StructType):
+        if kind is ir.StructType:
             return self._struct(None, t.fields, strict, path)
         variants = tuple((v.name, self._struct(None, v.fields, strict, path + _capitalized(v.name)))
                          for v in t.variants)

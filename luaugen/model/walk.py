@@ -7,22 +7,29 @@ from typing import Iterator
 from . import ir
 
 
-def children(type_: ir.Type) -> Iterator[ir.Type]:
-    if isinstance(type_, ir.ArrayType):
-        yield type_.items
-    elif isinstance(type_, ir.MapType):
-        yield type_.key
-        yield type_.value
-    elif isinstance(type_, ir.StructType):
-        yield from (f.type for f in type_.fields)
-    elif isinstance(type_, ir.UnionType):
-        yield from (f.type for v in type_.variants for f in v.fields)
+def children(type_: ir.Type) -> tuple[ir.Type, ...]:
+    kind = type(type_)  # one dispatch on the class: every rule and emitter walks every type through here
+    if kind is ir.StructType:
+        return tuple(f.type for f in type_.fields)
+    if kind is ir.ArrayType:
+        return (type_.items,)
+    if kind is ir.MapType:
+        return (type_.key, type_.value)
+    if kind is ir.UnionType:
+        return tuple(f.type for v in type_.variants for f in v.fields)
+    return ()
 
 
 def descendants(type_: ir.Type) -> Iterator[ir.Type]:
-    yield type_
-    for child in children(type_):
-        yield from descendants(child)
+    """`type_` and every type inside it, parents before children, in declaration order: one generator and a stack,
+    not a chain of generators one per level (each type passed up through every level above it)."""
+    stack = [type_]
+    while stack:
+        t = stack.pop()
+        yield t
+        inner = children(t)
+        if inner:
+            stack.extend(reversed(inner))
 
 
 def roots(project: ir.Project) -> Iterator[ir.Type]:

@@ -427,7 +427,9 @@ def _validate_cooldowns_request_cooldowns(value: Any) -> tuple[bool, str | None]
                 return False, "payload.skillIds: expected array, got table with non-array keys"
         if len(skillIds) > 64:
             return False, "payload.skillIds" + _fail_count("array of at most 64 items", len(skillIds), "items")
-        for i, item in enumerate(skillIds, 1):
+        i = 0
+        for item in skillIds:
+            i += 1
             if not isinstance(item, str):
                 return False, "payload.skillIds[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
             itemSize = len(item) if item.isascii() else _utf8_size(item)
@@ -475,7 +477,9 @@ def _validate_cooldowns_cooldown_snapshot(value: Any) -> tuple[bool, str | None]
             return False, "payload.cooldowns: expected array, got table with non-array keys"
     if len(cooldowns) > 64:
         return False, "payload.cooldowns" + _fail_count("array of at most 64 items", len(cooldowns), "items")
-    for i, item in enumerate(cooldowns, 1):
+    i = 0
+    for item in cooldowns:
+        i += 1
         err2 = _check_cooldowns_cooldown(item)
         if err2 is not None:
             return False, "payload.cooldowns[" + str(i) + "]" + err2
@@ -625,7 +629,9 @@ def _validate_skills_cast_skill(value: Any) -> tuple[bool, str | None]:
             return False, "payload.modifiers: expected array, got table with non-array keys"
     if len(modifiers) > 4:
         return False, "payload.modifiers" + _fail_count("array of at most 4 items", len(modifiers), "items")
-    for i, item in enumerate(modifiers, 1):
+    i = 0
+    for item in modifiers:
+        i += 1
         if not isinstance(item, str):
             return False, "payload.modifiers[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
         itemSize = len(item) if item.isascii() else _utf8_size(item)
@@ -718,7 +724,9 @@ def _validate_skills_skill_hit(value: Any) -> tuple[bool, str | None]:
             return False, "payload.effects: expected array, got table with non-array keys"
     if len(effects) > 8:
         return False, "payload.effects" + _fail_count("array of at most 8 items", len(effects), "items")
-    for i, item in enumerate(effects, 1):
+    i = 0
+    for item in effects:
+        i += 1
         if not isinstance(item, dict):
             if not isinstance(item, _TABLES):
                 return False, "payload.effects[" + str(i) + "]" + _not_table(item, "table")
@@ -871,7 +879,9 @@ def _validate_entity_info_inspect_entity_reply(value: Any) -> tuple[bool, str | 
                 return False, "reply.equipment: expected array, got table with non-array keys"
         if len(equipment) > 12:
             return False, "reply.equipment" + _fail_count("array of at most 12 items", len(equipment), "items")
-        for i, item in enumerate(equipment, 1):
+        i = 0
+        for item in equipment:
+            i += 1
             if not isinstance(item, str):
                 return False, "reply.equipment[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
             itemSize = len(item) if item.isascii() else _utf8_size(item)

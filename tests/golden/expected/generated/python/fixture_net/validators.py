@@ -356,7 +356,9 @@ def _validate_inventory_tune(value: Any) -> tuple[bool, str | None]:
             return False, "payload.tags: expected array, got table with non-array keys"
     if len(tags) > 10 or len(tags) < 1:
         return False, "payload.tags" + _fail_count("array of 1..10 items", len(tags), "items")
-    for i, item in enumerate(tags, 1):
+    i = 0
+    for item in tags:
+        i += 1
         if not isinstance(item, str):
             return False, "payload.tags[" + str(i) + "]" + _fail("string of at most 8 bytes", item)
         itemSize = len(item) if item.isascii() else _utf8_size(item)
@@ -477,7 +479,9 @@ def _validate_inventory_dropped(value: Any) -> tuple[bool, str | None]:
             return False, "payload.slots: expected array, got table with non-array keys"
     if len(slots) > 40:
         return False, "payload.slots" + _fail_count("array of at most 40 items", len(slots), "items")
-    for i, item in enumerate(slots, 1):
+    i = 0
+    for item in slots:
+        i += 1
         err3 = _check_inventory_slot(item)
         if err3 is not None:
             return False, "payload.slots[" + str(i) + "]" + err3
@@ -496,7 +500,9 @@ def _validate_inventory_dropped(value: Any) -> tuple[bool, str | None]:
         history = _array_items(history)
         if history is None:
             return False, "payload.history: expected array, got table with non-array keys"
-    for i2, item2 in enumerate(history, 1):
+    i2 = 0
+    for item2 in history:
+        i2 += 1
         if (type(item2) is not int and (not isinstance(item2, _NUMBERS) or item2 is True or item2 is False or item2 % 1 != 0)) or item2 < 1 or item2 > 65535:
             return False, "payload.history[" + str(i2) + "]" + _fail("integer in 1..65535", item2)
     return True, None
@@ -521,7 +527,9 @@ def _validate_inventory_move_item_reply(value: Any) -> tuple[bool, str | None]:
         slots = _array_items(slots)
         if slots is None:
             return False, "reply.slots: expected array, got table with non-array keys"
-    for i, item in enumerate(slots, 1):
+    i = 0
+    for item in slots:
+        i += 1
         err2 = _check_inventory_slot(item)
         if err2 is not None:
             return False, "reply.slots[" + str(i) + "]" + err2
