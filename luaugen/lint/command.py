@@ -69,13 +69,14 @@ def command(paths: tuple[Path, ...], fmt: str, manifest_path: Path | None, confi
     except FileNotFoundError as exc:
         _fail(str(exc))
     sources: dict[str, str] = {}
+    generated = (config.luau_out, config.luau_server)
     try:
         for name, file in files.items():
-            if is_excluded(name, config.lint, config.luau_out):
+            if is_excluded(name, config.lint, generated):
                 continue
             with file.open("rb") as handle:  # one byte over the cap is enough for lint_sources to report it unread
                 sources[name] = handle.read(config.lint.max_file_bytes + 1).decode("utf-8", "replace")
-        diagnostics = lint_sources(manifest, sources, config.lint, generated_dir=config.luau_out, enable_unused=enable_unused)
+        diagnostics = lint_sources(manifest, sources, config.lint, generated=generated, enable_unused=enable_unused)
     except LintConfigError as exc:
         _fail(str(exc))
     renderers = {"json": render_json, "github": render_github, "sarif": render_sarif}

@@ -27,10 +27,11 @@ def role_of(path: str, settings: LintSettings) -> str:
     return "shared"
 
 
-def is_excluded(path: str, settings: LintSettings, generated_dir: str | None = None) -> bool:
-    if generated_dir:
-        generated = generated_dir.strip("/").removeprefix("./")
-        if path == generated or path.startswith(generated + "/"):
+def is_excluded(path: str, settings: LintSettings, generated: tuple[str, ...] = ()) -> bool:
+    """Excluded by the settings, or inside one of the `generated` folders (luaugen's own output)."""
+    for folder in generated:
+        folder = folder.strip("/").removeprefix("./")
+        if path == folder or path.startswith(folder + "/"):
             return True
     return matches(path, settings.exclude)
 
@@ -40,7 +41,7 @@ def lint_sources(
     files: Mapping[str, str],
     settings: LintSettings,
     *,
-    generated_dir: str | None = None,
+    generated: tuple[str, ...] = (),
     enable_unused: bool = False,
 ) -> list[Diagnostic]:
     """Lint Luau `files` (root-relative posix path -> text) against `manifest`; sorted diagnostics.
@@ -57,7 +58,7 @@ def lint_sources(
     module = settings.networking_module
     out: list[Diagnostic] = []
     for path in sorted(files):
-        if is_excluded(path, settings, generated_dir):
+        if is_excluded(path, settings, generated):
             continue
         source = files[path].encode("utf-8")
         if len(source) > settings.max_file_bytes:
@@ -73,7 +74,7 @@ def lint_sources(
                 if node.start_point[0] not in rows:
                     rows.add(node.start_point[0])
                     findings.append(Finding("parse-error", node, f"syntax error: {what}"))
-        uses, internal = find_uses(tree, source, module)
+        uses, internal = find_uses(tree, source, module, settings.server_module)
         findings.extend(checker.check(uses, role_of(path, settings)))
         for call, dotted in internal:
             findings.append(Finding("internal-module", call, f"requires {dotted}, an internal module of the networking layer"))

@@ -51,17 +51,19 @@ class Use:
 Value = list[Segment] | dict[str, "Value"]
 
 
-def find_uses(tree: Tree, source: bytes, module: str) -> tuple[list[Use], list[tuple[Node, str]]]:
-    """The module's uses, and the `require(...Networking.Runtime.X)` calls of internal modules (call, dotted path)."""
-    if module.encode() not in source:
+def find_uses(tree: Tree, source: bytes, module: str,
+              server_module: str | None = None) -> tuple[list[Use], list[tuple[Node, str]]]:
+    """The module's uses, and the requires of internal modules (call, dotted path): `...Networking.Runtime.X`, and
+    the server half (`server_module` or anything in it), which the shared module loads itself."""
+    if module.encode() not in source and (server_module is None or server_module.encode() not in source):
         return [], []
     resolver = _Resolver(tree.root_node, source)
     internal = []
     for call, path in require_calls(tree.root_node, source):
         if path[-1] == module:
             resolver.climb(call, [])
-        for i, part in enumerate(path[:-1]):
-            if part == module and path[i + 1] == INTERNAL_FOLDER:
+        for i, part in enumerate(path):
+            if part == server_module or (part == module and i + 1 < len(path) and path[i + 1] == INTERNAL_FOLDER):
                 internal.append((call, ".".join(p or "?" for p in path[i:])))
                 break
     resolver.drain()

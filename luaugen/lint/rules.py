@@ -70,7 +70,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "internal-module",
             "error",
-            "The code requires an internal module of the generated networking layer (Networking.Runtime.*).",
+            "The code requires an internal module of the generated networking layer (Networking.Runtime.*, or the "
+            "server half NetworkingServer, which the Networking module loads itself).",
             "Require the Networking module itself and use its API; its internals change between builds.",
         ),
         Rule(

@@ -37,7 +37,7 @@ def _game_files() -> dict[str, str]:
 
 def test_game_tree_findings_exactly(manifest: dict) -> None:
     config = load_config(GAME)
-    diagnostics = lint_sources(manifest, _game_files(), config.lint, generated_dir=config.luau_out, enable_unused=True)
+    diagnostics = lint_sources(manifest, _game_files(), config.lint, generated=(config.luau_out, config.luau_server), enable_unused=True)
     got = [f"{d.span.path}:{d.span.line}:{d.span.col} {d.severity.value} {d.code}" for d in diagnostics]
     assert got == _expected(GAME / "expected.txt")
 
@@ -53,7 +53,7 @@ def _lint_corpus(manifest: dict) -> list:
     """Every single-file case and the game tree, linted now (not read back from the .expected files)."""
     diagnostics = [d for path in SINGLE for d in lint_sources(manifest, {path.name: _read(path)}, LintSettings())]
     config = load_config(GAME)
-    return diagnostics + lint_sources(manifest, _game_files(), config.lint, generated_dir=config.luau_out)
+    return diagnostics + lint_sources(manifest, _game_files(), config.lint, generated=(config.luau_out, config.luau_server))
 
 
 def test_every_rule_fires_somewhere_in_the_corpus(manifest: dict) -> None:

@@ -31,7 +31,7 @@ def _lines(diagnostics) -> list[str]:
 
 def _lint(manifest: dict, files: dict[str, str], **kw):
     config = load_config(REPO)
-    return lint_sources(manifest, files, config.lint, generated_dir=config.luau_out, **kw)
+    return lint_sources(manifest, files, config.lint, generated=(config.luau_out, config.luau_server), **kw)
 
 
 def test_tree_is_realistic_in_size_and_shape() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from luaugen.config import LintSettings
+from luaugen.config import LintSettings, load_config
 from luaugen.diagnostics import Severity
 from luaugen.lint import LintConfigError, ManifestError, lint_sources, load_manifest
 from luaugen.lint.engine import role_of
@@ -157,7 +157,7 @@ def test_path_ignore_and_exclude(manifest) -> None:
     assert codes(manifest, source, "src/legacy/a.luau", ignore) == []
     assert codes(manifest, source, "src/server/a.luau", ignore) == ["raw-remote", "raw-remote"]
     assert codes(manifest, source, "src/vendor/a.luau", LintSettings(exclude=("src/vendor/**",))) == []
-    assert codes(manifest, source, "gen/Networking/init.luau", generated_dir="gen/Networking") == []
+    assert codes(manifest, source, "gen/Networking/init.luau", generated=("gen/Networking",)) == []
 
 
 def test_raw_remote_forms(manifest) -> None:
@@ -219,3 +219,14 @@ def test_string_literal_escapes_are_luau_escapes(literal: str, value: str | None
 def test_escaped_channel_names_resolve(manifest) -> None:
     assert codes(manifest, HEADER + r'Net.send("St\u{61}ts", "RequestStats", {})' + "\n") == []
     assert codes(manifest, HEADER + r'Net.send("\83kills", "CancelCast", {})' + "\n") == []
+
+
+def test_the_server_half_is_internal_under_its_configured_name(manifest, tmp_path) -> None:
+    source = "local S = game:GetService('ServerScriptService')\nlocal H = require(S.NetServer)\nprint(H)\n"
+    assert codes(manifest, source, "src/server/a.luau") == []  # another module, as far as the defaults know
+    custom = LintSettings(server_module="NetServer")
+    assert codes(manifest, source, "src/server/a.luau", custom) == ["internal-module"]
+    (tmp_path / "luaugen.toml").write_text('[output]\nluau_server = "gen/NetServer"\n', encoding="utf-8")
+    assert load_config(tmp_path).lint.server_module == "NetServer"
+    (tmp_path / "luaugen.toml").write_text('[runtime]\nserver_module = "Half"\n', encoding="utf-8")
+    assert load_config(tmp_path).lint.server_module == "Half"
