@@ -2,71 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
-from .contract import format_number
 from .escape import luau_string, python_string
 from .layout import TAB, WIDTH, fit, frozen_set
+from .checks import ArrayCheck
+from .validators import NOT_ARRAY, Path, ValidatorWriter
 
 SCOPE_INDENT = 1  # generated check functions sit in a `do ... end` block (templates/luau/_scope.luau.j2)
 _ROOM = WIDTH - TAB * SCOPE_INDENT  # columns a statement at depth 0 of a check function may take
 
 
-@dataclass
-class Path:
-    """A path relative to the value being checked: literal segments and runtime expressions (loop indices)."""
-
-    parts: tuple[tuple[bool, str], ...] = ()
-
-    def lit(self, text: str) -> "Path":
-        return Path(self.parts + ((True, text),))
-
-    def expr(self, code: str) -> "Path":
-        return Path(self.parts + ((False, code),))
-
-
-class _Dialect:
+class _Dialect(ValidatorWriter):
     """What both languages write alike; subclasses hold the differences."""
 
     quote = staticmethod(lru_cache(maxsize=8192)(luau_string))  # every string literal goes through emit.escape
-    joiner: str  # the string concatenation operator
-
-    def __init__(self):
-        self._paths: dict[tuple[tuple[bool, str], ...], str] = {}  # path -> its code (one build, one dialect)
-
-    def concat(self, path: Path, tail: str) -> str:
-        """Code for the message `<path><tail>`. A path's code is worked out once: a value's checks share its path."""
-        code = self._paths.get(path.parts)
-        if code is None:
-            code = self._paths[path.parts] = self.path_code(path.parts)
-        if not code:
-            return tail
-        return code + self.joiner + tail if tail else code
-
-    def and_(self, *conds: str) -> str:
-        return " and ".join(conds)
-
-    def num(self, value: float) -> str:
-        return format_number(value) if float(value).is_integer() else repr(float(value))
-
-    def call(self, fn: str, *args: str) -> str:
-        return f"{fn}({', '.join(args)})"
-
-    def count_up(self, var: str) -> str:
-        return f"{var} += 1"
 
     def ret(self, expr: str) -> str:
         return f"return {expr}"
-
-    def index(self, table: str, key: str) -> str:
-        return f"{table}[{key}]"
 
 
 class LuauDialect(_Dialect):
     joiner = " .. "
     do = "do"
-    end = "end"
     nil = "nil"
     else_ = "else"
 
@@ -156,11 +114,9 @@ class LuauDialect(_Dialect):
     def integer_key_ok(self, k, low, high):
         return f'type({k}) == "number" and {k} % 1 == 0 and {k} >= {low} and {k} <= {high}'
 
-    def string_set(self, name, values):
-        return frozen_set(SCOPE_INDENT, f"local {name}", [self.quote(v) for v in values], "{ [any]: boolean }")
-
-    def string_set_field(self, table_name, name, values):
-        return frozen_set(SCOPE_INDENT, f"{table_name}.{name}", [self.quote(v) for v in values], "{ [any]: boolean }")
+    def string_set(self, name, values, grouped):
+        target = name if grouped else f"local {name}"  # a grouped scope's sets are fields of its table K
+        return frozen_set(SCOPE_INDENT, target, [self.quote(v) for v in values], "{ [any]: boolean }")
 
     def line(self, out: list[str], depth: int, text: str) -> None:
         """Appends the statement at `depth` tabs within its function, laid out for the scope's indentation."""
@@ -169,11 +125,21 @@ class LuauDialect(_Dialect):
         else:
             out.extend(line[SCOPE_INDENT:] for line in fit(depth + SCOPE_INDENT, text))
 
-    def fail(self, out: list[str], depth: int, cond: str, message: str, entry: bool) -> None:
-        """`if cond then return [false, ]message end`: the commonest statement, written in one call."""
-        self.line(out, depth, f"if {cond} then")
-        self.line(out, depth + 1, ("return false, " if entry else "return ") + message)
-        out.append("\t" * depth + "end")
+    def fail(self, out: list[str], depth: int, cond: str, path: Path, tail: str) -> None:
+        """`if cond then return [false, ]<path><tail> end`: the commonest statement (a build writes a hundred
+        thousand), written in one call; `line` lays out the rare one too long."""
+        tabs, room = "\t" * depth, _ROOM - TAB * depth
+        test = f"if {cond} then"
+        if len(test) <= room:
+            out.append(tabs + test)
+        else:
+            self.line(out, depth, test)
+        result = ("return false, " if self._entry else "return ") + self._message(path, tail)
+        if len(result) <= room - TAB:
+            out.append(tabs + "\t" + result)
+        else:
+            self.line(out, depth + 1, result)
+        out.append(tabs + "end")
 
     def close(self, out: list[str], depth: int) -> None:
         out.append("\t" * depth + "end")
@@ -184,12 +150,38 @@ class LuauDialect(_Dialect):
     def fn_name(self, base: str) -> str:
         return base
 
+    # -- what only Luau writes this way -------------------------------------------------------------------------
+    def table_prologue(self, out, depth, x, path, expected, every_key: bool = False) -> str:
+        """Fails unless x is a plain table; returns what to read it through (itself)."""
+        self.fail(out, depth, self.not_plain_table(x), path,
+                  f"{self._helper('notTable')}({x}, {self.quote(expected)})")
+        return x
+
+    def unknown_keys(self, out, depth, tbl, known, path) -> None:
+        key = self._var("key")
+        self.line(out, depth, self.for_keys(key, tbl))
+        self.fail(out, depth + 1, self.not_known_key(key, known), path,
+                  f"{self._helper('unexpectedKey')}({tbl}, {known})")
+        self.close(out, depth)
+
+    def _array(self, out, depth, check: ArrayCheck, x, path) -> None:
+        tbl = self.table_prologue(out, depth, x, path, "array")
+        n = self._var("n")
+        self.line(out, depth, self.local(n, f"{self._helper('arrayLength')}({tbl})"))
+        self.fail(out, depth, self.is_nil(n), path + NOT_ARRAY, "")
+        self._count_bounds(out, depth, n, check.min_items, check.max_items, path, check.expected, "items")
+        i = self._var("i")
+        item = self._var("item")
+        self.line(out, depth, self.for_range(i, n))
+        self.line(out, depth + 1, self.local(item, f"{tbl}[{i}]"))
+        self.render(out, depth + 1, check.items, item, path + ((True, "["), (False, i), (True, "]")))
+        self.close(out, depth)
+
 
 class PythonDialect(_Dialect):
     quote = staticmethod(lru_cache(maxsize=8192)(python_string))
     joiner = " + "
     do = None
-    end = None
     nil = "None"
     else_ = "else:"
 
@@ -237,9 +229,6 @@ class PythonDialect(_Dialect):
     def local(self, name: str, expr: str) -> str:
         return f"{name} = {expr}"
 
-    def for_range(self, var: str, n: str) -> str:
-        return f"for {var} in range(1, {n} + 1):"
-
     def for_keys(self, var: str, table: str) -> str:
         return f"for {var} in {table}:"
 
@@ -268,15 +257,15 @@ class PythonDialect(_Dialect):
     def line(self, out: list[str], depth: int, text: str) -> None:
         out.append("\t" * depth + text)
 
-    def fail(self, out: list[str], depth: int, cond: str, message: str, entry: bool) -> None:
+    def fail(self, out: list[str], depth: int, cond: str, path: Path, tail: str) -> None:
         tabs = "\t" * depth
         out.append(f"{tabs}if {cond}:")
-        out.append(f"{tabs}\treturn {'False, ' if entry else ''}{message}")
+        out.append(f"{tabs}\treturn {'False, ' if self._entry else ''}{self._message(path, tail)}")
 
     def close(self, out: list[str], depth: int) -> None:
         """Python blocks end by indentation."""
 
-    def string_set(self, name, values):
+    def string_set(self, name, values, grouped):
         return f"{name} = frozenset({{{', '.join(self.quote(v) for v in values)}}})"
 
     def constant_name(self, name: str) -> str:
@@ -284,6 +273,45 @@ class PythonDialect(_Dialect):
 
     def fn_name(self, base: str) -> str:
         return self.helper(base)
+
+    # -- what only Python writes this way -----------------------------------------------------------------------
+    def table_prologue(self, out, depth, x, path, expected, every_key: bool = False) -> str:
+        """Fails unless x is a table; returns what to read it through. A dict is read as it is when only named
+        fields are looked up (absent and None look alike to .get); lists and tuples, and any table whose every key
+        matters (`every_key`: maps), go through `_entries`, which holds what the Luau table would."""
+        tail = f"{self._helper('notTable')}({x}, {self.quote(expected)})"
+        if every_key:
+            self.fail(out, depth, self.not_plain_table(x), path, tail)
+            self.line(out, depth, self.local(x, f"_entries({x})"))
+            return x
+        self.line(out, depth, self.if_(f"not isinstance({x}, dict)"))
+        self.fail(out, depth + 1, self.not_plain_table(x), path, tail)
+        self.line(out, depth + 1, self.local(x, f"_entries({x})"))
+        return x
+
+    def unknown_keys(self, out, depth, tbl, known, path) -> None:
+        """One C-level subset test; only a table with a key outside the set is looked at closely (a key whose value
+        is None is absent, as in Luau)."""
+        self.line(out, depth, self.if_(f"not {known}.issuperset({tbl})"))
+        err = self._var("err")
+        self.line(out, depth + 1, self.local(err, f"{self._helper('unknownField')}({tbl}, {known})"))
+        self.fail(out, depth + 1, self.not_nil(err), path, err)
+
+    def _array(self, out, depth, check: ArrayCheck, x, path) -> None:
+        """A list without None is its own items; anything else goes through the table rules."""
+        self.line(out, depth, f"if not isinstance({x}, list) or None in {x}:")
+        self.fail(out, depth + 1, self.not_plain_table(x), path,
+                  f"{self._helper('notTable')}({x}, {self.quote('array')})")
+        self.line(out, depth + 1, f"{x} = _array_items({x})")
+        self.fail(out, depth + 1, self.is_nil(x), path + NOT_ARRAY, "")
+        self._count_bounds(out, depth, f"len({x})", check.min_items, check.max_items, path, check.expected, "items")
+        i = self._var("i")
+        item = self._var("item")
+        # A counter, not enumerate(): no tuple per item on the success path (about a tenth of a validation).
+        self.line(out, depth, f"{i} = 0")
+        self.line(out, depth, f"for {item} in {x}:")
+        self.line(out, depth + 1, f"{i} += 1")
+        self.render(out, depth + 1, check.items, item, path + ((True, "["), (False, i), (True, "]")))
 
 
 @lru_cache(maxsize=4096)
