@@ -174,9 +174,10 @@ class CheckFunction:
 @dataclass
 class CheckScope:
     """The sets and functions checking one thing: `entry` is the function called from outside, `named_calls` the
-    named-type functions called (first use first), `names_needed` a bound on the names it declares."""
+    named-type functions called (first use first), `names_needed` a bound on the names it declares (counted as the
+    walk goes: a scope holding very many is laid out differently in Luau)."""
 
-    names_needed: int
+    names_needed: int = 0
     title: str = ""
     entry: str = ""
     sets: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
@@ -204,6 +205,9 @@ class _Frame:
 
 # A reference to one of these is checked by calling the named type's own check function.
 _TABLE_TYPES = frozenset({ir.StructType, ir.UnionType, ir.ArrayType, ir.MapType})
+# The names a scope may declare for a type it checks (besides a union's field set per variant and a reference's
+# import): a struct's field set, an enum's value set, a map's value check and key set.
+_NAMES_DECLARED = {ir.StructType: 1, ir.EnumType: 1, ir.MapType: 2}
 
 
 class CheckPlanner:
@@ -248,7 +252,7 @@ class CheckPlanner:
     # -- scopes and functions -----------------------------------------------------------------------------------
     def scope(self, name: str, type_: ir.Type, strict: bool, root: str | None = None) -> CheckScope:
         """A new scope whose function `name` checks `type_`; with `root` ("payload") it is a message's validator."""
-        scope = CheckScope(_names_needed(type_))
+        scope = CheckScope()
         self._scopes.append(scope)
         scope.entry = self.function(name, type_, strict, root)
         self._scopes.pop()
@@ -300,8 +304,14 @@ class CheckPlanner:
         """The check of a value of `type_` found at `path` (its literal steps: names come from them)."""
         t = effective(self.project, type_, strict, self.limits)
         kind = type(t)
-        if kind in _TABLE_TYPES and type(type_) is ir.RefType:
-            return NamedCheck(self.named_function(type_.target, strict))
+        if type(type_) is ir.RefType:
+            self._scopes[-1].names_needed += 1
+            if kind in _TABLE_TYPES:
+                return NamedCheck(self.named_function(type_.target, strict))
+        elif kind is ir.UnionType:
+            self._scopes[-1].names_needed += len(t.variants)
+        else:
+            self._scopes[-1].names_needed += _NAMES_DECLARED.get(kind, 0)
         return _PLANNERS[kind](self, type_, t, path, strict)
 
     def _bool(self, type_, t: ir.BoolType, path, strict) -> Check:
@@ -349,6 +359,8 @@ class CheckPlanner:
 
     def _map(self, type_, t: ir.MapType, path, strict) -> Check:
         key_type = effective(self.project, t.key, strict, self.limits)
+        if isinstance(t.key, (ir.RefType, ir.EnumType)):  # the key is planned here, not by `check`
+            self._scopes[-1].names_needed += 1
         if isinstance(key_type, ir.EnumType):
             key = EnumKey(self.string_set(self._enum_label(t.key, path, "KEYS"), key_type.values))
         elif isinstance(key_type, ir.IntegerType):
@@ -377,6 +389,7 @@ _PLANNERS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def _num(value: float) -> str:
     """A bound as written in code (the same in both languages)."""
     return format_number(value) if float(value).is_integer() else repr(float(value))
@@ -386,20 +399,6 @@ def _num(value: float) -> str:
 def _field_var(name: str) -> str:
     safe = name.isidentifier() and name[:1].islower() and not name.startswith("check") and name not in _SHADOWING
     return name if safe else name + "Value" if name[:1].islower() else "field" + name
-
-
-def _names_needed(type_: ir.Type) -> int:
-    """An upper bound on the names a scope checking `type_` declares: field sets, enum sets, map value checks,
-    imported named checks."""
-    count = 0
-    for t in descendants(type_):
-        if isinstance(t, ir.UnionType):
-            count += len(t.variants)
-        elif isinstance(t, (ir.StructType, ir.EnumType, ir.RefType)):
-            count += 1
-        elif isinstance(t, ir.MapType):
-            count += 2
-    return count
 
 
 def _pascal_word(text: str) -> str:

@@ -17,7 +17,7 @@ from ..config import Limits
 from ..model import ir
 from .checks import (ArrayCheck, BoolCheck, Check, CheckFunction, CheckScope, DatatypeCheck, EnumCheck, EnumKey,
                      Fields, InstanceCheck, IntegerCheck, IntegerKey, MapCheck, NamedCheck, NumberCheck, Plan,
-                     StringCheck, StringKey, StructCheck, UnionCheck, plan_checks)
+                     StringCheck, StructCheck, UnionCheck, plan_checks)
 
 # A struct with more fields than this checks each field in its own `do ... end` block (Luau), so the number of
 # live locals in one function stays bounded however many fields a message has.
@@ -88,7 +88,8 @@ class ValidatorWriter:
     # -- scopes and functions -----------------------------------------------------------------------------------
     def _scope(self, plan: CheckScope) -> Scope:
         grouped = self.do is not None and plan.names_needed > SCOPE_NAMES_OVER
-        scope = self._current = Scope(title=plan.title, grouped=grouped)
+        scope = Scope(title=plan.title, grouped=grouped)
+        self._helpers = scope.helpers
         member = "K." if grouped else ""
         self._sets = {name: member + self.constant_name(name) for name, _ in plan.sets}
         self._functions = {fn.name: member + self.fn_name(fn.name) for fn in plan.functions}
@@ -127,76 +128,26 @@ class ValidatorWriter:
     def _helper(self, name: str) -> str:
         """A call target for the Checks helper `name`, recorded on the current scope so that a generated module
         declares only the helpers it calls (an unused local is a lint finding in the user's editor)."""
-        self._current.helpers.add(name)
+        self._helpers.add(name)
         return self.helper(name)
 
     def _message(self, path: Path, tail: str) -> str:
-        """Code for the message `<path><tail>`. A path's code is worked out once per build and language."""
+        """Code for the message `<path><tail>` (`fail` works it out itself: it is written a hundred thousand times)."""
         code = self._paths.get(path)
         if code is None:
-            code = self._paths[path] = self.path_code(path)
-        if not code:
-            return tail
-        return code + self.joiner + tail if tail else code
+            code = self._path_code(path)
+        return code + self.joiner + tail if code and tail else code or tail
 
-    def _fail_value(self, expected: str, x: str) -> str:
-        return f"{self._helper('fail')}({self.quote(expected)}, {x})"
+    def _path_code(self, path: Path) -> str:
+        """A path's code, worked out once per build and language: a value's checks share its path."""
+        code = self._paths[path] = self.path_code(path)
+        return code
 
     # -- checks both languages write alike ----------------------------------------------------------------------
     def _named(self, out, depth, check: NamedCheck, x, path) -> None:
         err = self._var("err")
         self.line(out, depth, self.local(err, f"{self._calls[check.function]}({x})"))
         self.fail(out, depth, self.not_nil(err), path, err)
-
-    def _bool(self, out, depth, check: BoolCheck, x, path) -> None:
-        self.fail(out, depth, self.not_bool(x), path, self._fail_value("boolean", x))
-
-    def _instance(self, out, depth, check: InstanceCheck, x, path) -> None:
-        self.fail(out, depth, self.not_instance(x, check.class_name), path, self._fail_value(check.class_name, x))
-
-    def _enum(self, out, depth, check: EnumCheck, x, path) -> None:
-        self.fail(out, depth, self.not_member(x, self._sets[check.members]), path,
-                  self._fail_value(check.expected, x))
-
-    def _string(self, out, depth, check: StringCheck, x, path) -> None:
-        expected = check.expected
-        self.fail(out, depth, self.not_string(x), path, self._fail_value(expected, x))
-        size_expr = self.string_size(x)
-        if size_expr is not None:  # measured once: the UTF-8 test and the bounds share it
-            size = self._var(x + "Size")
-            self.line(out, depth, self.local(size, size_expr))
-            bad_utf8, byte_len = f"{size} < 0", size
-        else:
-            bad_utf8, byte_len = self.bad_utf8(x), self.byte_len(x)
-        self.fail(out, depth, bad_utf8, path + _BAD_UTF8, "")
-        self._count_bounds(out, depth, byte_len, check.min_length, check.max_length, path, expected, "bytes")
-
-    def _datatype(self, out, depth, check: DatatypeCheck, x, path) -> None:
-        name = check.name
-        components = self.inline_components(name)
-        if components is None:
-            err = self._var("err")
-            self.line(out, depth, self.local(err, f"{self._helper('checkDatatype')}({x}, {self.quote(name)})"))
-            self.fail(out, depth, self.not_nil(err), path, err)
-        else:
-            # Specialised at compile time: the type test, then one arithmetic test for all components.
-            self.fail(out, depth, self.not_typeof(x, name), path, self._fail_value(name, x))
-            self.fail(out, depth, self.non_finite(x, components), path,
-                      f"{self._helper('badComponents')}({x}, {self.quote(name)})")
-
-    def _integer(self, out, depth, check: IntegerCheck, x, path) -> None:
-        self.fail(out, depth, f"{self.not_integer(x)} or {x} < {check.low} or {x} > {check.high}", path,
-                  self._fail_value(check.expected, x))
-
-    def _number(self, out, depth, check: NumberCheck, x, path) -> None:
-        conds = [self.not_number(x)]
-        if check.finite:
-            conds += [self.is_nan(x), self.is_inf(x)]
-        if check.low is not None:
-            conds.append(f"{x} < {check.low}")
-        if check.high is not None:
-            conds.append(f"{x} > {check.high}")
-        self.fail(out, depth, " or ".join(conds), path, self._fail_value(check.expected, x))
 
     def _count_bounds(self, out, depth, count: str, low: int | None, high: int | None, path, expected, unit) -> None:
         """Fails when `count` (bytes, items) is outside low..high; a bound of None (or a low of 0) is no bound."""
@@ -213,21 +164,21 @@ class ValidatorWriter:
         self._fields(out, depth, check.fields, self.table_prologue(out, depth, x, path, "table"), path)
 
     def _fields(self, out, depth, check: Fields, tbl, path) -> None:
-        line, render = self.line, self.render
         self.unknown_keys(out, depth, tbl, self._sets[check.known], path)
         blocks = self.do is not None and len(check.fields) > BLOCK_FIELDS_OVER
         inner = depth + 1 if blocks else depth
+        renderers = self._renderers
         for f in check.fields:
             if blocks:
-                line(out, depth, self.do)
+                self.line(out, depth, self.do)
             var = self._var(f.var)
-            line(out, inner, self.local(var, self.field(tbl, f.name)))
+            self.read_field(out, inner, var, tbl, f.name)
             if f.optional:
-                line(out, inner, self.if_(self.not_nil(var)))
-                render(out, inner + 1, f.check, var, path + f.step)
+                self.line(out, inner, self.if_(self.not_nil(var)))
+                renderers[type(f.check)](out, inner + 1, f.check, var, path + f.step)
                 self.close(out, inner)
             else:
-                render(out, inner, f.check, var, path + f.step)
+                renderers[type(f.check)](out, inner, f.check, var, path + f.step)
             if blocks:
                 self.close(out, depth)
 
@@ -240,7 +191,7 @@ class ValidatorWriter:
             self.line(out, depth, self.if_(cond) if i == 0 else self.elseif(cond))
             self._fields(out, depth + 1, variant.fields, tbl, path)
         self.line(out, depth, self.else_)
-        message = self._message(path + check.tag_step, self._fail_value(check.expected, tag))
+        message = self._message(path + check.tag_step, f"{self._helper('fail')}({self.quote(check.expected)}, {tag})")
         self.line(out, depth + 1, self.ret_fail(message) if self._entry else self.ret(message))
         self.close(out, depth)
 
@@ -267,7 +218,7 @@ class ValidatorWriter:
                   f"{self._helper('firstMapError')}({tbl}, {values})")
         self.close(out, depth)
 
-    def _key_ok(self, k: str, key: EnumKey | IntegerKey | StringKey) -> str:
+    def _key_ok(self, k: str, key) -> str:
         if type(key) is EnumKey:
             return self.string_member(k, self._sets[key.members])
         if type(key) is IntegerKey:
@@ -276,7 +227,7 @@ class ValidatorWriter:
         return f"{ok} and {self.byte_len(k)} >= {key.min_length}" if key.min_length else ok
 
 
-_BAD_UTF8 = ((True, ": expected valid UTF-8, got invalid bytes"),)
+BAD_UTF8 = ((True, ": expected valid UTF-8, got invalid bytes"),)
 NOT_ARRAY = ((True, ": expected array, got table with non-array keys"),)
 
 _plan_memo: list = []  # [project, limits, plan] of the last build
