@@ -39,27 +39,28 @@ _SHADOWING = frozenset({
 # -- the checks ---------------------------------------------------------------------------------------------------
 # Each class is one kind of test on one value. Texts are final (`expected` is what a failure message says after
 # "expected"); bounds that appear in code are already formatted; set and function names are before the language's
-# own spelling (Python prefixes constants with `_` and writes functions in snake case).
-@dataclass(slots=True)
+# own spelling (Python prefixes constants with `_` and writes functions in snake case). Checks are compared by
+# identity: a plan holds one object per distinct scalar check (see CheckPlanner.shared).
+@dataclass(slots=True, eq=False)
 class BoolCheck:
     expected: str = "boolean"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class StringCheck:
     expected: str
     min_length: int | None
     max_length: int | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class IntegerCheck:
     expected: str
     low: str
     high: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class NumberCheck:
     expected: str
     finite: bool
@@ -67,30 +68,30 @@ class NumberCheck:
     high: str | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class DatatypeCheck:
     name: str  # the Roblox datatype (`Vector3`), also what a failure expects
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class InstanceCheck:
     class_name: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class EnumCheck:
     members: str  # the constant set of allowed values
     expected: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class NamedCheck:
     """A named table type, checked by calling its own function (in its own scope)."""
 
     function: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Field:
     name: str
     var: str  # the local it is read into, unless the function already has one of that name
@@ -99,7 +100,7 @@ class Field:
     step: tuple[tuple[bool, str], ...]  # the path step into it: `.name`
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Fields:
     """A table's named fields: no key outside `known`, then each field's own check."""
 
@@ -107,18 +108,18 @@ class Fields:
     fields: tuple[Field, ...]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class StructCheck:
     fields: Fields
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Variant:
     name: str
     fields: Fields
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class UnionCheck:
     tag: str
     variants: tuple[Variant, ...]
@@ -126,7 +127,7 @@ class UnionCheck:
     tag_step: tuple[tuple[bool, str], ...]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class ArrayCheck:
     expected: str
     min_items: int | None
@@ -134,24 +135,24 @@ class ArrayCheck:
     items: "Check"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class EnumKey:
     members: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class IntegerKey:
     low: str
     high: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class StringKey:
     max_length: int
     min_length: int | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class MapCheck:
     expected: str
     max_entries: int | None
@@ -164,7 +165,7 @@ Check = (BoolCheck | StringCheck | IntegerCheck | NumberCheck | DatatypeCheck | 
          | NamedCheck | StructCheck | UnionCheck | ArrayCheck | MapCheck)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CheckFunction:
     name: str
     check: Check  # of its argument, `value`
@@ -217,6 +218,7 @@ class CheckPlanner:
         self._scopes: list[CheckScope] = []
         self._frames: list[_Frame] = []
         self._sets: dict[str, tuple[str, ...]] = {}  # every set name in the module -> its values
+        self._scalars: dict[tuple, Check] = {}  # (kind, fields) -> the one scalar check
         self._functions: set[str] = set()
 
     # -- names --------------------------------------------------------------------------------------------------
@@ -314,24 +316,33 @@ class CheckPlanner:
             self._scopes[-1].names_needed += _NAMES_DECLARED.get(kind, 0)
         return _PLANNERS[kind](self, type_, t, path, strict)
 
+    def shared(self, kind: type, *fields) -> Check:
+        """The plan's one `kind(*fields)`: a contract checks the same scalar (an id, a name, a position) in many
+        messages, and one object per distinct check lets the writers write it once (validators.py)."""
+        key = (kind, *fields)
+        check = self._scalars.get(key)
+        if check is None:
+            check = self._scalars[key] = kind(*fields)
+        return check
+
     def _bool(self, type_, t: ir.BoolType, path, strict) -> Check:
-        return _BOOL
+        return self.shared(BoolCheck)
 
     def _string(self, type_, t: ir.StringType, path, strict) -> Check:
-        return StringCheck(expectation(t), t.min_length, t.max_length)
+        return self.shared(StringCheck, expectation(t), t.min_length, t.max_length)
 
     def _integer(self, type_, t: ir.IntegerType, path, strict) -> Check:
-        return IntegerCheck(expectation(t), _num(t.effective_min), _num(t.effective_max))
+        return self.shared(IntegerCheck, expectation(t), _num(t.effective_min), _num(t.effective_max))
 
     def _number(self, type_, t: ir.NumberType, path, strict) -> Check:
-        return NumberCheck(expectation(t), t.finite, None if t.min is None else _num(t.min),
+        return self.shared(NumberCheck, expectation(t), t.finite, None if t.min is None else _num(t.min),
                            None if t.max is None else _num(t.max))
 
     def _datatype(self, type_, t: ir.DatatypeType, path, strict) -> Check:
-        return DatatypeCheck(t.luau_name)
+        return self.shared(DatatypeCheck, t.luau_name)
 
     def _instance(self, type_, t: ir.InstanceType, path, strict) -> Check:
-        return InstanceCheck(t.class_name)
+        return self.shared(InstanceCheck, t.class_name)
 
     def _enum(self, type_, t: ir.EnumType, path, strict) -> Check:
         return EnumCheck(self.string_set(self._enum_label(type_, path, "VALUES"), t.values), expectation(t))
@@ -372,7 +383,6 @@ class CheckPlanner:
         return MapCheck(expectation(t), t.max_entries, key, expectation(key_type), values)
 
 
-_BOOL = BoolCheck()
 # The planner of each effective type, looked up by class (one dict lookup, not a chain of isinstance tests).
 _PLANNERS = {
     ir.BoolType: CheckPlanner._bool,

@@ -62,23 +62,20 @@ class LuauDialect(ValidatorWriter):
     def fail(self, out: list[str], depth: int, cond: str, path: Path, tail: str) -> None:
         """`if cond then return [false, ]<path><tail> end`: the commonest statement (a build writes a hundred
         thousand), written in one call; `line` lays out the rare one too long."""
-        tabs = "\t" * depth
-        room = _ROOM - (TAB - 1) * depth  # for a line with its tabs
-        test = f"{tabs}if {cond} then"
-        if len(test) <= room:
-            out.append(test)
-        else:
-            self.line(out, depth, test[depth:])
         code = self._paths.get(path)
         if code is None:
             code = self._path_code(path)
         message = f"{code} .. {tail}" if code and tail else code or tail
+        tabs = "\t" * depth
+        test = f"{tabs}if {cond} then"
         result = f"{tabs}\treturn false, {message}" if self._entry else f"{tabs}\treturn {message}"
-        if len(result) <= room - TAB + 1:
-            out.append(result)
+        room = _ROOM - (TAB - 1) * depth  # for a line with its tabs
+        if len(test) <= room and len(result) <= room - TAB + 1:
+            out.extend((test, result, tabs + "end"))
         else:
+            self.line(out, depth, test[depth:])
             self.line(out, depth + 1, result[depth + 1:])
-        out.append(tabs + "end")
+            out.append(tabs + "end")
 
     def close(self, out: list[str], depth: int) -> None:
         out.append("\t" * depth + "end")
@@ -243,8 +240,7 @@ class PythonDialect(ValidatorWriter):
             code = self._path_code(path)
         message = f"{code} + {tail}" if code and tail else code or tail
         tabs = "\t" * depth
-        out.append(f"{tabs}if {cond}:")
-        out.append(f"{tabs}\treturn False, {message}" if self._entry else f"{tabs}\treturn {message}")
+        out.extend((f"{tabs}if {cond}:", f"{tabs}\treturn False, {message}" if self._entry else f"{tabs}\treturn {message}"))
 
     def close(self, out: list[str], depth: int) -> None:
         """Python blocks end by indentation."""

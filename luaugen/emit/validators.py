@@ -17,7 +17,7 @@ from ..config import Limits
 from ..model import ir
 from .checks import (ArrayCheck, BoolCheck, Check, CheckFunction, CheckScope, DatatypeCheck, EnumCheck, EnumKey,
                      Fields, InstanceCheck, IntegerCheck, IntegerKey, MapCheck, NamedCheck, NumberCheck, Plan,
-                     StringCheck, StructCheck, UnionCheck, plan_checks)
+                     StringCheck, StringKey, StructCheck, UnionCheck, plan_checks)
 
 # A struct with more fields than this checks each field in its own `do ... end` block (Luau), so the number of
 # live locals in one function stays bounded however many fields a message has.
@@ -64,8 +64,9 @@ class Validators:
 
 
 class ValidatorWriter:
-    """Writes a plan in one language. What both languages write alike is here; each dialect writes the rest, and
-    every statement of a check, through `fail`, `line` and `close`."""
+    """Writes a plan in one language. What both languages write alike (scopes, functions, fields, unions, maps,
+    named calls) is here; a dialect (dialects.py) writes the scalar checks, arrays and table tests whole, and every
+    statement through `fail` (a test and its failure), `line` and `close`."""
 
     do: str | None  # the block opener: a language without one never groups scopes or blocks fields
     joiner: str  # the string concatenation operator
@@ -74,10 +75,17 @@ class ValidatorWriter:
 
     def __init__(self):
         self._paths: dict[Path, str] = {}  # path -> its code: a value's checks share its path
-        # The renderer of each kind of check, looked up by class (one dict lookup, not a chain of isinstance tests).
-        self._renderers = {kind: getattr(self, "_" + kind.__name__.removesuffix("Check").lower()) for kind in (
-            BoolCheck, StringCheck, IntegerCheck, NumberCheck, DatatypeCheck, InstanceCheck, EnumCheck, NamedCheck,
-            StructCheck, UnionCheck, ArrayCheck, MapCheck)}
+        # A scalar check's statements, by check, value name, path, depth and kind of function (see _remembered).
+        self._written: dict[tuple, tuple[list[str], set[str], list[str]]] = {}
+        # The writer of each kind of check, looked up by class (one dict lookup, not a chain of isinstance tests).
+        remembered = self._remembered
+        self._renderers = {
+            BoolCheck: remembered(self._bool), StringCheck: remembered(self._string),
+            IntegerCheck: remembered(self._integer), NumberCheck: remembered(self._number),
+            DatatypeCheck: remembered(self._datatype), InstanceCheck: remembered(self._instance),
+            EnumCheck: self._enum, NamedCheck: self._named, StructCheck: self._struct, UnionCheck: self._union,
+            ArrayCheck: self._array, MapCheck: self._map,
+        }
 
     def write(self, plan: Plan) -> Validators:
         scopes = self._scope
@@ -87,6 +95,8 @@ class ValidatorWriter:
 
     # -- scopes and functions -----------------------------------------------------------------------------------
     def _scope(self, plan: CheckScope) -> Scope:
+        """The scope in this language; the names its code refers to are worked out first (a grouped scope reaches
+        its sets and functions through K, and named checks through TypeChecks)."""
         grouped = self.do is not None and plan.names_needed > SCOPE_NAMES_OVER
         scope = Scope(title=plan.title, grouped=grouped)
         self._helpers = scope.helpers
@@ -106,6 +116,7 @@ class ValidatorWriter:
 
     def _function(self, fn: CheckFunction) -> Function:
         self._locals: set[str] = set()
+        self._declared: list[str] = []  # the locals, in the order `_var` gave them out
         self._entry = fn.root is not None  # a failure returns (false, message)
         lines: list[str] = []
         self.render(lines, 1, fn.check, "value", ((True, fn.root),) if fn.root else ())
@@ -116,13 +127,41 @@ class ValidatorWriter:
         """Appends the statements checking the value in `x`, found at `path`."""
         self._renderers[type(check)](out, depth, check, x, path)
 
+    def _remembered(self, write):
+        """`write` for a scalar check, done once per check, value name, path, depth and kind of function: a
+        contract checks the same scalar under the same name in many messages (`id`, `name`, `position`), and the
+        statements come out the same each time, provided the locals they declare are free (the plan holds one
+        object per distinct scalar check). Later uses copy the statements and take their helpers and locals."""
+        written = self._written
+
+        def render(out: list[str], depth: int, check: Check, x: str, path: Path) -> None:
+            key = (check, x, path, depth, self._entry)
+            known = written.get(key)
+            if known is not None and self._locals.isdisjoint(known[2]):
+                lines, helpers, names = known
+                out += lines
+                self._helpers |= helpers
+                self._locals.update(names)
+                return
+            start, declared, scope_helpers, self._helpers = len(out), len(self._declared), self._helpers, set()
+            self._renamed = False
+            write(out, depth, check, x, path)
+            helpers, self._helpers = self._helpers, scope_helpers
+            scope_helpers |= helpers
+            if not self._renamed:  # a local named `err2` because `err` was taken would be `err` elsewhere
+                written[key] = (out[start:], helpers, self._declared[declared:])
+
+        return render
+
     def _var(self, base: str) -> str:
         """A local of the current function named `base` (or `base2`, … when the function already has one)."""
         taken = self._locals
         name, n = base, 2
         while name in taken:
             name, n = f"{base}{n}", n + 1
+            self._renamed = True
         taken.add(name)
+        self._declared.append(name)
         return name
 
     def _helper(self, name: str) -> str:
@@ -218,7 +257,7 @@ class ValidatorWriter:
                   f"{self._helper('firstMapError')}({tbl}, {values})")
         self.close(out, depth)
 
-    def _key_ok(self, k: str, key) -> str:
+    def _key_ok(self, k: str, key: EnumKey | IntegerKey | StringKey) -> str:
         if type(key) is EnumKey:
             return self.string_member(k, self._sets[key.members])
         if type(key) is IntegerKey:
@@ -227,21 +266,27 @@ class ValidatorWriter:
         return f"{ok} and {self.byte_len(k)} >= {key.min_length}" if key.min_length else ok
 
 
+# Path steps of the failures whose whole message after the path is a fixed text.
 BAD_UTF8 = ((True, ": expected valid UTF-8, got invalid bytes"),)
 NOT_ARRAY = ((True, ": expected array, got table with non-array keys"),)
 
-_plan_memo: list = []  # [project, limits, plan] of the last build
+_last_plan: tuple[ir.Project, Limits, Plan] | None = None
 
 
 def _plan(project: ir.Project, limits: Limits) -> Plan:
-    """The plan of `project`'s checks: a build writes validators in both languages from one plan, so the second
-    language reuses the first one's (the project is immutable; the last one is kept, by identity)."""
-    if not _plan_memo or _plan_memo[0] is not project or _plan_memo[1] is not limits:
-        _plan_memo[:] = [project, limits, plan_checks(project, limits)]
-    return _plan_memo[2]
+    """The plan of `project`'s checks. A build writes validators in both languages from one plan: the second
+    language reuses the first one's (the project is immutable; only the last plan is kept, found by identity)."""
+    global _last_plan
+    last = _last_plan
+    if last is not None and last[0] is project and last[1] is limits:
+        return last[2]
+    plan = plan_checks(project, limits)
+    _last_plan = (project, limits, plan)
+    return plan
 
 
 def write_validators(project: ir.Project, limits: Limits, dialect: ValidatorWriter) -> Validators:
+    """Every validator of the contract in `dialect`'s language (a new LuauDialect() or PythonDialect())."""
     return dialect.write(_plan(project, limits))
 
 
