@@ -181,7 +181,7 @@ class CheckScope:
     names_needed: int = 0
     title: str = ""
     entry: str = ""
-    sets: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    sets: dict[tuple[str, ...], str] = field(default_factory=dict)  # values -> name, in the order first used
     functions: list[CheckFunction] = field(default_factory=list)  # each after the functions it calls
     named_calls: dict[str, None] = field(default_factory=dict)
 
@@ -212,6 +212,8 @@ _NAMES_DECLARED = {ir.StructType: 1, ir.EnumType: 1, ir.MapType: 2}
 
 
 class CheckPlanner:
+    """Walks messages and named types into scopes of checks, deciding every name in the order the walk meets it."""
+
     def __init__(self, project: ir.Project, limits: Limits):
         self.project, self.limits = project, limits
         self.named_scopes: dict[tuple[str, bool], CheckScope] = {}
@@ -241,14 +243,13 @@ class CheckPlanner:
     def string_set(self, label: str, values: tuple[str, ...]) -> str:
         """A constant set in the current scope: shared within the scope, named `label` module-wide."""
         scope = self._scopes[-1]
-        for name, known in scope.sets:
-            if known == values:
-                return name
+        if values in scope.sets:
+            return scope.sets[values]
         name, n = label, 2
         while name in self._sets and self._sets[name] != values:
             name, n = f"{label}{n}", n + 1
         self._sets[name] = values
-        scope.sets.append((name, values))
+        scope.sets[values] = name
         return name
 
     # -- scopes and functions -----------------------------------------------------------------------------------

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .checks import ArrayCheck, BoolCheck, DatatypeCheck, EnumCheck, InstanceCheck, IntegerCheck, NumberCheck, \
-    StringCheck
+from .checks import (ArrayCheck, BoolCheck, DatatypeCheck, EnumCheck, InstanceCheck, IntegerCheck, NumberCheck,
+                     StringCheck)
 from .escape import luau_string, python_string
 from .layout import TAB, WIDTH, fit, frozen_set
-from .validators import BAD_UTF8, NOT_ARRAY, Path, ValidatorWriter
+from .validators import BAD_UTF8, NOT_ARRAY, Path, ValidatorWriter, number_bounds
 
 SCOPE_INDENT = 1  # generated check functions sit in a `do ... end` block (templates/luau/_scope.luau.j2)
 _ROOM = WIDTH - TAB * SCOPE_INDENT  # columns a statement at depth 0 of a check function may take
@@ -22,6 +22,8 @@ _INLINE_COMPONENTS = {"Vector2": ("X", "Y"), "Vector3": ("X", "Y", "Z"), "Color3
 
 
 class LuauDialect(ValidatorWriter):
+    """Luau: every statement laid out as StyLua would (layout.py), each scope a `do ... end` block."""
+
     quote = staticmethod(lru_cache(maxsize=8192)(luau_string))  # every string literal goes through emit.escape
     joiner = " .. "
     do = "do"
@@ -143,10 +145,7 @@ class LuauDialect(ValidatorWriter):
         cond = f'type({x}) ~= "number"'
         if check.finite:
             cond += f" or {x} ~= {x} or {x} == math.huge or {x} == -math.huge"
-        if check.low is not None:
-            cond += f" or {x} < {check.low}"
-        if check.high is not None:
-            cond += f" or {x} > {check.high}"
+        cond += number_bounds(x, check)
         self._helpers.add("fail")
         self.fail(out, depth, cond, path, f"fail({self.quote(check.expected)}, {x})")
 
@@ -206,6 +205,8 @@ class LuauDialect(ValidatorWriter):
 
 
 class PythonDialect(ValidatorWriter):
+    """The Python mirror: functions in snake case, constants prefixed `_`, tabs turned to spaces by the template."""
+
     quote = staticmethod(lru_cache(maxsize=8192)(python_string))
     joiner = " + "
     do = None
@@ -313,10 +314,7 @@ class PythonDialect(ValidatorWriter):
         cond = f"not isinstance({x}, _NUMBERS) or {x} is True or {x} is False"
         if check.finite:
             cond += f" or {x} != {x} or {x} in _INFINITIES"
-        if check.low is not None:
-            cond += f" or {x} < {check.low}"
-        if check.high is not None:
-            cond += f" or {x} > {check.high}"
+        cond += number_bounds(x, check)
         self._helpers.add("fail")
         self.fail(out, depth, cond, path, f"_fail({self.quote(check.expected)}, {x})")
 

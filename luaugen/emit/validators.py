@@ -101,11 +101,11 @@ class ValidatorWriter:
         scope = Scope(title=plan.title, grouped=grouped)
         self._helpers = scope.helpers
         member = "K." if grouped else ""
-        self._sets = {name: member + self.constant_name(name) for name, _ in plan.sets}
+        self._sets = {name: member + self.constant_name(name) for name in plan.sets.values()}
         self._functions = {fn.name: member + self.fn_name(fn.name) for fn in plan.functions}
         called = [self.fn_name(name) for name in plan.named_calls]
         self._calls = dict(zip(plan.named_calls, [("TypeChecks." if grouped else "") + c for c in called]))
-        scope.constants = [self.string_set(self._sets[name], values, grouped) for name, values in plan.sets]
+        scope.constants = [self.string_set(self._sets[name], values, grouped) for values, name in plan.sets.items()]
         scope.functions = [self._function(fn) for fn in plan.functions]
         scope.entry, scope.uses = self.fn_name(plan.entry), set(called)
         if grouped:
@@ -264,6 +264,16 @@ class ValidatorWriter:
             return self.integer_key_ok(k, key.low, key.high)
         ok = self.string_key_ok(k, key.max_length)
         return f"{ok} and {self.byte_len(k)} >= {key.min_length}" if key.min_length else ok
+
+
+def number_bounds(x: str, check: NumberCheck) -> str:
+    """` or x < low or x > high`, for the bounds a number check has (the same in both languages)."""
+    bounds = ""
+    if check.low is not None:
+        bounds += f" or {x} < {check.low}"
+    if check.high is not None:
+        bounds += f" or {x} > {check.high}"
+    return bounds
 
 
 # Path steps of the failures whose whole message after the path is a fixed text.
