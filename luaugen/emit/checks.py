@@ -220,7 +220,8 @@ class CheckPlanner:
         self._scopes: list[CheckScope] = []
         self._frames: list[_Frame] = []
         self._sets: dict[str, tuple[str, ...]] = {}  # every set name in the module -> its values
-        self._scalars: dict[tuple, Check] = {}  # (kind, fields) -> the one scalar check
+        self._shared: dict[tuple, Check] = {}  # (kind, fields) -> the one such check
+        self._shareable: set[Check] = set()  # those: checks that name nothing of their scope
         self._functions: set[str] = set()
 
     # -- names --------------------------------------------------------------------------------------------------
@@ -318,12 +319,14 @@ class CheckPlanner:
         return _PLANNERS[kind](self, type_, t, path, strict)
 
     def shared(self, kind: type, *fields) -> Check:
-        """The plan's one `kind(*fields)`: a contract checks the same scalar (an id, a name, a position) in many
-        messages, and one object per distinct check lets the writers write it once (validators.py)."""
+        """The plan's one `kind(*fields)`: a contract checks the same scalar (an id, a name, a position), or array
+        of them, in many messages, and one object per distinct check lets the writers write it once
+        (validators.py). Only checks that name nothing of their scope (no set, no function) are shared."""
         key = (kind, *fields)
-        check = self._scalars.get(key)
+        check = self._shared.get(key)
         if check is None:
-            check = self._scalars[key] = kind(*fields)
+            check = self._shared[key] = kind(*fields)
+            self._shareable.add(check)
         return check
 
     def _bool(self, type_, t: ir.BoolType, path, strict) -> Check:
@@ -367,7 +370,10 @@ class CheckPlanner:
 
     def _array(self, type_, t: ir.ArrayType, path, strict) -> Check:
         # An item's path adds only an index, which no name is made from.
-        return ArrayCheck(expectation(t), t.min_items, t.max_items, self.check(t.items, path, strict))
+        items = self.check(t.items, path, strict)
+        if items in self._shareable:  # an array of ids reads the same in every message
+            return self.shared(ArrayCheck, expectation(t), t.min_items, t.max_items, items)
+        return ArrayCheck(expectation(t), t.min_items, t.max_items, items)
 
     def _map(self, type_, t: ir.MapType, path, strict) -> Check:
         key_type = effective(self.project, t.key, strict, self.limits)

@@ -241,7 +241,8 @@ class PythonDialect(ValidatorWriter):
             code = self._path_code(path)
         message = f"{code} + {tail}" if code and tail else code or tail
         tabs = "\t" * depth
-        out.extend((f"{tabs}if {cond}:", f"{tabs}\treturn False, {message}" if self._entry else f"{tabs}\treturn {message}"))
+        result = f"{tabs}\treturn False, {message}" if self._entry else f"{tabs}\treturn {message}"
+        out.extend((f"{tabs}if {cond}:", result))
 
     def close(self, out: list[str], depth: int) -> None:
         """Python blocks end by indentation."""

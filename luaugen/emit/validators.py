@@ -84,7 +84,7 @@ class ValidatorWriter:
             IntegerCheck: remembered(self._integer), NumberCheck: remembered(self._number),
             DatatypeCheck: remembered(self._datatype), InstanceCheck: remembered(self._instance),
             EnumCheck: self._enum, NamedCheck: self._named, StructCheck: self._struct, UnionCheck: self._union,
-            ArrayCheck: self._array, MapCheck: self._map,
+            ArrayCheck: remembered(self._array), MapCheck: self._map,
         }
 
     def write(self, plan: Plan) -> Validators:
@@ -117,6 +117,7 @@ class ValidatorWriter:
     def _function(self, fn: CheckFunction) -> Function:
         self._locals: set[str] = set()
         self._declared: list[str] = []  # the locals, in the order `_var` gave them out
+        self._renamed = False  # whether `_var` had to number a local (see _remembered)
         self._entry = fn.root is not None  # a failure returns (false, message)
         lines: list[str] = []
         self.render(lines, 1, fn.check, "value", ((True, fn.root),) if fn.root else ())
@@ -128,10 +129,11 @@ class ValidatorWriter:
         self._renderers[type(check)](out, depth, check, x, path)
 
     def _remembered(self, write):
-        """`write` for a scalar check, done once per check, value name, path, depth and kind of function: a
-        contract checks the same scalar under the same name in many messages (`id`, `name`, `position`), and the
-        statements come out the same each time, provided the locals they declare are free (the plan holds one
-        object per distinct scalar check). Later uses copy the statements and take their helpers and locals."""
+        """`write`, done once per check, value name, path, depth and kind of function: a contract checks the same
+        scalar (or array of them) under the same name in many messages (`id`, `name`, `position`), and the
+        statements come out the same each time, provided the locals they declare are free. The plan holds one
+        object per such check, and only for checks that name nothing of their scope; others are never found here.
+        Later uses copy the statements and take their helpers and locals. Writes nest (an array and its items)."""
         written = self._written
 
         def render(out: list[str], depth: int, check: Check, x: str, path: Path) -> None:
@@ -142,13 +144,15 @@ class ValidatorWriter:
                 out += lines
                 self._helpers |= helpers
                 self._locals.update(names)
+                self._declared += names  # an enclosing write being remembered declares them too
                 return
-            start, declared, scope_helpers, self._helpers = len(out), len(self._declared), self._helpers, set()
-            self._renamed = False
+            start, declared = len(out), len(self._declared)
+            outer_helpers, outer_renamed, self._helpers, self._renamed = self._helpers, self._renamed, set(), False
             write(out, depth, check, x, path)
-            helpers, self._helpers = self._helpers, scope_helpers
-            scope_helpers |= helpers
-            if not self._renamed:  # a local named `err2` because `err` was taken would be `err` elsewhere
+            helpers, renamed = self._helpers, self._renamed
+            self._helpers, self._renamed = outer_helpers, outer_renamed or renamed
+            outer_helpers |= helpers
+            if not renamed:  # a local named `err2` because `err` was taken would be `err` elsewhere
                 written[key] = (out[start:], helpers, self._declared[declared:])
 
         return render
