@@ -371,9 +371,10 @@ class CheckPlanner:
     def _array(self, type_, t: ir.ArrayType, path, strict) -> Check:
         # An item's path adds only an index, which no name is made from.
         items = self.check(t.items, path, strict)
+        parts = (expectation(t), t.min_items, t.max_items, items)
         if items in self._shareable:  # an array of ids reads the same in every message
-            return self.shared(ArrayCheck, expectation(t), t.min_items, t.max_items, items)
-        return ArrayCheck(expectation(t), t.min_items, t.max_items, items)
+            return self.shared(ArrayCheck, *parts)
+        return ArrayCheck(*parts)
 
     def _map(self, type_, t: ir.MapType, path, strict) -> Check:
         key_type = effective(self.project, t.key, strict, self.limits)
