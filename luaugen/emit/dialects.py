@@ -1,76 +1,36 @@
-"""The two languages validators are written in: what differs between Luau and Python, and what does not."""
+"""The two languages validators are written in: how each writes the checks of a plan (checks.py).
+
+A scalar check (boolean, string, number, datatype, instance, enum) is written whole by one method that reads like
+the code it writes: a build writes tens of thousands of them, and each small call it saves is paid per field.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
-from .contract import format_number
+from .checks import (ArrayCheck, BoolCheck, DatatypeCheck, EnumCheck, InstanceCheck, IntegerCheck, NumberCheck,
+                     StringCheck)
 from .escape import luau_string, python_string
 from .layout import TAB, WIDTH, fit, frozen_set
+from .validators import BAD_UTF8, NOT_ARRAY, Path, ValidatorWriter, number_bounds
 
 SCOPE_INDENT = 1  # generated check functions sit in a `do ... end` block (templates/luau/_scope.luau.j2)
 _ROOM = WIDTH - TAB * SCOPE_INDENT  # columns a statement at depth 0 of a check function may take
 
-
-@dataclass
-class Path:
-    """A path relative to the value being checked: literal segments and runtime expressions (loop indices)."""
-
-    parts: tuple[tuple[bool, str], ...] = ()
-
-    def lit(self, text: str) -> "Path":
-        return Path(self.parts + ((True, text),))
-
-    def expr(self, code: str) -> "Path":
-        return Path(self.parts + ((False, code),))
+# Datatypes whose components Luau checks inline (the others, CFrame, go through the generic Checks.checkDatatype).
+_INLINE_COMPONENTS = {"Vector2": ("X", "Y"), "Vector3": ("X", "Y", "Z"), "Color3": ("R", "G", "B")}
 
 
-class _Dialect:
-    """What both languages write alike; subclasses hold the differences."""
+class LuauDialect(ValidatorWriter):
+    """Luau: every statement laid out as StyLua would (layout.py), each scope a `do ... end` block."""
 
     quote = staticmethod(lru_cache(maxsize=8192)(luau_string))  # every string literal goes through emit.escape
-    joiner: str  # the string concatenation operator
-
-    def __init__(self):
-        self._paths: dict[tuple[tuple[bool, str], ...], str] = {}  # path -> its code (one build, one dialect)
-
-    def concat(self, path: Path, tail: str) -> str:
-        """Code for the message `<path><tail>`. A path's code is worked out once: a value's checks share its path."""
-        code = self._paths.get(path.parts)
-        if code is None:
-            code = self._paths[path.parts] = self.path_code(path.parts)
-        if not code:
-            return tail
-        return code + self.joiner + tail if tail else code
-
-    def and_(self, *conds: str) -> str:
-        return " and ".join(conds)
-
-    def num(self, value: float) -> str:
-        return format_number(value) if float(value).is_integer() else repr(float(value))
-
-    def call(self, fn: str, *args: str) -> str:
-        return f"{fn}({', '.join(args)})"
-
-    def count_up(self, var: str) -> str:
-        return f"{var} += 1"
-
-    def ret(self, expr: str) -> str:
-        return f"return {expr}"
-
-    def index(self, table: str, key: str) -> str:
-        return f"{table}[{key}]"
-
-
-class LuauDialect(_Dialect):
     joiner = " .. "
     do = "do"
-    end = "end"
     nil = "nil"
     else_ = "else"
 
-    def path_code(self, parts: tuple[tuple[bool, str], ...]) -> str:
+    def path_code(self, parts: Path) -> str:
         pieces, literal = [], ""
         for is_literal, text in parts:
             if is_literal:
@@ -87,31 +47,49 @@ class LuauDialect(_Dialect):
     def helper(self, name: str) -> str:
         return name
 
+    def constant_name(self, name: str) -> str:
+        return name
+
+    def fn_name(self, base: str) -> str:
+        return base
+
+    # -- statements ---------------------------------------------------------------------------------------------
+    def line(self, out: list[str], depth: int, text: str) -> None:
+        """Appends the statement at `depth` tabs within its function, laid out for the scope's indentation."""
+        if len(text) <= _ROOM - TAB * depth:  # most statements: no layout to work out
+            out.append("\t" * depth + text)
+        else:
+            out.extend(line[SCOPE_INDENT:] for line in fit(depth + SCOPE_INDENT, text))
+
+    def fail(self, out: list[str], depth: int, cond: str, path: Path, tail: str) -> None:
+        """`if cond then return [false, ]<path><tail> end`: the commonest statement (a build writes a hundred
+        thousand), written in one call; `line` lays out the rare one too long."""
+        code = self._paths.get(path)
+        if code is None:
+            code = self._path_code(path)
+        message = f"{code} .. {tail}" if code and tail else code or tail
+        tabs = "\t" * depth
+        test = f"{tabs}if {cond} then"
+        result = f"{tabs}\treturn false, {message}" if self._entry else f"{tabs}\treturn {message}"
+        room = _ROOM - (TAB - 1) * depth  # for a line with its tabs
+        if len(test) <= room and len(result) <= room - TAB + 1:
+            out.extend((test, result, tabs + "end"))
+        else:
+            self.line(out, depth, test[depth:])
+            self.line(out, depth + 1, result[depth + 1:])
+            out.append(tabs + "end")
+
+    def close(self, out: list[str], depth: int) -> None:
+        out.append("\t" * depth + "end")
+
+    def ret(self, expr: str) -> str:
+        return f"return {expr}"
+
     def ret_fail(self, message: str) -> str:
         return f"return false, {message}"
 
     def ret_ok(self) -> str:
         return "return true, nil"
-
-    def not_plain_table(self, x: str) -> str:
-        return f'type({x}) ~= "table" or getmetatable({x}) ~= nil'
-
-    def string_size(self, x: str) -> None:
-        """Luau reads `#s` directly: no local needed."""
-        return None
-
-    def not_typeof(self, x: str, kind: str) -> str:
-        return f"typeof({x}) ~= {self.quote(kind)}"
-
-    def inline_components(self, kind: str) -> tuple[str, ...] | None:
-        """Component names checked inline for this datatype; None to call the generic check (CFrame)."""
-        return {"Vector2": ("X", "Y"), "Vector3": ("X", "Y", "Z"), "Color3": ("R", "G", "B")}.get(kind)
-
-    def non_finite(self, x: str, components: tuple[str, ...]) -> str:
-        """`c * 0` is 0 (or -0) for a finite component and nan for nan or ±inf, so the sum of those products is 0
-        exactly when every component is finite (datatype components are always numbers). Each component is read
-        once: reading one goes through the datatype's `__index`."""
-        return " + ".join(f"{x}.{c} * 0" for c in components) + " ~= 0"
 
     def if_(self, cond: str) -> str:
         return f"if {cond} then"
@@ -119,35 +97,22 @@ class LuauDialect(_Dialect):
     def elseif(self, cond: str) -> str:
         return f"elseif {cond} then"
 
-    def is_nil(self, x: str) -> str:
-        return f"{x} == nil"
-
     def not_nil(self, x: str) -> str:
         return f"{x} ~= nil"
 
     def local(self, name: str, expr: str) -> str:
         return f"local {name} = {expr}"
 
-    def for_range(self, var: str, n: str) -> str:
-        return f"for {var} = 1, {n} do"
-
-    def for_keys(self, var: str, table: str) -> str:
-        return f"for {var} in next, {table} do"
+    def read_field(self, out: list[str], depth: int, var: str, table: str, name: str) -> None:
+        self.line(out, depth, f"local {var} = {table}.{name}")
 
     def field(self, table: str, name: str) -> str:
         return f"{table}.{name}"
 
-    def not_bool(self, x): return f'type({x}) ~= "boolean"'
-    def not_string(self, x): return f'type({x}) ~= "string"'
-    def bad_utf8(self, x): return f"utf8.len({x}) == nil"
+    def for_keys(self, var: str, table: str) -> str:
+        return f"for {var} in next, {table} do"
+
     def byte_len(self, x): return f"#{x}"
-    def not_number(self, x): return f'type({x}) ~= "number"'
-    def is_nan(self, x): return f"{x} ~= {x}"
-    def is_inf(self, x): return f"{x} == math.huge or {x} == -math.huge"
-    def not_integer(self, x): return f'type({x}) ~= "number" or {x} % 1 ~= 0'
-    def not_instance(self, x, cls): return f'typeof({x}) ~= "Instance" or not {x}:IsA({self.quote(cls)})'
-    def not_member(self, x, set_name): return f'type({x}) ~= "string" or {set_name}[{x}] == nil'
-    def not_known_key(self, x, set_name): return f"{set_name}[{x}] == nil"
     def string_member(self, x, set_name): return f'type({x}) == "string" and {set_name}[{x}] ~= nil'
 
     def string_key_ok(self, k, max_len):
@@ -156,44 +121,99 @@ class LuauDialect(_Dialect):
     def integer_key_ok(self, k, low, high):
         return f'type({k}) == "number" and {k} % 1 == 0 and {k} >= {low} and {k} <= {high}'
 
-    def string_set(self, name, values):
-        return frozen_set(SCOPE_INDENT, f"local {name}", [self.quote(v) for v in values], "{ [any]: boolean }")
+    def string_set(self, name, values, grouped):
+        target = name if grouped else f"local {name}"  # a grouped scope's sets are fields of its table K
+        return frozen_set(SCOPE_INDENT, target, [self.quote(v) for v in values], "{ [any]: boolean }")
 
-    def string_set_field(self, table_name, name, values):
-        return frozen_set(SCOPE_INDENT, f"{table_name}.{name}", [self.quote(v) for v in values], "{ [any]: boolean }")
+    # -- scalar checks ------------------------------------------------------------------------------------------
+    def _bool(self, out, depth, check: BoolCheck, x, path) -> None:
+        self._helpers.add("fail")
+        self.fail(out, depth, f'type({x}) ~= "boolean"', path, f'fail("boolean", {x})')
 
-    def line(self, out: list[str], depth: int, text: str) -> None:
-        """Appends the statement at `depth` tabs within its function, laid out for the scope's indentation."""
-        if len(text) <= _ROOM - TAB * depth:  # most statements: no layout to work out
-            out.append("\t" * depth + text)
-        else:
-            out.extend(line[SCOPE_INDENT:] for line in fit(depth + SCOPE_INDENT, text))
+    def _string(self, out, depth, check: StringCheck, x, path) -> None:
+        self._helpers.add("fail")
+        self.fail(out, depth, f'type({x}) ~= "string"', path, f"fail({self.quote(check.expected)}, {x})")
+        self.fail(out, depth, f"utf8.len({x}) == nil", path + BAD_UTF8, "")
+        self._count_bounds(out, depth, f"#{x}", check.min_length, check.max_length, path, check.expected, "bytes")
 
-    def fail(self, out: list[str], depth: int, cond: str, message: str, entry: bool) -> None:
-        """`if cond then return [false, ]message end`: the commonest statement, written in one call."""
-        self.line(out, depth, f"if {cond} then")
-        self.line(out, depth + 1, ("return false, " if entry else "return ") + message)
-        out.append("\t" * depth + "end")
+    def _integer(self, out, depth, check: IntegerCheck, x, path) -> None:
+        self._helpers.add("fail")
+        self.fail(out, depth, f'type({x}) ~= "number" or {x} % 1 ~= 0 or {x} < {check.low} or {x} > {check.high}',
+                  path, f"fail({self.quote(check.expected)}, {x})")
 
-    def close(self, out: list[str], depth: int) -> None:
-        out.append("\t" * depth + "end")
+    def _number(self, out, depth, check: NumberCheck, x, path) -> None:
+        cond = f'type({x}) ~= "number"'
+        if check.finite:
+            cond += f" or {x} ~= {x} or {x} == math.huge or {x} == -math.huge"
+        cond += number_bounds(x, check)
+        self._helpers.add("fail")
+        self.fail(out, depth, cond, path, f"fail({self.quote(check.expected)}, {x})")
 
-    def constant_name(self, name: str) -> str:
-        return name
+    def _datatype(self, out, depth, check: DatatypeCheck, x, path) -> None:
+        name = self.quote(check.name)
+        components = _INLINE_COMPONENTS.get(check.name)
+        if components is None:
+            err = self._var("err")
+            self._helpers.add("checkDatatype")
+            self.line(out, depth, f"local {err} = checkDatatype({x}, {name})")
+            self.fail(out, depth, f"{err} ~= nil", path, err)
+            return
+        # Specialised at compile time: the type test, then one arithmetic test for all components. `c * 0` is 0
+        # (or -0) for a finite component and nan for nan or ±inf, so the sum of those products is 0 exactly when
+        # every component is finite. Each component is read once: reading one goes through the datatype's __index.
+        self._helpers.update(("fail", "badComponents"))
+        self.fail(out, depth, f"typeof({x}) ~= {name}", path, f"fail({name}, {x})")
+        self.fail(out, depth, " + ".join(f"{x}.{c} * 0" for c in components) + " ~= 0", path,
+                  f"badComponents({x}, {name})")
 
-    def fn_name(self, base: str) -> str:
-        return base
+    def _instance(self, out, depth, check: InstanceCheck, x, path) -> None:
+        name = self.quote(check.class_name)
+        self._helpers.add("fail")
+        self.fail(out, depth, f'typeof({x}) ~= "Instance" or not {x}:IsA({name})', path, f"fail({name}, {x})")
+
+    def _enum(self, out, depth, check: EnumCheck, x, path) -> None:
+        self._helpers.add("fail")
+        self.fail(out, depth, f'type({x}) ~= "string" or {self._sets[check.members]}[{x}] == nil', path,
+                  f"fail({self.quote(check.expected)}, {x})")
+
+    # -- tables -------------------------------------------------------------------------------------------------
+    def table_prologue(self, out, depth, x, path, expected, every_key: bool = False) -> str:
+        """Fails unless x is a plain table; returns what to read it through (itself)."""
+        self._helpers.add("notTable")
+        self.fail(out, depth, f'type({x}) ~= "table" or getmetatable({x}) ~= nil', path,
+                  f"notTable({x}, {self.quote(expected)})")
+        return x
+
+    def unknown_keys(self, out, depth, tbl, known, path) -> None:
+        key = self._var("key")
+        self.line(out, depth, self.for_keys(key, tbl))
+        self.fail(out, depth + 1, f"{known}[{key}] == nil", path, f"{self._helper('unexpectedKey')}({tbl}, {known})")
+        self.close(out, depth)
+
+    def _array(self, out, depth, check: ArrayCheck, x, path) -> None:
+        tbl = self.table_prologue(out, depth, x, path, "array")
+        n = self._var("n")
+        self.line(out, depth, f"local {n} = {self._helper('arrayLength')}({tbl})")
+        self.fail(out, depth, f"{n} == nil", path + NOT_ARRAY, "")
+        self._count_bounds(out, depth, n, check.min_items, check.max_items, path, check.expected, "items")
+        i = self._var("i")
+        item = self._var("item")
+        self.line(out, depth, f"for {i} = 1, {n} do")
+        self.line(out, depth + 1, f"local {item} = {tbl}[{i}]")
+        self.render(out, depth + 1, check.items, item, path + ((True, "["), (False, i), (True, "]")))
+        self.close(out, depth)
 
 
-class PythonDialect(_Dialect):
+class PythonDialect(ValidatorWriter):
+    """The Python mirror: functions in snake case, constants prefixed `_`, tabs turned to spaces by the template."""
+
     quote = staticmethod(lru_cache(maxsize=8192)(python_string))
     joiner = " + "
     do = None
-    end = None
     nil = "None"
     else_ = "else:"
 
-    def path_code(self, parts: tuple[tuple[bool, str], ...]) -> str:
+    def path_code(self, parts: Path) -> str:
         pieces: list[tuple[bool, str]] = []
         for is_literal, text in parts:
             if is_literal and pieces and pieces[-1][0]:
@@ -205,22 +225,36 @@ class PythonDialect(_Dialect):
     def helper(self, name: str) -> str:
         return "_" + snake(name)
 
+    def constant_name(self, name: str) -> str:
+        return "_" + name
+
+    def fn_name(self, base: str) -> str:
+        return self.helper(base)
+
+    # -- statements ---------------------------------------------------------------------------------------------
+    def line(self, out: list[str], depth: int, text: str) -> None:
+        out.append("\t" * depth + text)
+
+    def fail(self, out: list[str], depth: int, cond: str, path: Path, tail: str) -> None:
+        code = self._paths.get(path)
+        if code is None:
+            code = self._path_code(path)
+        message = f"{code} + {tail}" if code and tail else code or tail
+        tabs = "\t" * depth
+        result = f"{tabs}\treturn False, {message}" if self._entry else f"{tabs}\treturn {message}"
+        out.extend((f"{tabs}if {cond}:", result))
+
+    def close(self, out: list[str], depth: int) -> None:
+        """Python blocks end by indentation."""
+
+    def ret(self, expr: str) -> str:
+        return f"return {expr}"
+
     def ret_fail(self, message: str) -> str:
         return f"return False, {message}"
 
     def ret_ok(self) -> str:
         return "return True, None"
-
-    def not_plain_table(self, x: str) -> str:
-        return f"not isinstance({x}, _TABLES)"
-
-    def string_size(self, x: str) -> str:
-        """The UTF-8 byte length, or -1 for a string that is not valid UTF-8; ASCII strings are not encoded."""
-        return f"len({x}) if {x}.isascii() else _utf8_size({x})"
-
-    def inline_components(self, kind: str) -> None:
-        """Mirror datatypes are plain Python objects whose fields may hold anything: always the generic check."""
-        return None
 
     def if_(self, cond: str) -> str:
         return f"if {cond}:"
@@ -228,35 +262,22 @@ class PythonDialect(_Dialect):
     def elseif(self, cond: str) -> str:
         return f"elif {cond}:"
 
-    def is_nil(self, x: str) -> str:
-        return f"{x} is None"
-
     def not_nil(self, x: str) -> str:
         return f"{x} is not None"
 
     def local(self, name: str, expr: str) -> str:
         return f"{name} = {expr}"
 
-    def for_range(self, var: str, n: str) -> str:
-        return f"for {var} in range(1, {n} + 1):"
-
-    def for_keys(self, var: str, table: str) -> str:
-        return f"for {var} in {table}:"
+    def read_field(self, out: list[str], depth: int, var: str, table: str, name: str) -> None:
+        self.line(out, depth, f"{var} = {table}.get({self.quote(name)})")
 
     def field(self, table: str, name: str) -> str:
         return f"{table}.get({self.quote(name)})"
 
-    def not_bool(self, x): return f"not isinstance({x}, bool)"
-    def not_string(self, x): return f"not isinstance({x}, str)"
+    def for_keys(self, var: str, table: str) -> str:
+        return f"for {var} in {table}:"
+
     def byte_len(self, x): return f"_byte_len({x})"
-    def not_number(self, x): return f"not isinstance({x}, _NUMBERS) or {x} is True or {x} is False"
-    def is_nan(self, x): return f"{x} != {x}"
-    def is_inf(self, x): return f"{x} in _INFINITIES"
-    def not_integer(self, x):
-        """Exact ints answer at the first test; floats and int subclasses take the general one."""
-        return f"(type({x}) is not int and (not isinstance({x}, _NUMBERS) or {x} is True or {x} is False or {x} % 1 != 0))"
-    def not_instance(self, x, cls): return f"not _is_instance({x}, {self.quote(cls)})"
-    def not_member(self, x, set_name): return f"not isinstance({x}, str) or {x} not in {set_name}"
     def string_member(self, x, set_name): return f"isinstance({x}, str) and {x} in {set_name}"
 
     def string_key_ok(self, k, max_len):
@@ -265,25 +286,93 @@ class PythonDialect(_Dialect):
     def integer_key_ok(self, k, low, high):
         return f"_is_number({k}) and {k} % 1 == 0 and {k} >= {low} and {k} <= {high}"
 
-    def line(self, out: list[str], depth: int, text: str) -> None:
-        out.append("\t" * depth + text)
-
-    def fail(self, out: list[str], depth: int, cond: str, message: str, entry: bool) -> None:
-        tabs = "\t" * depth
-        out.append(f"{tabs}if {cond}:")
-        out.append(f"{tabs}\treturn {'False, ' if entry else ''}{message}")
-
-    def close(self, out: list[str], depth: int) -> None:
-        """Python blocks end by indentation."""
-
-    def string_set(self, name, values):
+    def string_set(self, name, values, grouped):
         return f"{name} = frozenset({{{', '.join(self.quote(v) for v in values)}}})"
 
-    def constant_name(self, name: str) -> str:
-        return "_" + name
+    # -- scalar checks ------------------------------------------------------------------------------------------
+    def _bool(self, out, depth, check: BoolCheck, x, path) -> None:
+        self._helpers.add("fail")
+        self.fail(out, depth, f"not isinstance({x}, bool)", path, f'_fail("boolean", {x})')
 
-    def fn_name(self, base: str) -> str:
-        return self.helper(base)
+    def _string(self, out, depth, check: StringCheck, x, path) -> None:
+        """The UTF-8 byte length is measured once (-1 for a string that is not valid UTF-8; ASCII strings are not
+        encoded): the UTF-8 test and the bounds share it."""
+        self._helpers.add("fail")
+        self.fail(out, depth, f"not isinstance({x}, str)", path, f"_fail({self.quote(check.expected)}, {x})")
+        size = self._var(x + "Size")
+        self.line(out, depth, f"{size} = len({x}) if {x}.isascii() else _utf8_size({x})")
+        self.fail(out, depth, f"{size} < 0", path + BAD_UTF8, "")
+        self._count_bounds(out, depth, size, check.min_length, check.max_length, path, check.expected, "bytes")
+
+    def _integer(self, out, depth, check: IntegerCheck, x, path) -> None:
+        """Exact ints answer at the first test; floats and int subclasses take the general one."""
+        self._helpers.add("fail")
+        self.fail(out, depth, f"(type({x}) is not int and (not isinstance({x}, _NUMBERS) or {x} is True or {x} is False"
+                              f" or {x} % 1 != 0)) or {x} < {check.low} or {x} > {check.high}",
+                  path, f"_fail({self.quote(check.expected)}, {x})")
+
+    def _number(self, out, depth, check: NumberCheck, x, path) -> None:
+        cond = f"not isinstance({x}, _NUMBERS) or {x} is True or {x} is False"
+        if check.finite:
+            cond += f" or {x} != {x} or {x} in _INFINITIES"
+        cond += number_bounds(x, check)
+        self._helpers.add("fail")
+        self.fail(out, depth, cond, path, f"_fail({self.quote(check.expected)}, {x})")
+
+    def _datatype(self, out, depth, check: DatatypeCheck, x, path) -> None:
+        """Mirror datatypes are plain Python objects whose fields may hold anything: always the generic check."""
+        err = self._var("err")
+        self._helpers.add("checkDatatype")
+        self.line(out, depth, f"{err} = _check_datatype({x}, {self.quote(check.name)})")
+        self.fail(out, depth, f"{err} is not None", path, err)
+
+    def _instance(self, out, depth, check: InstanceCheck, x, path) -> None:
+        name = self.quote(check.class_name)
+        self._helpers.add("fail")
+        self.fail(out, depth, f"not _is_instance({x}, {name})", path, f"_fail({name}, {x})")
+
+    def _enum(self, out, depth, check: EnumCheck, x, path) -> None:
+        self._helpers.add("fail")
+        self.fail(out, depth, f"not isinstance({x}, str) or {x} not in {self._sets[check.members]}", path,
+                  f"_fail({self.quote(check.expected)}, {x})")
+
+    # -- tables -------------------------------------------------------------------------------------------------
+    def table_prologue(self, out, depth, x, path, expected, every_key: bool = False) -> str:
+        """Fails unless x is a table; returns what to read it through. A dict is read as it is when only named
+        fields are looked up (absent and None look alike to .get); lists and tuples, and any table whose every key
+        matters (`every_key`: maps), go through `_entries`, which holds what the Luau table would."""
+        self._helpers.add("notTable")
+        tail = f"_not_table({x}, {self.quote(expected)})"
+        if not every_key:
+            self.line(out, depth, f"if not isinstance({x}, dict):")
+            depth += 1
+        self.fail(out, depth, f"not isinstance({x}, _TABLES)", path, tail)
+        self.line(out, depth, f"{x} = _entries({x})")
+        return x
+
+    def unknown_keys(self, out, depth, tbl, known, path) -> None:
+        """One C-level subset test; only a table with a key outside the set is looked at closely (a key whose value
+        is None is absent, as in Luau)."""
+        self.line(out, depth, f"if not {known}.issuperset({tbl}):")
+        err = self._var("err")
+        self.line(out, depth + 1, f"{err} = {self._helper('unknownField')}({tbl}, {known})")
+        self.fail(out, depth + 1, f"{err} is not None", path, err)
+
+    def _array(self, out, depth, check: ArrayCheck, x, path) -> None:
+        """A list without None is its own items; anything else goes through the table rules."""
+        self._helpers.add("notTable")
+        self.line(out, depth, f"if not isinstance({x}, list) or None in {x}:")
+        self.fail(out, depth + 1, f"not isinstance({x}, _TABLES)", path, f"_not_table({x}, {self.quote('array')})")
+        self.line(out, depth + 1, f"{x} = _array_items({x})")
+        self.fail(out, depth + 1, f"{x} is None", path + NOT_ARRAY, "")
+        self._count_bounds(out, depth, f"len({x})", check.min_items, check.max_items, path, check.expected, "items")
+        i = self._var("i")
+        item = self._var("item")
+        # A counter, not enumerate(): no tuple per item on the success path (about a tenth of a validation).
+        self.line(out, depth, f"{i} = 0")
+        self.line(out, depth, f"for {item} in {x}:")
+        self.line(out, depth + 1, f"{i} += 1")
+        self.render(out, depth + 1, check.items, item, path + ((True, "["), (False, i), (True, "]")))
 
 
 @lru_cache(maxsize=4096)
