@@ -14,6 +14,7 @@ from .manifest import build_manifest, file_hash, manifest_text
 from .pyliteral import py_literal
 from .templates import environment, luau_templates, runtime_sources, server_runtime_sources
 from .typenames import PythonTypes, luau_definition, luau_type, named_types_in_dependency_order
+from .checks import Plan, plan_checks
 from .validators import Scope, Validators, named_scopes_used, write_validators
 from .wire import wire_shapes
 from .codecs import channel_codecs, enum_entry
@@ -145,7 +146,8 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
             files[f"{config.luau_out}/{relative}"] = text
     for name, text in runtime_sources():
         files[f"{config.luau_out}/Runtime/{name}"] = _with_copy_header(name, text)
-    luau_checks = write_validators(project, config.limits, LuauDialect())
+    plan = plan_checks(project, config.limits)  # one walk over the checks; each language writes it
+    luau_checks = write_validators(plan, LuauDialect())
     intents, events = _by_direction(project, luau_checks.payloads)
     files.update(_luau_validators(luau, config.luau_out, luau_checks.named,
                                   {"Validators": events, "ReplyValidators": luau_checks.replies}))
@@ -159,7 +161,7 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
             luau, codecs=channel_codecs(channel, layouts), enum_entry=enum_entry)
     files[f"{config.luau_out}/Packed/init.luau"] = env.get_template("luau/_packed_index.luau.j2").render(luau)
     if config.python_package_dir is not None:
-        files.update(_python_mirror(project, config, manifest, common, sources, layouts))
+        files.update(_python_mirror(project, config, manifest, common, sources, layouts, plan))
     # What luaugen wrote, by content: the next build removes a file only if it is listed here and unchanged.
     manifest["files"] = {path: file_hash(text) for path, text in sorted(files.items())}
     files[config.manifest] = manifest_text(manifest)
@@ -167,11 +169,11 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
 
 
 def _python_mirror(project: ir.Project, config: Config, manifest: dict, common: dict, sources: list[str],
-                   layouts: LayoutBuilder) -> dict:
+                   layouts: LayoutBuilder, plan: Plan) -> dict:
     env = environment()
     files = {}
     python = dict(common, header=_header(python_comment, sources))
-    py_checks = write_validators(project, config.limits, PythonDialect())
+    py_checks = write_validators(plan, PythonDialect())
     py_types = PythonTypes(project)
     for named in named_types_in_dependency_order(project):
         py_types.named(named)

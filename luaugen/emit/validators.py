@@ -13,11 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..config import Limits
-from ..model import ir
 from .checks import (ArrayCheck, BoolCheck, Check, CheckFunction, CheckScope, DatatypeCheck, EnumCheck, EnumKey,
                      Fields, InstanceCheck, IntegerCheck, IntegerKey, MapCheck, NamedCheck, NumberCheck, Plan,
-                     StringCheck, StringKey, StructCheck, UnionCheck, plan_checks)
+                     StringCheck, StringKey, StructCheck, UnionCheck)
 
 # A struct with more fields than this checks each field in its own `do ... end` block (Luau), so the number of
 # live locals in one function stays bounded however many fields a message has.
@@ -284,24 +282,10 @@ def number_bounds(x: str, check: NumberCheck) -> str:
 BAD_UTF8 = ((True, ": expected valid UTF-8, got invalid bytes"),)
 NOT_ARRAY = ((True, ": expected array, got table with non-array keys"),)
 
-_last_plan: tuple[ir.Project, Limits, Plan] | None = None
-
-
-def _plan(project: ir.Project, limits: Limits) -> Plan:
-    """The plan of `project`'s checks. A build writes validators in both languages from one plan: the second
-    language reuses the first one's (the project is immutable; only the last plan is kept, found by identity)."""
-    global _last_plan
-    last = _last_plan
-    if last is not None and last[0] is project and last[1] is limits:
-        return last[2]
-    plan = plan_checks(project, limits)
-    _last_plan = (project, limits, plan)
-    return plan
-
-
-def write_validators(project: ir.Project, limits: Limits, dialect: ValidatorWriter) -> Validators:
-    """Every validator of the contract in `dialect`'s language (a new LuauDialect() or PythonDialect())."""
-    return dialect.write(_plan(project, limits))
+def write_validators(plan: Plan, dialect: ValidatorWriter) -> Validators:
+    """Every validator of a contract's `plan` (plan_checks: one per build, for both languages) in `dialect`'s
+    language (a new LuauDialect() or PythonDialect())."""
+    return dialect.write(plan)
 
 
 def named_scopes_used(named: list[Scope], roots: Iterable[Scope]) -> list[Scope]:

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from luaugen.compiler import compile_project
 from luaugen.config import Config
-from luaugen.emit import validators
+from luaugen.emit import render
+from luaugen.emit.checks import plan_checks
 from luaugen.emit.dialects import LuauDialect, PythonDialect
 from luaugen.emit.validators import Validators, write_validators
 from luaugen.load.yaml_loader import load_document
@@ -122,8 +124,9 @@ def _text(checks: Validators) -> list:
 def test_remembered_checks_are_written_exactly_as_afresh(sources, remembering, afresh):
     project = _project(sources)
     limits = Config(root=REPO).limits
-    expected = _text(write_validators(project, limits, afresh()))
-    assert _text(write_validators(project, limits, remembering())) == expected
+    plan = plan_checks(project, limits)
+    expected = _text(write_validators(plan, afresh()))
+    assert _text(write_validators(plan, remembering())) == expected
 
 
 def _lines(checks: Validators, message: str) -> str:
@@ -132,10 +135,11 @@ def _lines(checks: Validators, message: str) -> str:
 
 def test_colliding_locals_are_numbered_where_they_collide_and_only_there():
     project = _project({"schemas/memo.yaml": COLLIDING})
-    python = write_validators(project, Config(root=REPO).limits, PythonDialect())
+    plan = plan_checks(project, Config(root=REPO).limits)
+    python = write_validators(plan, PythonDialect())
     assert "\tnameSize2 = len(name)" in _lines(python, "SizeTaken")
     assert "\tnameSize = len(name)" in _lines(python, "First") and "\tnameSize = len(name)" in _lines(python, "Again")
-    luau = write_validators(project, Config(root=REPO).limits, LuauDialect())
+    luau = write_validators(plan, LuauDialect())
     assert "local err2 = checkDatatype(where" in _lines(luau, "ErrTaken")
     assert "local err = checkDatatype(where" in _lines(luau, "Again")
     assert "local n2 = arrayLength(tags)" in _lines(luau, "CountTaken")
@@ -147,13 +151,9 @@ def test_colliding_locals_are_numbered_where_they_collide_and_only_there():
 
 def test_a_build_plans_the_checks_once_for_both_languages(monkeypatch):
     planned = []
-    real = validators.plan_checks
-    monkeypatch.setattr(validators, "plan_checks",
-                        lambda project, limits: planned.append(project) or real(project, limits))
-    limits = Config(root=REPO).limits
-    first, second = _project({"schemas/memo.yaml": COLLIDING}), _project({"schemas/memo.yaml": COLLIDING})
-    write_validators(first, limits, LuauDialect())
-    write_validators(first, limits, PythonDialect())
-    assert planned == [first]
-    write_validators(second, limits, LuauDialect())
-    assert len(planned) == 2 and planned[1] is second
+    real = render.plan_checks
+    monkeypatch.setattr(render, "plan_checks", lambda project, limits: planned.append(project) or real(project, limits))
+    config = Config(root=REPO)
+    result = compile_project(config, {"schemas/memo.yaml": COLLIDING})
+    assert result.ok and len(planned) == 1
+    assert {f"{config.luau_server}/Validators/Memo.luau", f"{config.python_package_dir}/validators.py"} <= set(result.files)
