@@ -108,6 +108,15 @@ class Struct:
     header: int  # bytes of the bitmask
     segments: tuple["Run | Field", ...]  # a Field here is optional or variable-size: it checks its own bounds
 
+    def __hash__(self) -> int:
+        # The hash of a struct covers its whole tree; the codecs of both languages look every message's layout up
+        # (to share the code of equal ones), several times each: it is worked out once.
+        try:
+            return self._hash
+        except AttributeError:
+            object.__setattr__(self, "_hash", hash((self.name, self.fields, self.header, self.segments)))
+            return self._hash
+
 
 @dataclass(frozen=True)
 class Union:
