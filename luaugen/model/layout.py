@@ -174,6 +174,16 @@ def _prefix_bytes(prefix: int, count: int) -> int:
 
 def size_bounds(node: Node) -> tuple[int, int | None]:
     """(minimum, maximum) encoded bytes; maximum None when unbounded."""
+    if type(node) is Struct:  # the size rules and the manifest both ask it of every message: worked out once
+        try:
+            return node._bounds
+        except AttributeError:
+            object.__setattr__(node, "_bounds", _size_bounds(node))
+            return node._bounds
+    return _size_bounds(node)
+
+
+def _size_bounds(node: Node) -> tuple[int, int | None]:
     fixed = fixed_size(node)
     if fixed is not None:
         return fixed, fixed
