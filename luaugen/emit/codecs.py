@@ -104,7 +104,13 @@ class _Lines:
 
     def guard(self, condition: str, failure: str) -> None:
         """`if condition then failure end`, laid out on three lines as StyLua writes it."""
-        self.add(f"if {condition} then")
+        depth, test = self.depth, f"if {condition} then"
+        if depth + 1 < _TABLED and len(test) <= _ROOM[depth] and len(failure) <= _ROOM[depth + 1]:
+            # Every bounds check of every read: the three lines at once when both fit (nearly always).
+            indent = _INDENTS[depth]
+            self.lines += (indent + test, indent + "\t" + failure, indent + "end")
+            return
+        self.add(test)
         self.depth += 1
         self.add(failure)
         self.depth -= 1
