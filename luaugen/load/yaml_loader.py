@@ -43,9 +43,10 @@ class _DuplicateKey(Exception):
         self.key, self.span, self.first = key, span, first
 
 
-def _span(path: str, node: yaml.Node) -> Span:
+def _at(path: str, node: yaml.Node) -> tuple:
+    """Where the node was written, as a Node keeps it until its Span is asked for."""
     start, end = node.start_mark, node.end_mark
-    return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+    return path, start.line + 1, start.column + 1, end.line + 1, end.column + 1
 
 
 class _TooLarge(Exception):
@@ -75,25 +76,25 @@ def _too_deep(path: str, text: str, loader=_LOADER) -> Diagnostic | None:
 def _convert(path: str, node: yaml.Node, budget: list[int], scalars: SafeConstructor, depth_left: int) -> Node:
     """`scalars` is the document's own constructor (it remembers every node it built). `depth_left`: how many more
     levels of mappings and lists may nest here (aliases expanded); one more raises _TooDeep."""
-    span = _span(path, node)
+    at = _at(path, node)
     budget[0] -= 1
     if budget[0] < 0:
-        raise _TooLarge(span)
+        raise _TooLarge(Span(*at))
     kind = type(node)  # tested with `is`, scalars first: every key and value of every file comes through here
     if kind is ScalarNode:
-        return Node(_scalar(node, scalars), span)
+        return Node(_scalar(node, scalars), None, at)
     if depth_left <= 0:
         raise _TooDeep()
     if kind is MappingNode:
         entries: dict = {}
         for key_node, value_node in node.value:
-            key_span = _span(path, key_node)
+            key_at = _at(path, key_node)
             key = _key(key_node, scalars)
             if key in entries:
-                raise _DuplicateKey(key, key_span, entries[key].key_span)
-            entries[key] = MapEntry(key_span, _convert(path, value_node, budget, scalars, depth_left - 1))
-        return Node(entries, span)
-    return Node([_convert(path, item, budget, scalars, depth_left - 1) for item in node.value], span)
+                raise _DuplicateKey(key, Span(*key_at), entries[key].key_span)
+            entries[key] = MapEntry(None, _convert(path, value_node, budget, scalars, depth_left - 1), key_at)
+        return Node(entries, None, at)
+    return Node([_convert(path, item, budget, scalars, depth_left - 1) for item in node.value], None, at)
 
 
 def _key(node: yaml.Node, scalars: SafeConstructor) -> str:
@@ -171,7 +172,7 @@ def _load_in_detail(path: str, text: str) -> tuple[Document | None, list[Diagnos
                             big.span, "write the values out, or use named types instead of YAML aliases")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        span = Span(path, mark.line + 1, mark.column + 1) if mark else _span(path, composed)
+        span = Span(path, mark.line + 1, mark.column + 1) if mark else Span(*_at(path, composed))
         return None, [error("yaml-value", f"unsupported YAML value: {exc.problem or exc.context}", span,
                             "schema files hold plain mappings, lists, strings, numbers and booleans")]
     return Document(path, text, root), []
