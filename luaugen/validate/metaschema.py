@@ -43,6 +43,10 @@ def _fast_validator():
     code = code.replace(".format(**locals())", "")
     namespace: dict = {}
     exec(code, namespace)  # the code fastjsonschema generated from our own meta-schema
+    # A valid document still takes a few exceptions per type (each `if` that does not hold raises one): its code
+    # raises and catches a variant made by Exception's own (C) initializer, which sets no detail attributes.
+    namespace["JsonSchemaValueException"] = type("Failed", (fastjsonschema.JsonSchemaValueException,),
+                                                 {"__init__": Exception.__init__})
     return namespace[_ENTRY.search(code)[1]]  # the root's function comes first
 
 
