@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, ScalarNode
 
 from ..diagnostics import Diagnostic, Span, error
 from .nodes import Document, MapEntry, Node
