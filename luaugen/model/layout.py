@@ -110,11 +110,12 @@ class Struct:
 
     def __hash__(self) -> int:
         # The hash of a struct covers its whole tree; the codecs of both languages look every message's layout up
-        # (to share the code of equal ones), several times each: it is worked out once.
+        # (to share the code of equal ones), several times each: it is worked out once. The segments are left out:
+        # they follow from the fields and the header, and hold the same Field objects again.
         try:
             return self._hash
         except AttributeError:
-            object.__setattr__(self, "_hash", hash((self.name, self.fields, self.header, self.segments)))
+            object.__setattr__(self, "_hash", hash((self.name, self.fields, self.header)))
             return self._hash
 
 
