@@ -118,6 +118,11 @@ class Struct:
             object.__setattr__(self, "_hash", hash((self.name, self.fields, self.header)))
             return self._hash
 
+    def __eq__(self, other) -> bool:
+        # Equal layouts are found by these lookups too: compared without the segments, for the same reason.
+        return type(other) is Struct and (self.name, self.fields, self.header) == (other.name, other.fields,
+                                                                                   other.header)
+
 
 @dataclass(frozen=True)
 class Union:
