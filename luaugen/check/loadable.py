@@ -112,19 +112,26 @@ def _nesting(project: ir.Project) -> list[Diagnostic]:
     for m in project.messages():
         measured += [(t, m.span, _depth(t, depth)) for t in (m.payload, m.reply) if t is not None]
     for t, span, levels in measured:
-        # Report where a chain first goes over the limit, not at every type above it.
-        over_below = any(isinstance(d, ir.RefType) and depth.get(d.target, 0) > MAX_NESTING for d in descendants(t))
-        if levels > MAX_NESTING and not over_below:
+        # Report where a chain first goes over the limit, not at every type above it (the walk below, only for
+        # the rare type over the limit).
+        if levels > MAX_NESTING and not _over_below(t, depth):
             found.append(error("too-deep", f"types nest {levels} levels deep (containers and named-type "
                                f"references); at most {MAX_NESTING} are supported", span,
                                "flatten the type: send ids instead of nesting"))
     return found
 
 
+def _over_below(t: ir.Type, named_depth: dict[str, int]) -> bool:
+    """Whether a named type `t` refers to is itself over the limit."""
+    return any(isinstance(d, ir.RefType) and named_depth.get(d.target, 0) > MAX_NESTING for d in descendants(t))
+
+
 def _depth(t: ir.Type, named_depth: dict[str, int]) -> int:
     if isinstance(t, ir.RefType):  # a reference is a level too: chains of aliases are walked recursively
         return named_depth.get(t.target, 0) + 1
-    inner = max((_depth(child, named_depth) for child in children(t)), default=0)
+    inner = 0
+    for child in children(t):  # a loop, not max() over a generator: this runs for every type of every message
+        inner = max(inner, _depth(child, named_depth))
     return inner + isinstance(t, (ir.StructType, ir.ArrayType, ir.MapType, ir.UnionType))
 
 

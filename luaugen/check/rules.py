@@ -39,6 +39,7 @@ def _names(project: ir.Project, types: list[ir.Type]) -> list[Diagnostic]:
         if not PASCAL.match(named.name):
             found.append(error("bad-name", f"type name '{named.name}' must be PascalCase", named.span))
     for type_ in types:
+        kind = type(type_)  # tested with `is`: every type of every message comes through here
         for fields in field_lists(type_):
             for f in fields:
                 if f.name in LUAU_KEYWORDS:
@@ -48,7 +49,7 @@ def _names(project: ir.Project, types: list[ir.Type]) -> list[Diagnostic]:
                 elif not CAMEL.match(f.name) or len(f.name) > MAX_NAME:
                     found.append(error("bad-name", f"field name '{f.name}' must be camelCase (letters and digits, "
                                        "starting lowercase)", f.span))
-        if isinstance(type_, ir.UnionType):
+        if kind is ir.UnionType:
             if not CAMEL.match(type_.tag) or type_.tag in LUAU_KEYWORDS:
                 found.append(error("bad-name", f"union tag '{type_.tag}' must be a camelCase field name", type_.span))
             for variant in type_.variants:
@@ -59,7 +60,7 @@ def _names(project: ir.Project, types: list[ir.Type]) -> list[Diagnostic]:
                     if f.name == type_.tag:
                         found.append(error("tag-collision", f"field '{f.name}' in variant '{variant.name}' clashes "
                                            "with the union's tag field", f.span))
-        if isinstance(type_, ir.EnumType):
+        if kind is ir.EnumType:
             for value in type_.values:
                 if not value or not value.isprintable() or '"' in value or "\\" in value:
                     found.append(error("bad-name", f"enum value {value!r} must be non-empty printable text without "
@@ -153,26 +154,27 @@ def _bounds(project: ir.Project, types: list[ir.Type]) -> list[Diagnostic]:
             found.append(error("min-greater-than-max", f"{what}: minimum {low} is greater than maximum {high}", span))
 
     for t in types:
-        if isinstance(t, ir.StringType):
+        kind = type(t)  # tested with `is`: every type of every message comes through here
+        if kind is ir.StringType:
             order(t.min_length, t.max_length, "string length", t.span)
-        elif isinstance(t, ir.NumberType):
+        elif kind is ir.NumberType:
             order(t.min, t.max, t.format, t.span)
-        elif isinstance(t, ir.IntegerType):
+        elif kind is ir.IntegerType:
             low, high = ir.INTEGER_RANGES[t.format]
             for label, bound in (("min", t.min), ("max", t.max)):
                 if bound is not None and not low <= bound <= high:
                     found.append(error("out-of-range", f"{label} {bound} is outside the range of {t.format} "
                                        f"({low}..{high})", t.span, "use a wider integer type"))
             order(t.min, t.max, t.format, t.span)
-        elif isinstance(t, ir.ArrayType):
+        elif kind is ir.ArrayType:
             order(t.min_items, t.max_items, "array items", t.span)
-        elif isinstance(t, ir.MapType):
+        elif kind is ir.MapType:
             key = t.key
             if isinstance(key, ir.RefType) and key.target is not None:
                 key = project.named(key.target).type
             if not isinstance(key, (ir.StringType, ir.EnumType, ir.IntegerType, ir.RefType)):
                 found.append(error("bad-map-key", "map keys must be string, enum or integer types", t.key.span))
-        elif isinstance(t, ir.InstanceType) and t.class_name not in CLASS_PARENTS:
+        elif kind is ir.InstanceType and t.class_name not in CLASS_PARENTS:
             found.append(error("unknown-class", f"unknown Instance class '{t.class_name}'", t.span,
                                _did_you_mean(t.class_name, CLASS_PARENTS)))
     return found

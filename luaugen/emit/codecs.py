@@ -64,6 +64,17 @@ def _read_int(fmt: str) -> str:
     return "read" + fmt
 
 
+# Indentation and the room left on a line by depth, looked up for each of the ~140 lines a message's codecs take
+# (code nested deeper than schemas nest is laid out all the same, without the tables).
+_TABLED = 64
+_INDENTS = tuple("\t" * depth for depth in range(_TABLED))
+_ROOM = tuple(WIDTH - TAB * depth for depth in range(_TABLED))
+
+
+def _indent(depth: int) -> str:
+    return _INDENTS[depth] if depth < _TABLED else "\t" * depth
+
+
 class _Lines:
     def __init__(self, depth: int):
         self.lines: list[str] = []
@@ -72,10 +83,12 @@ class _Lines:
 
     def add(self, text: str) -> None:
         depth = self.depth
-        if len(text) <= WIDTH - TAB * depth:  # nearly every line: `fits`, without the call
-            self.lines.append("\t" * depth + text)
+        if depth < _TABLED and len(text) <= _ROOM[depth]:  # nearly every line: `fits`, without the call
+            self.lines.append(_INDENTS[depth] + text)
+        elif depth >= _TABLED and fits(depth, text):
+            self.lines.append(_indent(depth) + text)
         else:
-            self.lines.extend(call_lines(depth, text) or ["\t" * depth + text])
+            self.lines.extend(call_lines(depth, text) or [_indent(depth) + text])
 
     def fresh(self, base: str) -> str:
         self._count += 1
@@ -87,15 +100,21 @@ class _Lines:
 
     def close(self, text: str = "end") -> None:
         self.depth -= 1
-        self.lines.append("\t" * self.depth + text)  # `end` and `}` always fit
+        self.lines.append(_indent(self.depth) + text)  # `end` and `}` always fit
 
     def guard(self, condition: str, failure: str) -> None:
         """`if condition then failure end`, laid out on three lines as StyLua writes it."""
-        self.add(f"if {condition} then")
+        depth, test = self.depth, f"if {condition} then"
+        if depth + 1 < _TABLED and len(test) <= _ROOM[depth] and len(failure) <= _ROOM[depth + 1]:
+            # Every bounds check of every read: the three lines at once when both fit (nearly always).
+            indent = _INDENTS[depth]
+            self.lines += (indent + test, indent + "\t" + failure, indent + "end")
+            return
+        self.add(test)
         self.depth += 1
         self.add(failure)
         self.depth -= 1
-        self.lines.append("\t" * self.depth + "end")
+        self.lines.append(_indent(self.depth) + "end")
 
 
 class _Channel:

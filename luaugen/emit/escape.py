@@ -63,9 +63,17 @@ def python_comment(text: str, first: str = "") -> str:
     return _comment("#", text, first)
 
 
+def _plain(text: str) -> bool:
+    """Printable ASCII without quotes or backslashes (names, nearly every literal): written as it is, between
+    double quotes, by both quoting functions below; answered without their per-character work."""
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
+
+
 def luau_string(text: str) -> str:
     """A Luau string literal holding exactly `text`: double-quoted unless `text` holds more double quotes than
     single ones, then single-quoted (StyLua's AutoPreferDouble, so the output passes `stylua --check`)."""
+    if _plain(text):
+        return '"' + text + '"'
     quote = "'" if text.count('"') > text.count("'") else '"'
     out = []
     for char in text:
@@ -86,6 +94,8 @@ def luau_string(text: str) -> str:
 
 def python_string(text: str) -> str:
     """A double-quoted Python string literal holding exactly `text`."""
+    if _plain(text):
+        return '"' + text + '"'
     literal = json.dumps(text, ensure_ascii=False)  # JSON string syntax is Python syntax for what it escapes
     return _NON_ASCII.sub(lambda m: (f"\\U{ord(m[0]):08x}" if ord(m[0]) > 0xFFFF else f"\\u{ord(m[0]):04x}")
                           if _unsafe(m[0]) else m[0], literal)

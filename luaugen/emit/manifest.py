@@ -12,8 +12,13 @@ from .contract import type_json
 from .escape import json_text
 
 
+# One encoder for every message's hash: `json.dumps` with options builds a new one per call. The data is built here,
+# never circular, so the encoder does not watch for cycles.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False)
+
+
 def canonical(data) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(data)
 
 
 def _rate(rate: ir.Rate | None) -> dict | None:
@@ -68,4 +73,4 @@ def file_hash(text: str) -> str:
 
 
 def manifest_text(manifest: dict) -> str:
-    return json_text(manifest, indent=2, sort_keys=True) + "\n"
+    return json_text(manifest, indent=2, sort_keys=True, check_circular=False) + "\n"  # built here: never circular

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, ScalarNode
 
 from ..diagnostics import Diagnostic, Span, error
 from .nodes import Document, MapEntry, Node
@@ -19,15 +19,34 @@ MAX_NODES = 100_000
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _TagMemoLoader(_LOADER):
+    """libyaml asks the Python resolver for the tag of every scalar (a few regular expressions each). A schema file
+    repeats its keys and type names, and the tag of a plain scalar depends only on its text, so each distinct text
+    is resolved once per file."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._plain_tags: dict[str, str] = {}
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode and implicit[0]:
+            tag = self._plain_tags.get(value)
+            if tag is None:
+                tag = self._plain_tags[value] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)
+
+
 class _DuplicateKey(Exception):
     def __init__(self, key: str, span: Span, first: Span):
         super().__init__(key)
         self.key, self.span, self.first = key, span, first
 
 
-def _span(path: str, node: yaml.Node) -> Span:
+def _at(path: str, node: yaml.Node) -> tuple:
+    """Where the node was written, as a Node keeps it until its Span is asked for."""
     start, end = node.start_mark, node.end_mark
-    return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+    return path, start.line + 1, start.column + 1, end.line + 1, end.column + 1
 
 
 class _TooLarge(Exception):
@@ -57,26 +76,34 @@ def _too_deep(path: str, text: str, loader=_LOADER) -> Diagnostic | None:
 def _convert(path: str, node: yaml.Node, budget: list[int], scalars: SafeConstructor, depth_left: int) -> Node:
     """`scalars` is the document's own constructor (it remembers every node it built). `depth_left`: how many more
     levels of mappings and lists may nest here (aliases expanded); one more raises _TooDeep."""
-    span = _span(path, node)
+    at = _at(path, node)
     budget[0] -= 1
     if budget[0] < 0:
-        raise _TooLarge(span)
-    if depth_left <= 0 and isinstance(node, (MappingNode, SequenceNode)):
+        raise _TooLarge(Span(*at))
+    kind = type(node)  # tested with `is`, scalars first: every key and value of every file comes through here
+    if kind is ScalarNode:
+        return Node(_scalar(node, scalars), None, at)
+    if depth_left <= 0:
         raise _TooDeep()
-    if isinstance(node, MappingNode):
+    if kind is MappingNode:
         entries: dict = {}
         for key_node, value_node in node.value:
-            key_span = _span(path, key_node)
-            key = _scalar(key_node, scalars) if isinstance(key_node, ScalarNode) else None
-            if not isinstance(key, str):
-                key = str(key) if isinstance(key, (int, float, bool)) or key is None else repr(key)
+            key_at = _at(path, key_node)
+            key = _key(key_node, scalars)
             if key in entries:
-                raise _DuplicateKey(key, key_span, entries[key].key_span)
-            entries[key] = MapEntry(key_span, _convert(path, value_node, budget, scalars, depth_left - 1))
-        return Node(entries, span)
-    if isinstance(node, SequenceNode):
-        return Node([_convert(path, item, budget, scalars, depth_left - 1) for item in node.value], span)
-    return Node(_scalar(node, scalars), span)
+                raise _DuplicateKey(key, Span(*key_at), entries[key].key_span)
+            entries[key] = MapEntry(None, _convert(path, value_node, budget, scalars, depth_left - 1), key_at)
+        return Node(entries, None, at)
+    return Node([_convert(path, item, budget, scalars, depth_left - 1) for item in node.value], None, at)
+
+
+def _key(node: yaml.Node, scalars: SafeConstructor) -> str:
+    if type(node) is ScalarNode and node.tag == _STR_TAG:
+        return node.value  # nearly every key
+    key = _scalar(node, scalars) if isinstance(node, ScalarNode) else None
+    if not isinstance(key, str):
+        key = str(key) if isinstance(key, (int, float, bool)) or key is None else repr(key)
+    return key
 
 
 def _scalar(node: ScalarNode, scalars: SafeConstructor):
@@ -96,7 +123,7 @@ def load_document(path: str, text: str) -> tuple[Document | None, list[Diagnosti
     sends the file through the detailed path below, which reports it; a valid file reads the same either way."""
     if _LOADER is not yaml.SafeLoader:
         try:
-            composed = yaml.compose(text, Loader=_LOADER)
+            composed = yaml.compose(text, Loader=_TagMemoLoader)
             if composed is not None:
                 root = _convert(path, composed, [MAX_NODES], SafeConstructor(), MAX_DEPTH)
                 return Document(path, text, root), []
@@ -145,7 +172,7 @@ def _load_in_detail(path: str, text: str) -> tuple[Document | None, list[Diagnos
                             big.span, "write the values out, or use named types instead of YAML aliases")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        span = Span(path, mark.line + 1, mark.column + 1) if mark else _span(path, composed)
+        span = Span(path, mark.line + 1, mark.column + 1) if mark else Span(*_at(path, composed))
         return None, [error("yaml-value", f"unsupported YAML value: {exc.problem or exc.context}", span,
                             "schema files hold plain mappings, lists, strings, numbers and booleans")]
     return Document(path, text, root), []

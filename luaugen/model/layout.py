@@ -16,7 +16,7 @@ the Python mirror as a walk over the same tree. docs/wire.md describes the forma
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..config import Limits
 from . import ir
@@ -107,6 +107,22 @@ class Struct:
     fields: tuple[Field, ...]
     header: int  # bytes of the bitmask
     segments: tuple["Run | Field", ...]  # a Field here is optional or variable-size: it checks its own bounds
+    # Worked out when first asked for (`__hash__`, `size_bounds`); not part of the layout.
+    _hash: int | None = field(default=None, init=False, repr=False, compare=False)
+    _bounds: tuple[int, int | None] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:
+        # The hash of a struct covers its whole tree; the codecs of both languages look every message's layout up
+        # (to share the code of equal ones), several times each: it is worked out once. The segments are left out:
+        # they follow from the fields and the header, and hold the same Field objects again.
+        if self._hash is None:
+            object.__setattr__(self, "_hash", hash((self.name, self.fields, self.header)))
+        return self._hash
+
+    def __eq__(self, other) -> bool:
+        # Equal layouts are found by these lookups too: compared without the segments, for the same reason.
+        return type(other) is Struct and (self.name, self.fields, self.header) == (other.name, other.fields,
+                                                                                   other.header)
 
 
 @dataclass(frozen=True)
@@ -165,6 +181,14 @@ def _prefix_bytes(prefix: int, count: int) -> int:
 
 def size_bounds(node: Node) -> tuple[int, int | None]:
     """(minimum, maximum) encoded bytes; maximum None when unbounded."""
+    if type(node) is Struct:  # the size rules and the manifest both ask it of every message: worked out once
+        if node._bounds is None:
+            object.__setattr__(node, "_bounds", _size_bounds(node))
+        return node._bounds
+    return _size_bounds(node)
+
+
+def _size_bounds(node: Node) -> tuple[int, int | None]:
     fixed = fixed_size(node)
     if fixed is not None:
         return fixed, fixed
