@@ -15,7 +15,7 @@ from .pyliteral import py_literal
 from .templates import environment, luau_templates, runtime_sources, server_runtime_sources
 from .typenames import PythonTypes, luau_definition, luau_type, named_types_in_dependency_order
 from .checks import Plan, plan_checks
-from .validators import Scope, Validators, named_scopes_used, write_validators
+from .validators import Function, Scope, Validators, named_scopes_used, write_validators
 from .wire import wire_shapes
 from .codecs import channel_codecs, enum_entry
 from .codec_python import python_layouts
@@ -74,7 +74,14 @@ def _python_validators(checks: Validators) -> dict:
                                 for s in m.values())]
     constants = list(dict.fromkeys(c for s in scopes for c in s.constants))
     return dict(payloads=_entries(checks.payloads), replies=_entries(checks.replies), constants=constants,
-                functions=[fn for s in scopes for fn in s.functions])
+                function_defs="".join(_python_def(fn) for s in scopes for fn in s.functions))
+
+
+def _python_def(fn: Function) -> str:
+    """One check function of the mirror, after two blank lines (joined here: thousands per large contract)."""
+    returns = "tuple[bool, str | None]" if fn.entry else "str | None"
+    body = "\n".join(fn.lines).replace("\t", "    ")
+    return f"\n\ndef {fn.name}(value: Any) -> {returns}:\n{body}\n"
 
 
 def _helpers_called(scopes: Iterable[Scope]) -> list[str]:

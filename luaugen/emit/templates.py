@@ -11,6 +11,7 @@ import jinja2.bccache
 
 from .escape import luau_comment, luau_string, python_comment, python_docstring, python_string
 from .layout import typed_handle
+from .luau_scopes import luau_scope
 
 
 def _data_dir(name: str) -> Path:
@@ -66,6 +67,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(luau_comment=luau_comment, luau_string=luau_string, python_comment=python_comment,
                        python_string=python_string, python_docstring=python_docstring)
     env.globals.update(typed_handle=typed_handle)  # long lines laid out as StyLua lays them out
+    env.globals.update(luau_scope=luau_scope)  # a validator scope's `do ... end` block
     return env
 
 
