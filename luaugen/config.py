@@ -53,7 +53,6 @@ class LintSettings:
     rules: tuple[tuple[str, str], ...] = ()
     ignore: tuple[tuple[str, tuple[str, ...]], ...] = ()
     max_file_bytes: int = 1 << 20  # larger files get a `file-too-large` finding instead of being parsed
-    server_module: str = "NetworkingServer"  # the server half's name, from [runtime] server_module / [output]
 
     def rule_levels(self) -> dict[str, str]:
         return dict(self.rules)
@@ -270,7 +269,7 @@ def _from_dict(root: Path, data: dict) -> Config:
     _check_keys(output, "output", {"luau", "luau_server", "python", "python_package", "manifest"})
     _check_keys(limits, "limits", {f for f in Limits.__dataclass_fields__})
     _check_keys(runtime, "runtime", {f for f in RuntimeSettings.__dataclass_fields__})
-    _check_keys(lint, "lint", {f for f in LintSettings.__dataclass_fields__} - {"server_module"})
+    _check_keys(lint, "lint", {f for f in LintSettings.__dataclass_fields__})
     base = Config(root=root)
     profile = _typed(project, "profile", str, base.profile)
     if profile not in PROFILES:
@@ -285,7 +284,7 @@ def _from_dict(root: Path, data: dict) -> Config:
         raise ValueError("[lint.rules] maps rule ids to 'error', 'warning', 'info' or 'off'")
     if not isinstance(ignore, dict) or not all(isinstance(v, list) for v in ignore.values()):
         raise ValueError("[lint.ignore] maps path globs to lists of rule ids")
-    config = Config(
+    return Config(
         root=root,
         schemas=_path(project, "schemas", base.schemas),
         profile=profile,
@@ -320,5 +319,3 @@ def _from_dict(root: Path, data: dict) -> Config:
             max_file_bytes=_ranged(lint, "max_file_bytes", int, lint_defaults.max_file_bytes, 1),
         ),
     )
-    # Lint flags requires of the server half by its name, which the output and runtime settings decide.
-    return replace(config, lint=replace(config.lint, server_module=config.server_module))

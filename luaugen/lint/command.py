@@ -76,7 +76,8 @@ def command(paths: tuple[Path, ...], fmt: str, manifest_path: Path | None, confi
                 continue
             with file.open("rb") as handle:  # one byte over the cap is enough for lint_sources to report it unread
                 sources[name] = handle.read(config.lint.max_file_bytes + 1).decode("utf-8", "replace")
-        diagnostics = lint_sources(manifest, sources, config.lint, generated=generated, enable_unused=enable_unused)
+        diagnostics = lint_sources(manifest, sources, config.lint, generated=generated,
+                                   server_module=config.server_module, enable_unused=enable_unused)
     except LintConfigError as exc:
         _fail(str(exc))
     renderers = {"json": render_json, "github": render_github, "sarif": render_sarif}

@@ -42,9 +42,11 @@ def lint_sources(
     settings: LintSettings,
     *,
     generated: tuple[str, ...] = (),
+    server_module: str | None = None,
     enable_unused: bool = False,
 ) -> list[Diagnostic]:
-    """Lint Luau `files` (root-relative posix path -> text) against `manifest`; sorted diagnostics.
+    """Lint Luau `files` (root-relative posix path -> text) against `manifest`; sorted diagnostics. `generated`:
+    luaugen's output folders (not linted); `server_module`: the server half's name (requiring it is a finding).
 
     Raises rules.LintConfigError for an unknown rule id or level, or a glob that expands too far, in `settings`.
     """
@@ -74,7 +76,7 @@ def lint_sources(
                 if node.start_point[0] not in rows:
                     rows.add(node.start_point[0])
                     findings.append(Finding("parse-error", node, f"syntax error: {what}"))
-        uses, internal = find_uses(tree, source, module, settings.server_module)
+        uses, internal = find_uses(tree, source, module, server_module)
         findings.extend(checker.check(uses, role_of(path, settings)))
         for call, dotted in internal:
             findings.append(Finding("internal-module", call, f"requires {dotted}, an internal module of the networking layer"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from luaugen.config import LintSettings, load_config
+from luaugen.config import Config, LintSettings, load_config
 from luaugen.lint import lint_sources
 from luaugen.lint.rules import RULES
 
@@ -14,6 +14,7 @@ CORPUS = Path(__file__).parent / "corpus"
 
 SINGLE = sorted(CORPUS.glob("*.luau"))
 GAME = CORPUS / "game"
+SERVER_MODULE = Config(root=CORPUS).server_module  # the default name of the server half
 
 
 def _read(path: Path) -> str:
@@ -26,7 +27,7 @@ def _expected(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("path", SINGLE, ids=[p.name for p in SINGLE])
 def test_single_file_findings_exactly(path: Path, manifest: dict) -> None:
-    diagnostics = lint_sources(manifest, {path.name: _read(path)}, LintSettings())
+    diagnostics = lint_sources(manifest, {path.name: _read(path)}, LintSettings(), server_module=SERVER_MODULE)
     got = [f"{d.span.line}:{d.span.col} {d.severity.value} {d.code}" for d in diagnostics]
     assert got == _expected(path.with_suffix(".expected"))
 
@@ -37,7 +38,8 @@ def _game_files() -> dict[str, str]:
 
 def test_game_tree_findings_exactly(manifest: dict) -> None:
     config = load_config(GAME)
-    diagnostics = lint_sources(manifest, _game_files(), config.lint, generated=(config.luau_out, config.luau_server), enable_unused=True)
+    diagnostics = lint_sources(manifest, _game_files(), config.lint, generated=(config.luau_out, config.luau_server),
+                               server_module=config.server_module, enable_unused=True)
     got = [f"{d.span.path}:{d.span.line}:{d.span.col} {d.severity.value} {d.code}" for d in diagnostics]
     assert got == _expected(GAME / "expected.txt")
 
@@ -51,9 +53,11 @@ def test_game_tree_without_config_reports_generated_vendor_and_legacy(manifest: 
 
 def _lint_corpus(manifest: dict) -> list:
     """Every single-file case and the game tree, linted now (not read back from the .expected files)."""
-    diagnostics = [d for path in SINGLE for d in lint_sources(manifest, {path.name: _read(path)}, LintSettings())]
+    diagnostics = [d for path in SINGLE
+                   for d in lint_sources(manifest, {path.name: _read(path)}, LintSettings(), server_module=SERVER_MODULE)]
     config = load_config(GAME)
-    return diagnostics + lint_sources(manifest, _game_files(), config.lint, generated=(config.luau_out, config.luau_server))
+    return diagnostics + lint_sources(manifest, _game_files(), config.lint, generated=(config.luau_out, config.luau_server),
+                                      server_module=config.server_module)
 
 
 def test_every_rule_fires_somewhere_in_the_corpus(manifest: dict) -> None:

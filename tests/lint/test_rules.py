@@ -223,10 +223,9 @@ def test_escaped_channel_names_resolve(manifest) -> None:
 
 def test_the_server_half_is_internal_under_its_configured_name(manifest, tmp_path) -> None:
     source = "local S = game:GetService('ServerScriptService')\nlocal H = require(S.NetServer)\nprint(H)\n"
-    assert codes(manifest, source, "src/server/a.luau") == []  # another module, as far as the defaults know
-    custom = LintSettings(server_module="NetServer")
-    assert codes(manifest, source, "src/server/a.luau", custom) == ["internal-module"]
+    assert codes(manifest, source, "src/server/a.luau", server_module="NetworkingServer") == []  # another module
+    assert codes(manifest, source, "src/server/a.luau", server_module="NetServer") == ["internal-module"]
     (tmp_path / "luaugen.toml").write_text('[output]\nluau_server = "gen/NetServer"\n', encoding="utf-8")
-    assert load_config(tmp_path).lint.server_module == "NetServer"
+    assert load_config(tmp_path).server_module == "NetServer"
     (tmp_path / "luaugen.toml").write_text('[runtime]\nserver_module = "Half"\n', encoding="utf-8")
-    assert load_config(tmp_path).lint.server_module == "Half"
+    assert load_config(tmp_path).server_module == "Half"
