@@ -6,7 +6,10 @@ per-line machinery cost about 15 ms of CPU; the text is the same.
 
 from __future__ import annotations
 
-from .validators import Scope
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # templates.py (used by `luaugen init` too) need not load the validator emitter for a name
+    from .validators import Scope
 
 GROUPED = "\tlocal K = {} -- too many constants and helpers here to give each its own local"
 
