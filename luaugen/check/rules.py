@@ -121,29 +121,39 @@ def _cycles(project: ir.Project) -> list[Diagnostic]:
         for t in descendants(named.type):
             if isinstance(t, ir.RefType) and t.target is not None:
                 edges[named.key].append(t.target)
-    found, reported = [], set()
-    state: dict[str, int] = {}
+    search = _CycleSearch(project, edges)
+    for named in project.types:
+        if named.key not in search.state:
+            search.visit(named.key, [named.key])
+    return search.found
 
-    def visit(key: str, trail: list[str]) -> None:
+
+class _CycleSearch:
+    """Depth-first search for recursive types, each cycle reported once. (A class, not a closure calling itself:
+    that would be a reference cycle holding the whole project until a full cycle collection.)"""
+
+    def __init__(self, project: ir.Project, edges: dict[str, list[str]]):
+        self.project, self.edges = project, edges
+        self.state: dict[str, int] = {}  # 1 while on the trail, 2 when done
+        self.found: list[Diagnostic] = []
+        self.reported: set[frozenset] = set()
+
+    def visit(self, key: str, trail: list[str]) -> None:
+        project, state = self.project, self.state
         state[key] = 1
-        for target in edges[key]:
+        for target in self.edges[key]:
             if state.get(target) == 1:
                 cycle = trail[trail.index(target):] + [target] if target in trail else [key, target]
                 ring = frozenset(cycle)
-                if ring not in reported:
-                    reported.add(ring)
+                if ring not in self.reported:
+                    self.reported.add(ring)
                     named = project.named(target)
-                    found.append(error("recursive-type", "recursive type: " + " -> ".join(
+                    self.found.append(error("recursive-type", "recursive type: " + " -> ".join(
                         project.named(k).name for k in cycle), named.span,
                         "payloads must be finite trees; use an id field instead of nesting"))
             elif state.get(target) is None and target in project.types_by_key:
-                visit(target, trail + [target])
+                self.visit(target, trail + [target])
         state[key] = 2
-
-    for named in project.types:
-        if state.get(named.key) is None:
-            visit(named.key, [named.key])
-    return found
 
 
 def _bounds(project: ir.Project, types: list[ir.Type]) -> list[Diagnostic]:

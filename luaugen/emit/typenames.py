@@ -161,16 +161,18 @@ class PythonTypes:
 def named_types_in_dependency_order(project: ir.Project) -> list[ir.NamedType]:
     ordered: list[ir.NamedType] = []
     done: set[str] = set()
-
-    def visit(named: ir.NamedType) -> None:
-        if named.key in done:
-            return
-        done.add(named.key)
-        for t in descendants(named.type):
-            if isinstance(t, ir.RefType) and t.target is not None:
-                visit(project.named(t.target))
-        ordered.append(named)
-
     for named in project.types:
-        visit(named)
+        _visit(project, named, done, ordered)
     return ordered
+
+
+def _visit(project: ir.Project, named: ir.NamedType, done: set[str], ordered: list[ir.NamedType]) -> None:
+    """Appends `named` after the types it refers to. A module-level function, not a closure calling itself: that
+    would be a reference cycle holding the whole project until a full cycle collection."""
+    if named.key in done:
+        return
+    done.add(named.key)
+    for t in descendants(named.type):
+        if isinstance(t, ir.RefType) and t.target is not None:
+            _visit(project, project.named(t.target), done, ordered)
+    ordered.append(named)

@@ -61,6 +61,35 @@ class Validators:
     replies: dict[str, dict[str, Scope]]
 
 
+def _remembered(write):
+    """`write`, done once per check, value name, path, depth and kind of function: a contract checks the same
+    scalar (or array of them) under the same name in many messages (`id`, `name`, `position`), and the
+    statements come out the same each time, provided the locals they declare are free. The plan holds one
+    object per such check, and only for checks that name nothing of their scope; others are never found here.
+    Later uses copy the statements and take their helpers and locals. Writes nest (an array and its items)."""
+
+    def render(self: ValidatorWriter, out: list[str], depth: int, check: Check, x: str, path: Path) -> None:
+        key = (check, x, path, depth, self._entry)
+        known = self._written.get(key)
+        if known is not None and self._locals.isdisjoint(known[2]):
+            lines, helpers, names = known
+            out += lines
+            self._helpers |= helpers
+            self._locals.update(names)
+            self._declared += names  # an enclosing write being remembered declares them too
+            return
+        start, declared = len(out), len(self._declared)
+        outer_helpers, outer_renamed, self._helpers, self._renamed = self._helpers, self._renamed, set(), False
+        write(self, out, depth, check, x, path)
+        helpers, renamed = self._helpers, self._renamed
+        self._helpers, self._renamed = outer_helpers, outer_renamed or renamed
+        outer_helpers |= helpers
+        if not renamed:  # a local named `err2` because `err` was taken would be `err` elsewhere
+            self._written[key] = (out[start:], helpers, self._declared[declared:])
+
+    return render
+
+
 class ValidatorWriter:
     """Writes a plan in one language. What both languages write alike (scopes, functions, fields, unions, maps,
     named calls) is here; a dialect (dialects.py) writes the scalar checks, arrays and table tests whole, and every
@@ -76,13 +105,15 @@ class ValidatorWriter:
         # A scalar check's statements, by check, value name, path, depth and kind of function (see _remembered).
         self._written: dict[tuple, tuple[list[str], set[str], list[str]]] = {}
         # The writer of each kind of check, looked up by class (one dict lookup, not a chain of isinstance tests).
-        remembered = self._remembered
+        # Plain functions of this class, called with the writer: bound methods kept here would make the writer
+        # a reference cycle, which holds every statement it remembered until a full cycle collection.
+        cls, remembered = type(self), _remembered
         self._renderers = {
-            BoolCheck: remembered(self._bool), StringCheck: remembered(self._string),
-            IntegerCheck: remembered(self._integer), NumberCheck: remembered(self._number),
-            DatatypeCheck: remembered(self._datatype), InstanceCheck: remembered(self._instance),
-            EnumCheck: self._enum, NamedCheck: self._named, StructCheck: self._struct, UnionCheck: self._union,
-            ArrayCheck: remembered(self._array), MapCheck: self._map,
+            BoolCheck: remembered(cls._bool), StringCheck: remembered(cls._string),
+            IntegerCheck: remembered(cls._integer), NumberCheck: remembered(cls._number),
+            DatatypeCheck: remembered(cls._datatype), InstanceCheck: remembered(cls._instance),
+            EnumCheck: cls._enum, NamedCheck: cls._named, StructCheck: cls._struct, UnionCheck: cls._union,
+            ArrayCheck: remembered(cls._array), MapCheck: cls._map,
         }
 
     def write(self, plan: Plan) -> Validators:
@@ -124,36 +155,7 @@ class ValidatorWriter:
 
     def render(self, out: list[str], depth: int, check: Check, x: str, path: Path) -> None:
         """Appends the statements checking the value in `x`, found at `path`."""
-        self._renderers[type(check)](out, depth, check, x, path)
-
-    def _remembered(self, write):
-        """`write`, done once per check, value name, path, depth and kind of function: a contract checks the same
-        scalar (or array of them) under the same name in many messages (`id`, `name`, `position`), and the
-        statements come out the same each time, provided the locals they declare are free. The plan holds one
-        object per such check, and only for checks that name nothing of their scope; others are never found here.
-        Later uses copy the statements and take their helpers and locals. Writes nest (an array and its items)."""
-        written = self._written
-
-        def render(out: list[str], depth: int, check: Check, x: str, path: Path) -> None:
-            key = (check, x, path, depth, self._entry)
-            known = written.get(key)
-            if known is not None and self._locals.isdisjoint(known[2]):
-                lines, helpers, names = known
-                out += lines
-                self._helpers |= helpers
-                self._locals.update(names)
-                self._declared += names  # an enclosing write being remembered declares them too
-                return
-            start, declared = len(out), len(self._declared)
-            outer_helpers, outer_renamed, self._helpers, self._renamed = self._helpers, self._renamed, set(), False
-            write(out, depth, check, x, path)
-            helpers, renamed = self._helpers, self._renamed
-            self._helpers, self._renamed = outer_helpers, outer_renamed or renamed
-            outer_helpers |= helpers
-            if not renamed:  # a local named `err2` because `err` was taken would be `err` elsewhere
-                written[key] = (out[start:], helpers, self._declared[declared:])
-
-        return render
+        self._renderers[type(check)](self, out, depth, check, x, path)
 
     def _var(self, base: str) -> str:
         """A local of the current function named `base` (or `base2`, … when the function already has one)."""
@@ -216,10 +218,10 @@ class ValidatorWriter:
             self.read_field(out, inner, var, tbl, f.name)
             if f.optional:
                 self.line(out, inner, self.if_(self.not_nil(var)))
-                renderers[type(f.check)](out, inner + 1, f.check, var, path + f.step)
+                renderers[type(f.check)](self, out, inner + 1, f.check, var, path + f.step)
                 self.close(out, inner)
             else:
-                renderers[type(f.check)](out, inner, f.check, var, path + f.step)
+                renderers[type(f.check)](self, out, inner, f.check, var, path + f.step)
             if blocks:
                 self.close(out, depth)
 

@@ -1,12 +1,12 @@
-"""The intermediate representation: frozen dataclasses, the only thing checks and emitters see."""
+"""The intermediate representation: frozen dataclasses (`record`s), the only thing checks and emitters see."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Union
 
 from ..diagnostics import Span
+from ..records import record
 
 QOS_TIERS = ("CRITICAL", "HIGH", "NORMAL", "LOW")
 INTEGER_RANGES = {
@@ -27,19 +27,19 @@ DATATYPE_COMPONENTS = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class BoolType:
     span: Span
 
 
-@dataclass(frozen=True)
+@record
 class StringType:
     span: Span
     min_length: int | None = None
     max_length: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class NumberType:
     span: Span
     format: str = "number"
@@ -48,7 +48,7 @@ class NumberType:
     finite: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class IntegerType:
     span: Span
     format: str
@@ -64,7 +64,7 @@ class IntegerType:
         return INTEGER_RANGES[self.format][1] if self.max is None else self.max
 
 
-@dataclass(frozen=True)
+@record
 class DatatypeType:
     """A Roblox datatype: Vector2, Vector3, CFrame or Color3 (components must be finite)."""
 
@@ -76,19 +76,19 @@ class DatatypeType:
         return DATATYPES[self.kind]
 
 
-@dataclass(frozen=True)
+@record
 class InstanceType:
     span: Span
     class_name: str
 
 
-@dataclass(frozen=True)
+@record
 class EnumType:
     span: Span
     values: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class ArrayType:
     span: Span
     items: "Type"
@@ -96,7 +96,7 @@ class ArrayType:
     max_items: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class MapType:
     span: Span
     key: "Type"
@@ -104,7 +104,7 @@ class MapType:
     max_entries: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Field:
     name: str
     type: "Type"
@@ -113,27 +113,27 @@ class Field:
     description: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class StructType:
     span: Span
     fields: tuple[Field, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Variant:
     name: str
     fields: tuple[Field, ...]
     span: Span
 
 
-@dataclass(frozen=True)
+@record
 class UnionType:
     span: Span
     tag: str
     variants: tuple[Variant, ...]
 
 
-@dataclass(frozen=True)
+@record
 class RefType:
     """A use of a named type; `target` is the key in `Project.types`, or None when the name is unknown."""
 
@@ -149,7 +149,7 @@ Type = Union[
 ]
 
 
-@dataclass(frozen=True)
+@record
 class NamedType:
     key: str  # "Skills.Target" for a channel's own type, "Target" for a shared one
     name: str  # as written in YAML
@@ -160,7 +160,7 @@ class NamedType:
     description: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Rate:
     count: float
     per: float  # seconds
@@ -170,7 +170,7 @@ class Rate:
         return self.count / self.per
 
 
-@dataclass(frozen=True)
+@record
 class Retry:
     strategy: str
     attempts: int
@@ -196,7 +196,7 @@ class _KeySpans:
         return self.span
 
 
-@dataclass(frozen=True)
+@record
 class Message(_KeySpans):
     name: str
     kind: str  # "intent" (client → server) or "event" (server → client)
@@ -226,7 +226,7 @@ class Message(_KeySpans):
         return f"{self.channel}{self.name}"
 
 
-@dataclass(frozen=True)
+@record
 class Channel(_KeySpans):
     name: str
     source: str
@@ -241,7 +241,7 @@ class Channel(_KeySpans):
     key_spans: tuple[tuple[str, Span], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Project:
     channels: tuple[Channel, ...]
     types: tuple[NamedType, ...]

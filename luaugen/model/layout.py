@@ -16,9 +16,10 @@ the Python mirror as a walk over the same tree. docs/wire.md describes the forma
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from ..config import Limits
+from ..records import record
 from . import ir
 from .effective import effective
 
@@ -28,45 +29,45 @@ DATATYPE_FLOATS = {"vector2": 2, "vector3": 3, "color3": 3, "cframe": 12}
 INSTANCE_INDEX_BYTES = 2
 
 
-@dataclass(frozen=True)
+@record
 class Bool:
     """A boolean outside a struct (a map value): one byte, 0 or 1. Struct booleans live in the struct's header."""
 
 
-@dataclass(frozen=True)
+@record
 class Int:
     format: str
 
 
-@dataclass(frozen=True)
+@record
 class Float:
     format: str  # "f32" or "f64"
     canonical_nan: bool  # NaN is allowed, so it is written as one fixed bit pattern (both languages agree)
 
 
-@dataclass(frozen=True)
+@record
 class Datatype:
     kind: str
 
 
-@dataclass(frozen=True)
+@record
 class Instance:
     pass
 
 
-@dataclass(frozen=True)
+@record
 class Enum:
     name: str  # stable name of its lookup tables in generated code
     values: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class String:
     prefix: int  # 1, 2, 4 or VARINT
     max: int | None
 
 
-@dataclass(frozen=True)
+@record
 class Array:
     items: "Node"
     prefix: int
@@ -74,7 +75,7 @@ class Array:
     min_item: int  # bytes of the smallest item: a count is checked against the bytes left before allocating
 
 
-@dataclass(frozen=True)
+@record
 class Map:
     key: "Node"
     value: "Node"
@@ -83,7 +84,7 @@ class Map:
     min_entry: int
 
 
-@dataclass(frozen=True)
+@record
 class Field:
     name: str
     node: "Node"
@@ -92,7 +93,7 @@ class Field:
     value_bit: int | None  # booleans: their value is this header bit and they take no body bytes
 
 
-@dataclass(frozen=True)
+@record
 class Run:
     """Consecutive fixed-size bytes read after one bounds check: the header (if `header`) and required fields."""
 
@@ -101,7 +102,7 @@ class Run:
     fields: tuple[tuple[int, Field], ...]  # (offset in the run, field)
 
 
-@dataclass(frozen=True)
+@record
 class Struct:
     name: str | None  # named types get helper functions of their own
     fields: tuple[Field, ...]
@@ -125,7 +126,7 @@ class Struct:
                                                                                    other.header)
 
 
-@dataclass(frozen=True)
+@record
 class Union:
     name: str | None
     tag: str

@@ -41,7 +41,12 @@ def _fast_validator():
     # each field, message and list item goes through `"...{key}".format(**locals())` (a dict of every local, ~1 µs).
     # Names are never read here, so they stay unformatted.
     code = code.replace(".format(**locals())", "")
+    # `uniqueItems` defines a local function that calls itself, once per list checked: a reference cycle each
+    # time, left for the cycle collector. The same function is defined once, at module level, instead.
     namespace: dict = {}
+    for definition in dict.fromkeys(_LOCAL_FN.findall(code)):
+        exec(definition, namespace)
+    code = _LOCAL_FN.sub("", code)
     exec(code, namespace)  # the code fastjsonschema generated from our own meta-schema
     # A valid document still takes a few exceptions per type (each `if` that does not hold raises one): its code
     # raises and catches a variant made by Exception's own (C) initializer, which sets no detail attributes.
@@ -51,6 +56,7 @@ def _fast_validator():
 
 
 _ENTRY = re.compile(r"^def (\w+)\(", re.MULTILINE)
+_LOCAL_FN = re.compile(r"^[ \t]+(def fn\(var\): return .*)$", re.MULTILINE)
 
 
 def is_valid_fast(value) -> bool:
