@@ -6,8 +6,6 @@ Validators, the manifest and the packed layout are all written from `effective`,
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
-
 from ..config import Limits
 from . import ir
 
@@ -28,15 +26,23 @@ def effective(project: ir.Project, type_: ir.Type, strict: bool, limits: Limits)
     if not strict:
         return type_
     if kind is ir.StringType and type_.max_length is None:
-        return _bounded(type_, "max_length", limits.string_max_length)
+        return _bounded(project, type_, "max_length", limits.string_max_length)
     if kind is ir.ArrayType and type_.max_items is None:
-        return _bounded(type_, "max_items", limits.array_max_items)
+        return _bounded(project, type_, "max_items", limits.array_max_items)
     if kind is ir.MapType and type_.max_entries is None:
-        return _bounded(type_, "max_entries", limits.map_max_entries)
+        return _bounded(project, type_, "max_entries", limits.map_max_entries)
     return type_
 
 
-@lru_cache(maxsize=4096)
-def _bounded(type_: ir.Type, bound: str, value: int) -> ir.Type:
-    # Validators, the manifest and the layout ask for the same bounded types: `replace` is slow enough to matter.
-    return replace(type_, **{bound: value})
+def _bounded(project: ir.Project, type_: ir.Type, bound: str, value: int) -> ir.Type:
+    """Validators, the manifest and the layout ask for the same bounded types, and `replace` is slow enough to
+    matter: each is made once per project. Remembered by the type's identity, not its value, whose hash covers
+    its span and costs more than the `replace` it saves; the type is kept with it, so an identity is never
+    mistaken for another's."""
+    key = (id(type_), bound, value)
+    known = project.bounded_types.get(key)
+    if known is not None and known[0] is type_:
+        return known[1]
+    bounded = replace(type_, **{bound: value})
+    project.bounded_types[key] = (type_, bounded)
+    return bounded

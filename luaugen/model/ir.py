@@ -250,6 +250,11 @@ class Project:
     def types_by_key(self) -> dict[str, NamedType]:
         return {named.key: named for named in self.types}
 
+    @cached_property
+    def bounded_types(self) -> dict[tuple, tuple]:
+        """model.effective's memo of the open types it bounded (not part of the IR's value)."""
+        return {}
+
     def named(self, key: str) -> NamedType:
         return self.types_by_key[key]
 
