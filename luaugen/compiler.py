@@ -12,6 +12,7 @@ from .diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from .load.yaml_loader import load_document
 from .validate.metaschema import validate_document
 from .validate.prune import prune_invalid
+from .model import ir
 from .model.build import build_project
 from .model.ids import assign_ids
 from .model.layout import LayoutBuilder
@@ -60,6 +61,29 @@ def _cycle_collection_paused() -> Iterator[None]:
 
 def _compile(config: Config, sources: dict[str, str], previous_manifest: dict | None) -> CompileResult:
     diagnostics: list[Diagnostic] = []
+    project, problems, unreadable = _model(config, sources, diagnostics)
+    semantic = problems + check_project(project)
+    # Packed layouts, built once for the size rules and the codecs (ids, assigned below, do not change them).
+    layouts = LayoutBuilder(project, config.limits)
+    if not unreadable and not has_errors(semantic):
+        semantic += check_sizes(project, config, layouts)
+    if unreadable:
+        # A type may be defined in a file that did not load: an unknown name would be a false alarm.
+        semantic = [d for d in semantic if d.code != "unknown-type"]
+    diagnostics.extend(semantic)
+    if has_errors(diagnostics):
+        return CompileResult({}, sorted_diagnostics(diagnostics))
+    project, retired = assign_ids(project, previous_manifest)
+    files = render_project(project, retired, config, sorted(sources), layouts)
+    return CompileResult(dict(sorted(files.items())), sorted_diagnostics(diagnostics), len(project.channels),
+                         len(project.messages()))
+
+
+def _model(config: Config, sources: dict[str, str],
+           diagnostics: list[Diagnostic]) -> tuple[ir.Project, list[Diagnostic], bool]:
+    """The IR of the files that load and pass the meta-schema (their problems added to `diagnostics`), its own
+    problems, and whether any file was left out or cut. The documents end here: later stages reuse their memory
+    (the IR keeps nothing of them), which saves a large build fresh pages it would otherwise fault in."""
     documents = []
     partial = False  # some file is checked without its invalid parts
     for path in sorted(sources):
@@ -76,20 +100,5 @@ def _compile(config: Config, sources: dict[str, str], previous_manifest: dict | 
                     document = None
             if document is not None:
                 documents.append(document)
-    unreadable = partial or len(documents) < len(sources)
     project, problems = build_project(documents, config)
-    semantic = problems + check_project(project)
-    # Packed layouts, built once for the size rules and the codecs (ids, assigned below, do not change them).
-    layouts = LayoutBuilder(project, config.limits)
-    if not unreadable and not has_errors(semantic):
-        semantic += check_sizes(project, config, layouts)
-    if unreadable:
-        # A type may be defined in a file that did not load: an unknown name would be a false alarm.
-        semantic = [d for d in semantic if d.code != "unknown-type"]
-    diagnostics.extend(semantic)
-    if has_errors(diagnostics):
-        return CompileResult({}, sorted_diagnostics(diagnostics))
-    project, retired = assign_ids(project, previous_manifest)
-    files = render_project(project, retired, config, sorted(sources), layouts)
-    return CompileResult(dict(sorted(files.items())), sorted_diagnostics(diagnostics), len(project.channels),
-                         len(project.messages()))
+    return project, problems, partial or len(documents) < len(sources)

@@ -129,6 +129,16 @@ def _luau_validators(luau: dict, folder: str, named: list[Scope], modules: dict[
     return files
 
 
+def _luau_validator_modules(project: ir.Project, config: Config, plan: Plan, luau: dict) -> dict[str, str]:
+    """The validators of both Luau modules. Their statements end with this call, before the mirror's are written
+    (a large contract's lines of both would otherwise be held at once)."""
+    checks = write_validators(plan, LuauDialect())
+    intents, events = _by_direction(project, checks.payloads)
+    return {**_luau_validators(luau, config.luau_out, checks.named,
+                               {"Validators": events, "ReplyValidators": checks.replies}),
+            **_luau_validators(luau, config.luau_server, checks.named, {"Validators": intents})}
+
+
 def render_project(project: ir.Project, retired: dict, config: Config, sources: list[str],
                    layouts: LayoutBuilder) -> dict[str, str]:
     """`layouts`: the messages' packed layouts, shared by the codecs in both languages and the manifest's sizes."""
@@ -154,11 +164,7 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
     for name, text in runtime_sources():
         files[f"{config.luau_out}/Runtime/{name}"] = _with_copy_header(name, text)
     plan = plan_checks(project, config.limits)  # one walk over the checks; each language writes it
-    luau_checks = write_validators(plan, LuauDialect())
-    intents, events = _by_direction(project, luau_checks.payloads)
-    files.update(_luau_validators(luau, config.luau_out, luau_checks.named,
-                                  {"Validators": events, "ReplyValidators": luau_checks.replies}))
-    files.update(_luau_validators(luau, config.luau_server, luau_checks.named, {"Validators": intents}))
+    files.update(_luau_validator_modules(project, config, plan, luau))
     files[f"{config.luau_server}/init.luau"] = env.get_template("luau_server/init.luau.j2").render(
         luau, server_module=config.server_module)
     for name, text in server_runtime_sources():
