@@ -67,34 +67,35 @@ def expectation(type_: ir.Type) -> str:
 
 
 def type_json(project: ir.Project, type_: ir.Type, strict: bool, limits: Limits) -> dict:
-    """The manifest's description of a type (effective constraints, named types inlined)."""
+    """The manifest's description of a type (effective constraints, named types inlined). Keys are written in
+    sorted order, as the manifest prints them: its encoder then has nothing to sort (manifest.py)."""
     name = project.named(type_.target).generated_name if type(type_) is ir.RefType else None
     t = effective(project, type_, strict, limits)
     kind = type(t)  # tested with `is`: the manifest describes every field of every message
     if kind is ir.IntegerType:
-        return {"kind": "integer", "format": t.format, "min": t.effective_min, "max": t.effective_max}
+        return {"format": t.format, "kind": "integer", "max": t.effective_max, "min": t.effective_min}
     if kind is ir.StringType:
-        return {"kind": "string", "min_length": t.min_length, "max_length": t.max_length}
+        return {"kind": "string", "max_length": t.max_length, "min_length": t.min_length}
     if kind is ir.BoolType:
         return {"kind": "bool"}
     if kind is ir.NumberType:
-        return {"kind": "number", "format": t.format, "min": t.min, "max": t.max, "finite": t.finite}
+        return {"finite": t.finite, "format": t.format, "kind": "number", "max": t.max, "min": t.min}
     if kind is ir.DatatypeType:
         return {"kind": t.kind}
     if kind is ir.InstanceType:
-        return {"kind": "instance", "class": t.class_name}
+        return {"class": t.class_name, "kind": "instance"}
     if kind is ir.EnumType:
         return {"kind": "enum", "values": list(t.values)}
     if kind is ir.ArrayType:
-        return {"kind": "array", "items": type_json(project, t.items, strict, limits), "min_items": t.min_items,
-                "max_items": t.max_items}
+        return {"items": type_json(project, t.items, strict, limits), "kind": "array", "max_items": t.max_items,
+                "min_items": t.min_items}
     if kind is ir.MapType:
-        return {"kind": "map", "key": type_json(project, t.key, strict, limits),
-                "value": type_json(project, t.value, strict, limits), "max_entries": t.max_entries}
+        return {"key": type_json(project, t.key, strict, limits), "kind": "map", "max_entries": t.max_entries,
+                "value": type_json(project, t.value, strict, limits)}
     if kind is ir.StructType:
-        return {"kind": "struct", "name": name, "fields": _fields_json(project, t.fields, strict, limits)}
+        return {"fields": _fields_json(project, t.fields, strict, limits), "kind": "struct", "name": name}
     return {"kind": "union", "name": name, "tag": t.tag,
-            "variants": [{"name": v.name, "fields": _fields_json(project, v.fields, strict, limits)}
+            "variants": [{"fields": _fields_json(project, v.fields, strict, limits), "name": v.name}
                          for v in t.variants]}
 
 

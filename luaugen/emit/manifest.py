@@ -12,9 +12,12 @@ from .contract import type_json
 from .escape import json_text
 
 
+# The manifest is printed with its keys sorted, and every hash is of a message's canonical (sorted) JSON. Every dict
+# here and in contract.type_json is built with its keys in that order already, so the encoders are told not to sort:
+# sorting is a fifth of their work. tests/compiler/test_manifest_order.py checks no dict is out of order.
 # One encoder for every message's hash: `json.dumps` with options builds a new one per call. The data is built here,
 # never circular, so the encoder does not watch for cycles.
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False)
+_CANONICAL = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
 
 
 def canonical(data) -> str:
@@ -29,28 +32,25 @@ def _sizes(node) -> dict | None:
     if node is None:
         return None
     low, high = size_bounds(node)
-    return {"min": low, "max": high}
+    return {"max": high, "min": low}
 
 
 def message_json(project: ir.Project, m: ir.Message, limits: Limits, layouts: LayoutBuilder) -> dict:
-    contract = {
-        "kind": m.kind,
-        "direction": m.direction,
-        "qos": m.qos,
-        "reliable": m.reliable,
-        "rate": _rate(m.rate),
-        "retry": None if m.retry is None else {"strategy": m.retry.strategy, "attempts": m.retry.attempts,
-                                                "base": m.retry.base, "max": m.retry.max},
-        "timeout": m.timeout,
-        "payload": type_json(project, m.payload, m.is_intent, limits),
-        "reply": None if m.reply is None else type_json(project, m.reply, False, limits),
-    }
+    payload = type_json(project, m.payload, m.is_intent, limits)
+    reply = None if m.reply is None else type_json(project, m.reply, False, limits)
+    rate = _rate(m.rate)
+    retry = None if m.retry is None else {"attempts": m.retry.attempts, "base": m.retry.base, "max": m.retry.max,
+                                          "strategy": m.retry.strategy}
+    contract = {"direction": m.direction, "kind": m.kind, "payload": payload, "qos": m.qos, "rate": rate,
+                "reliable": m.reliable, "reply": reply, "retry": retry, "timeout": m.timeout}
     digest = hashlib.sha256(canonical(contract).encode()).hexdigest()
     # Packed bytes of the payload and the reply alone (docs/wire.md); outside the hash: a layout change is not a
     # contract change.
     packed = {"payload": _sizes(layouts.message(m)), "reply": _sizes(layouts.reply(m))}
-    return {"name": m.name, "id": m.id, **contract, "hash": digest, "packed_size": packed,
-            "source": {"path": m.span.path, "line": m.span.line, "col": m.span.col}}
+    return {"direction": m.direction, "hash": digest, "id": m.id, "kind": m.kind, "name": m.name,
+            "packed_size": packed, "payload": payload, "qos": m.qos, "rate": rate, "reliable": m.reliable,
+            "reply": reply, "retry": retry, "source": {"col": m.span.col, "line": m.span.line, "path": m.span.path},
+            "timeout": m.timeout}
 
 
 def build_manifest(project: ir.Project, retired: dict, limits: Limits, profile: str, layouts: LayoutBuilder) -> dict:
@@ -60,12 +60,12 @@ def build_manifest(project: ir.Project, retired: dict, limits: Limits, profile: 
     for c in project.channels:
         messages = [message_json(project, m, limits, layouts) for m in c.messages]
         hashes.extend(f"{c.name}.{m['name']}:{m['id']}:{m['hash']}" for m in messages)
-        channels.append({"name": c.name, "id": c.id, "source": c.source, "description": c.description,
-                         "qos": c.qos, "reliable": c.reliable, "replay": c.replay, "rate": _rate(c.rate),
-                         "messages": messages})
+        channels.append({"description": c.description, "id": c.id, "messages": messages, "name": c.name,
+                         "qos": c.qos, "rate": _rate(c.rate), "reliable": c.reliable, "replay": c.replay,
+                         "source": c.source})
     schema_hash = hashlib.sha256("\n".join(sorted(hashes)).encode()).hexdigest()
-    return {"format": 1, "generator": "luaugen", "profile": profile, "schema_hash": schema_hash, "channels": channels,
-            "retired": retired}
+    return {"channels": channels, "format": 1, "generator": "luaugen", "profile": profile, "retired": retired,
+            "schema_hash": schema_hash}
 
 
 def file_hash(text: str) -> str:
@@ -73,4 +73,6 @@ def file_hash(text: str) -> str:
 
 
 def manifest_text(manifest: dict) -> str:
-    return json_text(manifest, indent=2, sort_keys=True, check_circular=False) + "\n"  # built here: never circular
+    """The manifest as written; its top level is put in order here (`files` is added last, after the hashes)."""
+    ordered = {key: manifest[key] for key in sorted(manifest)}
+    return json_text(ordered, indent=2, check_circular=False) + "\n"  # built here: never circular

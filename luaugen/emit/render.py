@@ -60,11 +60,19 @@ def _registry_literal(manifest: dict) -> str:
     for c in manifest["channels"]:
         channels[c["name"]] = {
             "id": c["id"], "qos": c["qos"], "reliable": c["reliable"], "replay": c["replay"], "rate": c["rate"],
-            "messages": {m["name"]: {k: m[k] for k in ("id", "kind", "direction", "qos", "reliable", "rate", "retry",
-                                                       "timeout")} | {"has_reply": m["reply"] is not None}
+            "messages": {m["name"]: {k: m[k] for k in ("id", "kind", "direction", "qos", "reliable", "rate")}
+                         | {"retry": _retry_literal(m["retry"]), "timeout": m["timeout"],
+                            "has_reply": m["reply"] is not None}
                          for m in c["messages"]},
         }
     return py_literal(channels)
+
+
+def _retry_literal(retry: dict | None) -> dict | None:
+    """The strategy first, as people write it (the manifest keeps its keys sorted)."""
+    if retry is None:
+        return None
+    return {"strategy": retry["strategy"], "attempts": retry["attempts"], "base": retry["base"], "max": retry["max"]}
 
 
 def _python_validators(checks: Validators) -> dict:
