@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..diagnostics import Span
@@ -111,3 +111,8 @@ class Document:
     path: str
     text: str
     root: Node
+    # `root` as plain Python data, when the loader made it on the way (what the meta-schema validates).
+    plain_root: Any = field(default=None, compare=False, repr=False)
+
+    def plain(self) -> Any:
+        return self.root.plain() if self.plain_root is None else self.plain_root

@@ -73,28 +73,40 @@ def _too_deep(path: str, text: str, loader=_LOADER) -> Diagnostic | None:
     return None
 
 
-def _convert(path: str, node: yaml.Node, budget: list[int], scalars: SafeConstructor, depth_left: int) -> Node:
-    """`scalars` is the document's own constructor (it remembers every node it built). `depth_left`: how many more
-    levels of mappings and lists may nest here (aliases expanded); one more raises _TooDeep."""
-    at = _at(path, node)
+def _convert(path: str, node: yaml.Node, budget: list[int], scalars: SafeConstructor,
+             depth_left: int) -> tuple[Node, object]:
+    """The node and its plain value (what the meta-schema validates, made in the same walk). `scalars` is the
+    document's own constructor (it remembers every node it built). `depth_left`: how many more levels of mappings
+    and lists may nest here (aliases expanded); one more raises _TooDeep."""
+    start, end = node.start_mark, node.end_mark  # `_at`, written out: every key and value comes through here
+    at = (path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
     budget[0] -= 1
     if budget[0] < 0:
         raise _TooLarge(Span(*at))
-    kind = type(node)  # tested with `is`, scalars first: every key and value of every file comes through here
+    kind = type(node)  # tested with `is`, scalars first
     if kind is ScalarNode:
-        return Node(_scalar(node, scalars), None, at)
+        value = _scalar(node, scalars)
+        return Node(value, None, at), value
     if depth_left <= 0:
         raise _TooDeep()
     if kind is MappingNode:
         entries: dict = {}
+        plain: dict = {}
         for key_node, value_node in node.value:
-            key_at = _at(path, key_node)
+            start, end = key_node.start_mark, key_node.end_mark
+            key_at = (path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
             key = _key(key_node, scalars)
             if key in entries:
                 raise _DuplicateKey(key, Span(*key_at), entries[key].key_span)
-            entries[key] = MapEntry(None, _convert(path, value_node, budget, scalars, depth_left - 1), key_at)
-        return Node(entries, None, at)
-    return Node([_convert(path, item, budget, scalars, depth_left - 1) for item in node.value], None, at)
+            child, plain[key] = _convert(path, value_node, budget, scalars, depth_left - 1)
+            entries[key] = MapEntry(None, child, key_at)
+        return Node(entries, None, at), plain
+    items, plain = [], []
+    for item in node.value:
+        child, value = _convert(path, item, budget, scalars, depth_left - 1)
+        items.append(child)
+        plain.append(value)
+    return Node(items, None, at), plain
 
 
 def _key(node: yaml.Node, scalars: SafeConstructor) -> str:
@@ -125,8 +137,8 @@ def load_document(path: str, text: str) -> tuple[Document | None, list[Diagnosti
         try:
             composed = yaml.compose(text, Loader=_TagMemoLoader)
             if composed is not None:
-                root = _convert(path, composed, [MAX_NODES], SafeConstructor(), MAX_DEPTH)
-                return Document(path, text, root), []
+                root, plain = _convert(path, composed, [MAX_NODES], SafeConstructor(), MAX_DEPTH)
+                return Document(path, text, root, plain), []
         except (yaml.YAMLError, _DuplicateKey, _TooLarge, _TooDeep):
             pass
     return _load_in_detail(path, text)
@@ -157,7 +169,7 @@ def _load_in_detail(path: str, text: str) -> tuple[Document | None, list[Diagnos
     if composed is None:
         return None, [error("empty-file", "schema file is empty", Span(path, 1, 1), hint="add `channel:` or `types:`")]
     try:
-        root = _convert(path, composed, [MAX_NODES], SafeConstructor(), MAX_NODES)  # the budget bounds depth
+        root, plain = _convert(path, composed, [MAX_NODES], SafeConstructor(), MAX_NODES)  # the budget bounds depth
     except _DuplicateKey as dup:
         return None, [
             error(
@@ -175,4 +187,4 @@ def _load_in_detail(path: str, text: str) -> tuple[Document | None, list[Diagnos
         span = Span(path, mark.line + 1, mark.column + 1) if mark else Span(*_at(path, composed))
         return None, [error("yaml-value", f"unsupported YAML value: {exc.problem or exc.context}", span,
                             "schema files hold plain mappings, lists, strings, numbers and booleans")]
-    return Document(path, text, root), []
+    return Document(path, text, root, plain), []

@@ -198,7 +198,7 @@ def _diagnostic(doc: Document, err) -> Diagnostic:
 
 
 def validate_document(doc: Document) -> list[Diagnostic]:
-    plain = doc.root.plain()
+    plain = doc.plain()
     if is_valid_fast(plain):
         return []
     found: dict[tuple, Diagnostic] = {}
