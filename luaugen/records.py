@@ -19,9 +19,33 @@ def record(cls=None, /, **options):
     def wrap(cls):
         cls = dataclass(frozen=True, **options)(cls)
         cls.__init__ = _init_for(cls)
+        # What `evolve` sets: each field `__init__` takes (None) or makes (its factory); the others are defaults.
+        cls.__record_fields__ = {f.name: None if f.init else f.default_factory for f in fields(cls)
+                                 if f.init or f.default_factory is not MISSING}
         return cls
 
     return wrap if cls is None else wrap(cls)
+
+
+def evolve(obj, **changes):
+    """`dataclasses.replace` for a record, a few times cheaper (ids are given to every message of a contract this
+    way). Only fields are carried over: what else the old one holds (a layout's cached hash, cached properties)
+    starts again, as in a record built anew."""
+    cls = type(obj)
+    names = cls.__record_fields__
+    if not changes.keys() <= names.keys():
+        raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(changes.keys() - names.keys()))}")
+    old = obj.__dict__
+    new = object.__new__(cls)
+    state = new.__dict__
+    for name, factory in names.items():
+        if name in changes:
+            state[name] = changes[name]
+        elif factory is None:
+            state[name] = old[name]
+        else:  # a field `__init__` does not take, made by its factory
+            state[name] = factory()
+    return new
 
 
 _NO_VALUE = object()  # the default of a field whose default comes from a factory

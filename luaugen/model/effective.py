@@ -5,8 +5,8 @@ Validators, the manifest and the packed layout are all written from `effective`,
 
 from __future__ import annotations
 
-from dataclasses import replace
 from ..config import Limits
+from ..records import evolve
 from . import ir
 
 
@@ -35,14 +35,14 @@ def effective(project: ir.Project, type_: ir.Type, strict: bool, limits: Limits)
 
 
 def _bounded(project: ir.Project, type_: ir.Type, bound: str, value: int) -> ir.Type:
-    """Validators, the manifest and the layout ask for the same bounded types, and `replace` is slow enough to
-    matter: each is made once per project. Remembered by the type's identity, not its value, whose hash covers
-    its span and costs more than the `replace` it saves; the type is kept with it, so an identity is never
-    mistaken for another's."""
+    """Validators, the manifest and the layout ask for the same bounded types, and making a record is slow enough
+    to matter: each is made once per project. Remembered by the type's identity, not its value, whose hash covers
+    its span and costs more than the copy it saves; the type is kept with it, so an identity is never mistaken
+    for another's."""
     key = (id(type_), bound, value)
     known = project.bounded_types.get(key)
     if known is not None and known[0] is type_:
         return known[1]
-    bounded = replace(type_, **{bound: value})
+    bounded = evolve(type_, **{bound: value})
     project.bounded_types[key] = (type_, bounded)
     return bounded

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from ..records import evolve
 from . import ir
 
 
@@ -48,8 +47,8 @@ def assign_ids(project: ir.Project, previous_manifest: dict | None) -> tuple[ir.
             message_id = known.get(message.name)
             if message_id is None:
                 message_id, next_message = next_message, next_message + 1
-            messages.append(replace(message, id=message_id))
-        channels.append(replace(channel, id=channel_id, messages=tuple(sorted(messages, key=lambda m: m.id))))
+            messages.append(evolve(message, id=message_id))
+        channels.append(evolve(channel, id=channel_id, messages=tuple(sorted(messages, key=lambda m: m.id))))
     channels.sort(key=lambda c: c.id)
     retired = {"channels": dict(sorted(retired_channels.items())), "messages": dict(sorted(retired_messages.items()))}
-    return replace(project, channels=tuple(channels)), retired
+    return evolve(project, channels=tuple(channels)), retired

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from luaugen.records import record
+from luaugen.records import evolve, record
 
 
 @record
@@ -58,3 +58,24 @@ def test_what_a_record_cannot_do_is_refused_when_the_class_is_made():
         record(slots=True)(type("Slotted", (), {"__annotations__": {"x": "int"}}))
     with pytest.raises(TypeError, match="no __post_init__"):
         record(type("Checked", (), {"__annotations__": {"x": "int"}, "__post_init__": lambda self: None}))
+
+
+@pytest.mark.parametrize("changes", [{}, {"y": 5}, {"x": 2, "tags": ("b",)}])
+def test_evolve_is_replace(changes):
+    point = Point(1, 2, ("a",))
+    assert vars(evolve(point, **changes)) == vars(dataclasses.replace(point, **changes))
+
+
+def test_evolve_starts_caches_again_and_refuses_unknown_fields():
+    @record
+    class Cached:
+        x: int
+        seen: list = field(default_factory=list, init=False, compare=False)
+
+    old = Cached(1)
+    old.seen.append("x")
+    object.__setattr__(old, "cache", 3)  # what a cached property or a lazily worked-out hash leaves behind
+    new = evolve(old, x=2)
+    assert (new.x, new.seen, hasattr(new, "cache")) == (2, [], False)
+    with pytest.raises(TypeError, match="no field z"):
+        evolve(old, z=1)
