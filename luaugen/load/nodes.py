@@ -8,25 +8,30 @@ from typing import Any
 from ..diagnostics import Span
 
 
+def span_of(path: str, start, end) -> Span:
+    """The span between two parser marks (0-based line and column)."""
+    return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
 class Node:
     """A YAML value with its span. Mappings hold `MapEntry`s, sequences hold `Node`s, scalars hold Python values.
 
-    Read-only once made. The loader gives where a value was written as a tuple (`at`: path, line, col, end line,
-    end col) and its `Span` is made the first time it is asked for: a project of 1,000 messages has ~36,000 keys
-    and values, and a clean build reads the spans of fewer than half of them. Equality and repr are those of the
-    dataclass this was (value and span)."""
+    Read-only once made. The loader gives where a value was written as the parser's start and end marks (0-based,
+    kept as the parser made them: no tuple or number is made per value) and its `Span` is made the first time it
+    is asked for: a project of 1,000 messages has ~36,000 keys and values, and a clean build reads the spans of
+    fewer than half of them. Equality and repr are those of the dataclass this was (value and span)."""
 
-    __slots__ = ("value", "_span", "_at")
+    __slots__ = ("value", "_span", "_path", "_start", "_end")
 
-    def __init__(self, value: Any, span: Span | None = None, at: tuple | None = None):
+    def __init__(self, value: Any, span: Span | None = None, path: str | None = None, start=None, end=None):
         self.value = value
         self._span = span
-        self._at = at
+        self._path, self._start, self._end = path, start, end
 
     @property
     def span(self) -> Span:
         if self._span is None:
-            self._span = Span(*self._at)
+            self._span = span_of(self._path, self._start, self._end)
         return self._span
 
     def __eq__(self, other) -> bool:
@@ -84,17 +89,17 @@ class Node:
 class MapEntry:
     """A mapping's value and the span of its key (made when first asked for, as a Node's)."""
 
-    __slots__ = ("value", "_key_span", "_key_at")
+    __slots__ = ("value", "_key_span", "_path", "_start", "_end")
 
-    def __init__(self, key_span: Span | None, value: Node, key_at: tuple | None = None):
+    def __init__(self, key_span: Span | None, value: Node, path: str | None = None, start=None, end=None):
         self.value = value
         self._key_span = key_span
-        self._key_at = key_at
+        self._path, self._start, self._end = path, start, end
 
     @property
     def key_span(self) -> Span:
         if self._key_span is None:
-            self._key_span = Span(*self._key_at)
+            self._key_span = span_of(self._path, self._start, self._end)
         return self._key_span
 
     def __eq__(self, other) -> bool:

@@ -7,7 +7,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode
 
 from ..diagnostics import Diagnostic, Span, error
-from .nodes import Document, MapEntry, Node
+from .nodes import Document, MapEntry, Node, span_of
 from .yaml_errors import describe
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -43,12 +43,6 @@ class _DuplicateKey(Exception):
         self.key, self.span, self.first = key, span, first
 
 
-def _at(path: str, node: yaml.Node) -> tuple:
-    """Where the node was written, as a Node keeps it until its Span is asked for."""
-    start, end = node.start_mark, node.end_mark
-    return path, start.line + 1, start.column + 1, end.line + 1, end.column + 1
-
-
 class _TooLarge(Exception):
     def __init__(self, span: Span):
         super().__init__(span)
@@ -78,35 +72,31 @@ def _convert(path: str, node: yaml.Node, budget: list[int], scalars: SafeConstru
     """The node and its plain value (what the meta-schema validates, made in the same walk). `scalars` is the
     document's own constructor (it remembers every node it built). `depth_left`: how many more levels of mappings
     and lists may nest here (aliases expanded); one more raises _TooDeep."""
-    start, end = node.start_mark, node.end_mark  # `_at`, written out: every key and value comes through here
-    at = (path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
     budget[0] -= 1
     if budget[0] < 0:
-        raise _TooLarge(Span(*at))
-    kind = type(node)  # tested with `is`, scalars first
+        raise _TooLarge(span_of(path, node.start_mark, node.end_mark))
+    kind = type(node)  # tested with `is`, scalars first: every key and value of every file comes through here
     if kind is ScalarNode:
         value = _scalar(node, scalars)
-        return Node(value, None, at), value
+        return Node(value, None, path, node.start_mark, node.end_mark), value
     if depth_left <= 0:
         raise _TooDeep()
     if kind is MappingNode:
         entries: dict = {}
         plain: dict = {}
         for key_node, value_node in node.value:
-            start, end = key_node.start_mark, key_node.end_mark
-            key_at = (path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
             key = _key(key_node, scalars)
             if key in entries:
-                raise _DuplicateKey(key, Span(*key_at), entries[key].key_span)
+                raise _DuplicateKey(key, span_of(path, key_node.start_mark, key_node.end_mark), entries[key].key_span)
             child, plain[key] = _convert(path, value_node, budget, scalars, depth_left - 1)
-            entries[key] = MapEntry(None, child, key_at)
-        return Node(entries, None, at), plain
+            entries[key] = MapEntry(None, child, path, key_node.start_mark, key_node.end_mark)
+        return Node(entries, None, path, node.start_mark, node.end_mark), plain
     items, plain = [], []
     for item in node.value:
         child, value = _convert(path, item, budget, scalars, depth_left - 1)
         items.append(child)
         plain.append(value)
-    return Node(items, None, at), plain
+    return Node(items, None, path, node.start_mark, node.end_mark), plain
 
 
 def _key(node: yaml.Node, scalars: SafeConstructor) -> str:
@@ -184,7 +174,8 @@ def _load_in_detail(path: str, text: str) -> tuple[Document | None, list[Diagnos
                             big.span, "write the values out, or use named types instead of YAML aliases")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        span = Span(path, mark.line + 1, mark.column + 1) if mark else Span(*_at(path, composed))
+        span = Span(path, mark.line + 1, mark.column + 1) if mark else span_of(path, composed.start_mark,
+                                                                                 composed.end_mark)
         return None, [error("yaml-value", f"unsupported YAML value: {exc.problem or exc.context}", span,
                             "schema files hold plain mappings, lists, strings, numbers and booleans")]
     return Document(path, text, root, plain), []
