@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Iterable, Mapping, TextIO
 
-
-_set = object.__setattr__
+from .records import record
 
 
 class Severity(str, Enum):
@@ -21,24 +20,16 @@ class Severity(str, Enum):
     INFO = "info"
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Span:
-    """A position in a source file; line and col are 1-based."""
+    """A position in a source file; line and col are 1-based. (A record: a build makes one for every key and type
+    the model keeps, ~15,000 at 1,000 messages.)"""
 
     path: str
     line: int
     col: int
     end_line: int | None = None
     end_col: int | None = None
-
-    def __init__(self, path: str, line: int, col: int, end_line: int | None = None, end_col: int | None = None):
-        # What the frozen dataclass would generate, a fifth cheaper (`object.__setattr__` bound once, not looked up
-        # per field): a build makes a Span for every key and type the model keeps, ~12,000 at 1,000 messages.
-        _set(self, "path", path)
-        _set(self, "line", line)
-        _set(self, "col", col)
-        _set(self, "end_line", end_line)
-        _set(self, "end_col", end_col)
 
 
 @dataclass(frozen=True)
