@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..records import evolve
 from . import ir
 
@@ -51,4 +53,4 @@ def assign_ids(project: ir.Project, previous_manifest: dict | None) -> tuple[ir.
         channels.append(evolve(channel, id=channel_id, messages=tuple(sorted(messages, key=lambda m: m.id))))
     channels.sort(key=lambda c: c.id)
     retired = {"channels": dict(sorted(retired_channels.items())), "messages": dict(sorted(retired_messages.items()))}
-    return evolve(project, channels=tuple(channels)), retired
+    return replace(project, channels=tuple(channels)), retired

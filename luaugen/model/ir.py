@@ -1,7 +1,8 @@
-"""The intermediate representation: frozen dataclasses (`record`s), the only thing checks and emitters see."""
+"""The intermediate representation: frozen dataclasses (slotted `record`s), the only thing checks and emitters see."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Union
 
@@ -181,6 +182,8 @@ class Retry:
 class _KeySpans:
     """Where each optional key of a channel or message was written, so checks can point at it."""
 
+    __slots__ = ()  # its records keep their fields in slots
+
     span: Span
     key_spans: tuple[tuple[str, Span], ...]
 
@@ -241,8 +244,10 @@ class Channel(_KeySpans):
     key_spans: tuple[tuple[str, Span], ...] = ()
 
 
-@record
+@dataclass(frozen=True)
 class Project:
+    """A dataclass, not a record: it keeps cached lookups in its dict (and there is one per build)."""
+
     channels: tuple[Channel, ...]
     types: tuple[NamedType, ...]
 
