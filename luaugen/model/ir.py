@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Union
 
@@ -250,15 +250,14 @@ class Project:
 
     channels: tuple[Channel, ...]
     types: tuple[NamedType, ...]
+    # model.effective's memo of the open types it bounded; not part of the IR's value. A field, so that `replace`
+    # (which gives the ids) hands it on: the bounded types do not depend on ids.
+    bounded_types: dict[tuple, tuple] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def types_by_key(self) -> dict[str, NamedType]:
         return {named.key: named for named in self.types}
 
-    @cached_property
-    def bounded_types(self) -> dict[tuple, tuple]:
-        """model.effective's memo of the open types it bounded (not part of the IR's value)."""
-        return {}
 
     def named(self, key: str) -> NamedType:
         return self.types_by_key[key]
