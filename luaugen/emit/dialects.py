@@ -26,6 +26,7 @@ class LuauDialect(ValidatorWriter):
 
     quote = staticmethod(lru_cache(maxsize=8192)(luau_string))  # every string literal goes through emit.escape
     joiner = " .. "
+    indent = "\t"
     do = "do"
     nil = "nil"
     else_ = "else"
@@ -205,10 +206,11 @@ class LuauDialect(ValidatorWriter):
 
 
 class PythonDialect(ValidatorWriter):
-    """The Python mirror: functions in snake case, constants prefixed `_`, tabs turned to spaces by the template."""
+    """The Python mirror: functions in snake case, constants prefixed `_`, four spaces a level."""
 
     quote = staticmethod(lru_cache(maxsize=8192)(python_string))
     joiner = " + "
+    indent = "    "
     do = None
     nil = "None"
     else_ = "else:"
@@ -233,16 +235,16 @@ class PythonDialect(ValidatorWriter):
 
     # -- statements ---------------------------------------------------------------------------------------------
     def line(self, out: list[str], depth: int, text: str) -> None:
-        out.append("\t" * depth + text)
+        out.append("    " * depth + text)
 
     def fail(self, out: list[str], depth: int, cond: str, path: Path, tail: str) -> None:
         code = self._paths.get(path)
         if code is None:
             code = self._path_code(path)
         message = f"{code} + {tail}" if code and tail else code or tail
-        tabs = "\t" * depth
-        result = f"{tabs}\treturn False, {message}" if self._entry else f"{tabs}\treturn {message}"
-        out.extend((f"{tabs}if {cond}:", result))
+        spaces = "    " * depth
+        result = f"{spaces}    return False, {message}" if self._entry else f"{spaces}    return {message}"
+        out.extend((f"{spaces}if {cond}:", result))
 
     def close(self, out: list[str], depth: int) -> None:
         """Python blocks end by indentation."""

@@ -97,6 +97,7 @@ class ValidatorWriter:
 
     do: str | None  # the block opener: a language without one never groups scopes or blocks fields
     joiner: str  # the string concatenation operator
+    indent: str  # one level of indentation
     nil: str
     else_: str
 
@@ -150,7 +151,7 @@ class ValidatorWriter:
         self._entry = fn.root is not None  # a failure returns (false, message)
         lines: list[str] = []
         self.render(lines, 1, fn.check, "value", ((True, fn.root),) if fn.root else ())
-        lines.append("\t" + (self.ret_ok() if self._entry else self.ret(self.nil)))
+        lines.append(self.indent + (self.ret_ok() if self._entry else self.ret(self.nil)))
         return Function(self.fn_name(fn.name), lines, self._entry)
 
     def render(self, out: list[str], depth: int, check: Check, x: str, path: Path) -> None:
