@@ -7,6 +7,7 @@ types never runs into Luau's limits on locals and upvalues. Every field's tempor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..model import ir
@@ -42,11 +43,11 @@ def _field_block(f: L.Field, value: str, out: _Lines, emit) -> None:
     """A field's code in its own `do` block (its temporaries end there), skipped when an optional field is nil."""
     field = out.fresh(f.name)
     if f.optional:
-        out.block("do", f"\tlocal {field} = {value}.{f.name}", f"\tif {field} ~= nil then", opens=2)
+        out.block(["do", f"\tlocal {field} = {value}.{f.name}", f"\tif {field} ~= nil then"], opens=2)
         emit(f.node, field, out)
         out.close()
     else:
-        out.block("do", f"\tlocal {field} = {value}.{f.name}", opens=1)
+        out.block(["do", f"\tlocal {field} = {value}.{f.name}"], opens=1)
         emit(f.node, field, out)
     out.close()
 
@@ -99,7 +100,7 @@ class _Lines:
         else:
             self.chunks.extend(call_lines(depth, text) or [_indent(depth) + text])
 
-    def block(self, *lines: str, opens: int = 0) -> None:
+    def block(self, lines: Sequence[str], opens: int = 0) -> None:
         """The lines of one construct, a nested line led by its tabs (at most _NESTED), then `opens` levels deeper.
         Written at once when its longest line fits with room to spare (nearly always), else line by line by `add`
         (which breaks a line too long)."""
@@ -128,7 +129,7 @@ class _Lines:
         """`end` of the innermost block, then the lines `after` it."""
         self.depth -= 1
         if after:
-            self.block("end", *after)
+            self.block(["end", *after])
         else:
             self.chunks.append(_indent(self.depth) + "end")  # `end` always fits
 
@@ -176,14 +177,14 @@ class _Channel:
             count = out.fresh("count")
             key_size, value_size = L.fixed_size(node.key), L.fixed_size(node.value)
             if key_size is not None and value_size is not None:
-                out.block(f"local {count} = 0",
+                out.block([f"local {count} = 0",
                           f"for _ in {value} do",
                           f"\t{count} += 1",
                           "end",
-                          f"s += {self._prefix_size(node.prefix, count)} + {count} * {key_size + value_size}")
+                          f"s += {self._prefix_size(node.prefix, count)} + {count} * {key_size + value_size}"])
                 return
             key, val = out.fresh("key"), out.fresh("value")
-            out.block(f"local {count} = 0", f"for {key}, {val} in {value} do", f"\t{count} += 1", opens=1)
+            out.block([f"local {count} = 0", f"for {key}, {val} in {value} do", f"\t{count} += 1"], opens=1)
             self.size(node.key, key, out)
             self.size(node.value, val, out)
             out.close(f"s += {self._prefix_size(node.prefix, count)}")
@@ -208,7 +209,7 @@ class _Channel:
             out.add(f"s += {prefix} + #{value} * {item_size}")
             return
         item = out.fresh("item")
-        out.block(f"s += {prefix}", f"for _, {item} in {value} do", opens=1)
+        out.block([f"s += {prefix}", f"for _, {item} in {value} do"], opens=1)
         self.size(node.items, item, out)
         out.close()
 
@@ -234,28 +235,28 @@ class _Channel:
         kind = type(node)
         if kind is L.String:
             length = out.fresh("len")
-            out.block(f"local {length} = #{value}",
+            out.block([f"local {length} = #{value}",
                       *self._write_prefix(node.prefix, length),
                       f"buffer.writestring(b, c, {value})",
-                      f"c += {length}")
+                      f"c += {length}"])
         elif kind is L.Array:
             self._write_array(node, value, out)
         elif kind is L.Map:
             keys, count = out.fresh("keys"), out.fresh("count")
             key = out.fresh("key")
-            out.block(f"local {keys}, {count} = {{}}, 0",
+            out.block([f"local {keys}, {count} = {{}}, 0",
                       f"for {key} in {value} do",
                       f"\t{count} += 1",
                       f"\t{keys}[{count}] = {key}",
                       "end",
                       f"table.sort({keys}) -- a canonical order: the same payload always packs to the same bytes",
                       *self._write_prefix(node.prefix, count),
-                      f"for _, {key} in {keys} do", opens=1)
+                      f"for _, {key} in {keys} do"], opens=1)
             self.write(node.key, key, out)
             self.write(node.value, f"{value}[{key}]", out)
             out.close()
         elif kind is not L.Struct and kind is not L.Union:  # a fixed-size scalar
-            out.block(*self._write_at(node, value, 0), f"c += {L.fixed_size(node)}")
+            out.block([*self._write_at(node, value, 0), f"c += {L.fixed_size(node)}"])
         elif node.name is not None and L.fixed_size(node) is None:
             self.named[node.name] = node
             out.add(f"c = Named.write{node.name}(b, c, {value}, inst)")
@@ -264,7 +265,7 @@ class _Channel:
         else:
             width = L.index_width(len(node.variants))
             self._union(node, value, out, lambda struct, v, index: (
-                out.block(f"buffer.{_WRITE_INT[_PREFIX_INT[width]]}(b, c, {index})", f"c += {width}"),
+                out.block([f"buffer.{_WRITE_INT[_PREFIX_INT[width]]}(b, c, {index})", f"c += {width}"]),
                 self._write_fields(struct, v, out)), with_index=True)
 
     def _write_at(self, node: L.Node, value: str, offset: int) -> tuple[str, ...]:
@@ -301,10 +302,10 @@ class _Channel:
         count = out.fresh("count")
         prefix = self._write_prefix(node.prefix, count)
         if type(node.items) is L.Bool:
-            out.block(f"local {count} = #{value}", *prefix, "c = " + self._call("writeBits", f"b, c, {value}, {count}"))
+            out.block([f"local {count} = #{value}", *prefix, "c = " + self._call("writeBits", f"b, c, {value}, {count}")])
             return
         i = out.fresh("i")
-        out.block(f"local {count} = #{value}", *prefix, f"for {i} = 1, {count} do", opens=1)
+        out.block([f"local {count} = #{value}", *prefix, f"for {i} = 1, {count} do"], opens=1)
         self.write(node.items, f"{value}[{i}]", out)
         out.close()
 
@@ -315,7 +316,7 @@ class _Channel:
                          for k in range(node.header)] if segment.header else []
                 for offset, f in segment.fields:
                     lines += self._write_at(f.node, f"{value}.{f.name}", offset)
-                out.block(*lines, f"c += {segment.size}")
+                out.block([*lines, f"c += {segment.size}"])
                 continue
             _field_block(segment, value, out, self.write)
 
@@ -338,10 +339,10 @@ class _Channel:
         kind = type(node)
         if kind is L.String:
             length, lines = self._read_count(node.prefix, node.max, out)
-            out.block(*lines,
+            out.block([*lines,
                       *self._truncated(length),
                       f"{target} = buffer.readstring(b, c, {length})",
-                      f"c += {length}")
+                      f"c += {length}"])
         elif kind is L.Array:
             self._read_array(node, target, out)
         elif kind is L.Map:
@@ -349,21 +350,21 @@ class _Channel:
             if node.min_entry:
                 lines += _guard(f"{self._times(count, node.min_entry)} > n - c", self._call("tooMany", f"{count}, c"))
             m, key, val, at = out.fresh("map"), out.fresh("key"), out.fresh("value"), out.fresh("at")
-            out.block(*lines,
+            out.block([*lines,
                       f"local {m} = {{}}",
                       f"for _ = 1, {count} do",
                       f"\tlocal {at} = c",
-                      f"\tlocal {key}: any, {val}: any", opens=1)
+                      f"\tlocal {key}: any, {val}: any"], opens=1)
             self.read(node.key, key, out)
             self.read(node.value, val, out)
-            out.block(*_guard(f"{m}[{key}] ~= nil", self._call("duplicateKey", at)), f"{m}[{key}] = {val}")
+            out.block([*_guard(f"{m}[{key}] ~= nil", self._call("duplicateKey", at)), f"{m}[{key}] = {val}"])
             out.close(f"{target} = {m}")
         elif kind is not L.Struct and kind is not L.Union:  # a fixed-size scalar
             fixed = L.fixed_size(node)
             if checked:
-                out.block(f"{target} = {self.read_expr(node, 0)}", f"c += {fixed}")
+                out.block([f"{target} = {self.read_expr(node, 0)}", f"c += {fixed}"])
             else:
-                out.block(*self._truncated(fixed), f"{target} = {self.read_expr(node, 0)}", f"c += {fixed}")
+                out.block([*self._truncated(fixed), f"{target} = {self.read_expr(node, 0)}", f"c += {fixed}"])
         elif node.name is not None and L.fixed_size(node) is None:
             self.named[node.name] = node
             out.add(f"{target}, c = Named.read{node.name}(b, c, n, inst)")
@@ -374,14 +375,14 @@ class _Channel:
         else:
             width = L.index_width(len(node.variants))
             tag = out.fresh("tag")
-            out.block(*self._truncated(width), f"local {tag} = buffer.read{_PREFIX_INT[width]}(b, c)", f"c += {width}")
+            out.block([*self._truncated(width), f"local {tag} = buffer.read{_PREFIX_INT[width]}(b, c)", f"c += {width}"])
             for index, (name, struct) in enumerate(node.variants):
                 out.open(f"{'if' if index == 0 else 'elseif'} {tag} == {index} then")
                 v = out.fresh("v")
                 self._read_fields(struct, v, out, preset=(f"{node.tag} = {luau_string(name)}",))
                 out.add(f"{target} = {v}")
                 out.depth -= 1
-            out.block("else", "\t" + self._call("badVariant", f"{tag}, c - {width}"), "end")
+            out.block(["else", "\t" + self._call("badVariant", f"{tag}, c - {width}"), "end"])
 
     def read_expr(self, node: L.Node, offset: int) -> str:
         """An expression reading a fixed-size scalar `offset` bytes after the cursor."""
@@ -403,32 +404,43 @@ class _Channel:
             return self._call("enumAt", f"ENUM_NAMES.{node.name}, buffer.read{fmt}(b, {at}), {at}")
         raise TypeError(node)
 
-    def _read_count(self, prefix: int, maximum: int | None, out: _Lines) -> tuple[str, list[str]]:
+    def _read_count(self, prefix: int, maximum: int | None, out: _Lines) -> tuple[str, tuple[str, ...]]:
         """The local holding a length or count prefix read at the cursor, and the lines reading and checking it."""
         count, at = out.fresh("count"), out.fresh("at")
+        used = self.used
         if prefix == L.VARINT:
-            lines = [f"local {count}", f"{count}, c = " + self._call("readVarint", "b, c, n")]
+            used.add("readVarint")
+            read = f"local {count}", f"{count}, c = readVarint(b, c, n)"
         else:
-            lines = [*self._truncated(prefix), f"local {count} = buffer.read{_PREFIX_INT[prefix]}(b, c)", f"c += {prefix}"]
-        if maximum is not None:
-            lines = [f"local {at} = c", *lines,
-                     *_guard(f"{count} > {maximum}", self._call("tooLong", f"{count}, {at}, {maximum}"))]
-        return count, lines
+            used.add("truncated")
+            read = (f"if c + {prefix} > n then",
+                    "\ttruncated(c)",
+                    "end",
+                    f"local {count} = buffer.read{_PREFIX_INT[prefix]}(b, c)",
+                    f"c += {prefix}")
+        if maximum is None:
+            return count, read
+        used.add("tooLong")
+        return count, (f"local {at} = c",
+                       *read,
+                       f"if {count} > {maximum} then",
+                       f"\ttooLong({count}, {at}, {maximum})",
+                       "end")
 
     def _read_array(self, node: L.Array, target: str, out: _Lines) -> None:
         count, lines = self._read_count(node.prefix, node.max, out)
         if type(node.items) is L.Bool:
             a = out.fresh("array")
-            out.block(*lines,
+            out.block([*lines,
                       *_guard(f"({count} + 7) // 8 > n - c", self._call("tooMany", f"{count}, c")),
                       f"local {a}",
                       f"{a}, c = " + self._call("readBits", f"b, c, {count}"),
-                      f"{target} = {a}")
+                      f"{target} = {a}"])
             return
         if node.min_item:
             lines += _guard(f"{self._times(count, node.min_item)} > n - c", self._call("tooMany", f"{count}, c"))
         a, i = out.fresh("array"), out.fresh("i")
-        out.block(*lines, f"local {a} = table.create({count})", f"for {i} = 1, {count} do", opens=1)
+        out.block([*lines, f"local {a} = table.create({count})", f"for {i} = 1, {count} do"], opens=1)
         self.read(node.items, f"{a}[{i}]", out, checked=L.fixed_size(node.items) is not None)
         out.close(f"{target} = {a}")
 
@@ -451,14 +463,14 @@ class _Channel:
                     entries.append(f"{f.name} = if {self._bit(head, f.presence_bit)} then {test} else nil"
                                    if f.optional else f"{f.name} = {test}")
             entries.extend(f"{f.name} = {self.read_expr(f.node, offset)}" for offset, f in run.fields)
-            out.block(*lines, *self._table(v, entries), f"c += {run.size}")
+            out.block([*lines, *self._table(v, entries), f"c += {run.size}"])
         else:
-            out.block(*self._table(v, entries))
+            out.block(self._table(v, entries))
         for segment in segments:
             if type(segment) is L.Run:  # a later run: its fields are assigned one by one
                 lines = [] if checked else [*self._truncated(segment.size)]
                 lines += [f"{v}.{f.name} = {self.read_expr(f.node, offset)}" for offset, f in segment.fields]
-                out.block(*lines, f"c += {segment.size}")
+                out.block([*lines, f"c += {segment.size}"])
                 continue
             f = segment
             if f.optional:
