@@ -70,6 +70,7 @@ _ROOM = tuple(WIDTH - TAB * depth for depth in range(_TABLED))
 # tab counts TAB columns but one character: the room its longest line must fit for every line to fit.
 _NESTED = 2
 _NEWLINES = tuple("\n" + tabs for tabs in _INDENTS)
+_ENDS = tuple(tabs + "end" for tabs in _INDENTS)
 _BLOCK_ROOM = tuple(room - (TAB - 1) * _NESTED for room in _ROOM)
 
 
@@ -125,13 +126,13 @@ class _Lines:
         self.add(text)
         self.depth += 1
 
-    def close(self, *after: str) -> None:
-        """`end` of the innermost block, then the lines `after` it."""
-        self.depth -= 1
-        if after:
-            self.block(["end", *after])
+    def close(self, after: str | None = None) -> None:
+        """`end` of the innermost block, then the line `after` it if given."""
+        depth = self.depth = self.depth - 1
+        if after is not None:
+            self.block(["end", after])
         else:
-            self.chunks.append(_indent(self.depth) + "end")  # `end` always fits
+            self.chunks.append(_ENDS[depth] if depth < _TABLED else _indent(depth) + "end")  # `end` always fits
 
 
 class _Channel:
@@ -268,7 +269,7 @@ class _Channel:
                 out.block([f"buffer.{_WRITE_INT[_PREFIX_INT[width]]}(b, c, {index})", f"c += {width}"]),
                 self._write_fields(struct, v, out)), with_index=True)
 
-    def _write_at(self, node: L.Node, value: str, offset: int) -> tuple[str, ...]:
+    def _write_at(self, node: L.Node, value: str, offset: int) -> Sequence[str]:
         """Lines writing a fixed-size scalar `offset` bytes after the cursor (which does not move)."""
         at = _at(offset)
         kind = type(node)
@@ -283,8 +284,8 @@ class _Channel:
         if kind is L.Datatype:
             if node.kind == "cframe":
                 return (self._call("writeCFrame", f"b, {at}, {value}"),)
-            return tuple(f"buffer.writef32(b, {_at(offset + 4 * i)}, {value}.{comp})"
-                         for i, comp in enumerate(_COMPONENTS[node.kind]))
+            return [f"buffer.writef32(b, {_at(offset + 4 * i)}, {value}.{comp})"
+                    for i, comp in enumerate(_COMPONENTS[node.kind])]
         if kind is L.Instance:
             return (f"buffer.writeu16(b, {at}, {self._call('addInstance', f'inst, {value}')})",)
         if kind is L.Enum:
@@ -394,7 +395,7 @@ class _Channel:
             return f"buffer.read{node.format}(b, {at})"
         if kind is L.Datatype:
             count = L.DATATYPE_FLOATS[node.kind]
-            parts = ", ".join(f"buffer.readf32(b, {_at(offset + 4 * i)})" for i in range(count))
+            parts = ", ".join([f"buffer.readf32(b, {_at(offset + 4 * i)})" for i in range(count)])
             return f"{_DATATYPE_NEW[node.kind]}({parts})"
         if kind is L.Instance:
             return self._call("instanceAt", f"inst, buffer.readu16(b, {at}), {at}")
