@@ -108,7 +108,7 @@ class _Lines:
         depth = self.depth
         if depth < _TABLED:
             room, chunk = _BLOCK_ROOM[depth], _NEWLINES[depth].join(lines)
-            if len(chunk) <= room or max(map(len, lines)) <= room:  # the first test settles short blocks
+            if len(chunk) <= room or len(max(lines, key=len)) <= room:  # the first test settles short blocks
                 self.chunks.append(_INDENTS[depth] + chunk)
                 self.depth = depth + opens
                 return
