@@ -179,10 +179,10 @@ class _Channel:
             key_size, value_size = L.fixed_size(node.key), L.fixed_size(node.value)
             if key_size is not None and value_size is not None:
                 out.block([f"local {count} = 0",
-                          f"for _ in {value} do",
-                          f"\t{count} += 1",
-                          "end",
-                          f"s += {self._prefix_size(node.prefix, count)} + {count} * {key_size + value_size}"])
+                           f"for _ in {value} do",
+                           f"\t{count} += 1",
+                           "end",
+                           f"s += {self._prefix_size(node.prefix, count)} + {count} * {key_size + value_size}"])
                 return
             key, val = out.fresh("key"), out.fresh("value")
             out.block([f"local {count} = 0", f"for {key}, {val} in {value} do", f"\t{count} += 1"], opens=1)
@@ -237,22 +237,22 @@ class _Channel:
         if kind is L.String:
             length = out.fresh("len")
             out.block([f"local {length} = #{value}",
-                      *self._write_prefix(node.prefix, length),
-                      f"buffer.writestring(b, c, {value})",
-                      f"c += {length}"])
+                       *self._write_prefix(node.prefix, length),
+                       f"buffer.writestring(b, c, {value})",
+                       f"c += {length}"])
         elif kind is L.Array:
             self._write_array(node, value, out)
         elif kind is L.Map:
             keys, count = out.fresh("keys"), out.fresh("count")
             key = out.fresh("key")
             out.block([f"local {keys}, {count} = {{}}, 0",
-                      f"for {key} in {value} do",
-                      f"\t{count} += 1",
-                      f"\t{keys}[{count}] = {key}",
-                      "end",
-                      f"table.sort({keys}) -- a canonical order: the same payload always packs to the same bytes",
-                      *self._write_prefix(node.prefix, count),
-                      f"for _, {key} in {keys} do"], opens=1)
+                       f"for {key} in {value} do",
+                       f"\t{count} += 1",
+                       f"\t{keys}[{count}] = {key}",
+                       "end",
+                       f"table.sort({keys}) -- a canonical order: the same payload always packs to the same bytes",
+                       *self._write_prefix(node.prefix, count),
+                       f"for _, {key} in {keys} do"], opens=1)
             self.write(node.key, key, out)
             self.write(node.value, f"{value}[{key}]", out)
             out.close()
@@ -303,7 +303,9 @@ class _Channel:
         count = out.fresh("count")
         prefix = self._write_prefix(node.prefix, count)
         if type(node.items) is L.Bool:
-            out.block([f"local {count} = #{value}", *prefix, "c = " + self._call("writeBits", f"b, c, {value}, {count}")])
+            out.block([f"local {count} = #{value}",
+                       *prefix,
+                       "c = " + self._call("writeBits", f"b, c, {value}, {count}")])
             return
         i = out.fresh("i")
         out.block([f"local {count} = #{value}", *prefix, f"for {i} = 1, {count} do"], opens=1)
@@ -341,9 +343,9 @@ class _Channel:
         if kind is L.String:
             length, lines = self._read_count(node.prefix, node.max, out)
             out.block([*lines,
-                      *self._truncated(length),
-                      f"{target} = buffer.readstring(b, c, {length})",
-                      f"c += {length}"])
+                       *self._truncated(length),
+                       f"{target} = buffer.readstring(b, c, {length})",
+                       f"c += {length}"])
         elif kind is L.Array:
             self._read_array(node, target, out)
         elif kind is L.Map:
@@ -352,10 +354,10 @@ class _Channel:
                 lines += _guard(f"{self._times(count, node.min_entry)} > n - c", self._call("tooMany", f"{count}, c"))
             m, key, val, at = out.fresh("map"), out.fresh("key"), out.fresh("value"), out.fresh("at")
             out.block([*lines,
-                      f"local {m} = {{}}",
-                      f"for _ = 1, {count} do",
-                      f"\tlocal {at} = c",
-                      f"\tlocal {key}: any, {val}: any"], opens=1)
+                       f"local {m} = {{}}",
+                       f"for _ = 1, {count} do",
+                       f"\tlocal {at} = c",
+                       f"\tlocal {key}: any, {val}: any"], opens=1)
             self.read(node.key, key, out)
             self.read(node.value, val, out)
             out.block([*_guard(f"{m}[{key}] ~= nil", self._call("duplicateKey", at)), f"{m}[{key}] = {val}"])
@@ -376,7 +378,9 @@ class _Channel:
         else:
             width = L.index_width(len(node.variants))
             tag = out.fresh("tag")
-            out.block([*self._truncated(width), f"local {tag} = buffer.read{_PREFIX_INT[width]}(b, c)", f"c += {width}"])
+            out.block([*self._truncated(width),
+                       f"local {tag} = buffer.read{_PREFIX_INT[width]}(b, c)",
+                       f"c += {width}"])
             for index, (name, struct) in enumerate(node.variants):
                 out.open(f"{'if' if index == 0 else 'elseif'} {tag} == {index} then")
                 v = out.fresh("v")
@@ -433,10 +437,10 @@ class _Channel:
         if type(node.items) is L.Bool:
             a = out.fresh("array")
             out.block([*lines,
-                      *_guard(f"({count} + 7) // 8 > n - c", self._call("tooMany", f"{count}, c")),
-                      f"local {a}",
-                      f"{a}, c = " + self._call("readBits", f"b, c, {count}"),
-                      f"{target} = {a}"])
+                       *_guard(f"({count} + 7) // 8 > n - c", self._call("tooMany", f"{count}, c")),
+                       f"local {a}",
+                       f"{a}, c = " + self._call("readBits", f"b, c, {count}"),
+                       f"{target} = {a}"])
             return
         if node.min_item:
             lines += _guard(f"{self._times(count, node.min_item)} > n - c", self._call("tooMany", f"{count}, c"))
