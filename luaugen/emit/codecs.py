@@ -7,6 +7,7 @@ types never runs into Luau's limits on locals and upvalues. Every field's tempor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..model import ir
@@ -41,27 +42,23 @@ def _static_size(node: L.Node) -> int | None:
 def _field_block(f: L.Field, value: str, out: _Lines, emit) -> None:
     """A field's code in its own `do` block (its temporaries end there), skipped when an optional field is nil."""
     field = out.fresh(f.name)
-    out.open("do")
-    out.add(f"local {field} = {value}.{f.name}")
     if f.optional:
-        out.open(f"if {field} ~= nil then")
-    emit(f.node, field, out)
-    if f.optional:
+        out.block(["do", f"\tlocal {field} = {value}.{f.name}", f"\tif {field} ~= nil then"], opens=2)
+        emit(f.node, field, out)
         out.close()
+    else:
+        out.block(["do", f"\tlocal {field} = {value}.{f.name}"], opens=1)
+        emit(f.node, field, out)
     out.close()
-
-
-def _helper(node: L.Node) -> bool:
-    """Named structs and unions are called through their helpers; fixed-size ones are inlined (a few lines)."""
-    return isinstance(node, (L.Struct, L.Union)) and node.name is not None and L.fixed_size(node) is None
 
 
 def _at(offset: int) -> str:
     return f"c + {offset}" if offset else "c"
 
 
-def _read_int(fmt: str) -> str:
-    return "read" + fmt
+def _guard(condition: str, failure: str) -> tuple[str, str, str]:
+    """`if condition then failure end`, on three lines as StyLua writes it."""
+    return f"if {condition} then", f"\t{failure}", "end"
 
 
 # Indentation and the room left on a line by depth, looked up for each of the ~140 lines a message's codecs take
@@ -69,6 +66,17 @@ def _read_int(fmt: str) -> str:
 _TABLED = 64
 _INDENTS = tuple("\t" * depth for depth in range(_TABLED))
 _ROOM = tuple(WIDTH - TAB * depth for depth in range(_TABLED))
+# A block's lines are joined with a newline and its indentation; they nest at most _NESTED levels below it, and a
+# tab counts TAB columns but one character: the room its longest line must fit for every line to fit.
+_NESTED = 2
+_NEWLINES = tuple("\n" + tabs for tabs in _INDENTS)
+_ENDS = tuple(tabs + "end" for tabs in _INDENTS)
+_BLOCK_ROOM = tuple(room - (TAB - 1) * _NESTED for room in _ROOM)
+
+
+# The suffixes of fresh names (`count12`): a body takes about thirty, and formatting an int costs more than a lookup.
+_NUMBERED = 1024
+_NUMBERS = tuple(map(str, range(_NUMBERED)))
 
 
 def _indent(depth: int) -> str:
@@ -76,45 +84,55 @@ def _indent(depth: int) -> str:
 
 
 class _Lines:
+    """A function body being written. `chunks` holds its lines, a construct's lines joined by newlines, so the
+    chunks joined by newlines are the body."""
+
     def __init__(self, depth: int):
-        self.lines: list[str] = []
+        self.chunks: list[str] = []
         self.depth = depth
         self._count = 0
 
     def add(self, text: str) -> None:
         depth = self.depth
         if depth < _TABLED and len(text) <= _ROOM[depth]:  # nearly every line: `fits`, without the call
-            self.lines.append(_INDENTS[depth] + text)
+            self.chunks.append(_INDENTS[depth] + text)
         elif depth >= _TABLED and fits(depth, text):
-            self.lines.append(_indent(depth) + text)
+            self.chunks.append(_indent(depth) + text)
         else:
-            self.lines.extend(call_lines(depth, text) or [_indent(depth) + text])
+            self.chunks.extend(call_lines(depth, text) or [_indent(depth) + text])
+
+    def block(self, lines: Sequence[str], opens: int = 0) -> None:
+        """The lines of one construct, a nested line led by its tabs (at most _NESTED), then `opens` levels deeper.
+        Written at once when its longest line fits with room to spare (nearly always), else line by line by `add`
+        (which breaks a line too long)."""
+        depth = self.depth
+        if depth < _TABLED:
+            room, chunk = _BLOCK_ROOM[depth], _NEWLINES[depth].join(lines)
+            if len(chunk) <= room or len(max(lines, key=len)) <= room:  # the first test settles short blocks
+                self.chunks.append(_INDENTS[depth] + chunk)
+                self.depth = depth + opens
+                return
+        for line in lines:
+            text = line.lstrip("\t")
+            self.depth = depth + len(line) - len(text)
+            self.add(text)
+        self.depth = depth + opens
 
     def fresh(self, base: str) -> str:
-        self._count += 1
-        return f"{base}{self._count}"
+        count = self._count = self._count + 1
+        return base + (_NUMBERS[count] if count < _NUMBERED else str(count))
 
     def open(self, text: str) -> None:
         self.add(text)
         self.depth += 1
 
-    def close(self, text: str = "end") -> None:
-        self.depth -= 1
-        self.lines.append(_indent(self.depth) + text)  # `end` and `}` always fit
-
-    def guard(self, condition: str, failure: str) -> None:
-        """`if condition then failure end`, laid out on three lines as StyLua writes it."""
-        depth, test = self.depth, f"if {condition} then"
-        if depth + 1 < _TABLED and len(test) <= _ROOM[depth] and len(failure) <= _ROOM[depth + 1]:
-            # Every bounds check of every read: the three lines at once when both fit (nearly always).
-            indent = _INDENTS[depth]
-            self.lines += (indent + test, indent + "\t" + failure, indent + "end")
-            return
-        self.add(test)
-        self.depth += 1
-        self.add(failure)
-        self.depth -= 1
-        self.lines.append(_indent(self.depth) + "end")
+    def close(self, after: str | None = None) -> None:
+        """`end` of the innermost block, then the line `after` it if given."""
+        depth = self.depth = self.depth - 1
+        if after is not None:
+            self.block(["end", after])
+        else:
+            self.chunks.append(_ENDS[depth] if depth < _TABLED else _indent(depth) + "end")  # `end` always fits
 
 
 class _Channel:
@@ -131,6 +149,11 @@ class _Channel:
         self.used.add(helper)
         return f"{helper}({args})"
 
+    def _truncated(self, size: int | str) -> tuple[str, str, str]:
+        """The bounds check before reading `size` bytes at the cursor."""
+        self.used.add("truncated")
+        return f"if c + {size} > n then", "\ttruncated(c)", "end"
+
     def bodies(self, node: L.Struct | L.Union) -> tuple[list[str], list[str], list[str]]:
         """The `size`, `write` and `read` function bodies of a struct or union. Messages of one layout (many
         carry just an id, or the same fields) share them: the helpers, enums and Packing functions they reach are
@@ -140,37 +163,38 @@ class _Channel:
             bodies = self._bodies[node] = _bodies(self, node)
         return bodies
 
+    # Each of `size`, `write` and `read` dispatches on the node's class; a variable-size struct or union with a
+    # name (all that is left after the other classes) is called through its helper. Fixed-size ones are inlined.
+
     # ------------------------------------------------------------------ size
     def size(self, node: L.Node, value: str, out: _Lines) -> None:
         """Lines adding the encoded size of `value` to the local `s`."""
-        fixed = L.fixed_size(node)
-        if fixed is not None:
-            out.add(f"s += {fixed}")
-        elif _helper(node):
-            self.named[node.name] = node
-            out.add(f"s += Named.size{node.name}({value})")
-        elif isinstance(node, L.String):
+        kind = type(node)
+        if kind is L.String:
             out.add(f"s += {self._prefix_size(node.prefix, '#' + value)} + #{value}")
-        elif isinstance(node, L.Array):
+        elif kind is L.Array:
             self._size_array(node, value, out)
-        elif isinstance(node, L.Map):
+        elif kind is L.Map:
             count = out.fresh("count")
-            out.add(f"local {count} = 0")
             key_size, value_size = L.fixed_size(node.key), L.fixed_size(node.value)
             if key_size is not None and value_size is not None:
-                out.open(f"for _ in {value} do")
-                out.add(f"{count} += 1")
-                out.close()
-                out.add(f"s += {self._prefix_size(node.prefix, count)} + {count} * {key_size + value_size}")
+                out.block([f"local {count} = 0",
+                           f"for _ in {value} do",
+                           f"\t{count} += 1",
+                           "end",
+                           f"s += {self._prefix_size(node.prefix, count)} + {count} * {key_size + value_size}"])
                 return
             key, val = out.fresh("key"), out.fresh("value")
-            out.open(f"for {key}, {val} in {value} do")
-            out.add(f"{count} += 1")
+            out.block([f"local {count} = 0", f"for {key}, {val} in {value} do", f"\t{count} += 1"], opens=1)
             self.size(node.key, key, out)
             self.size(node.value, val, out)
-            out.close()
-            out.add(f"s += {self._prefix_size(node.prefix, count)}")
-        elif isinstance(node, L.Struct):
+            out.close(f"s += {self._prefix_size(node.prefix, count)}")
+        elif (fixed := L.fixed_size(node)) is not None:
+            out.add(f"s += {fixed}")
+        elif node.name is not None:
+            self.named[node.name] = node
+            out.add(f"s += Named.size{node.name}({value})")
+        elif kind is L.Struct:
             self._size_fields(node, value, out)
         else:
             self._union(node, value, out, lambda struct, v: (out.add(f"s += {L.index_width(len(node.variants))}"),
@@ -178,16 +202,15 @@ class _Channel:
 
     def _size_array(self, node: L.Array, value: str, out: _Lines) -> None:
         prefix = self._prefix_size(node.prefix, "#" + value)
-        if isinstance(node.items, L.Bool):
+        if type(node.items) is L.Bool:
             out.add(f"s += {prefix} + (#{value} + 7) // 8")
             return
         item_size = L.fixed_size(node.items)
         if item_size is not None:
             out.add(f"s += {prefix} + #{value} * {item_size}")
             return
-        out.add(f"s += {prefix}")
         item = out.fresh("item")
-        out.open(f"for _, {item} in {value} do")
+        out.block([f"s += {prefix}", f"for _, {item} in {value} do"], opens=1)
         self.size(node.items, item, out)
         out.close()
 
@@ -210,99 +233,93 @@ class _Channel:
     # ------------------------------------------------------------------ write
     def write(self, node: L.Node, value: str, out: _Lines) -> None:
         """Lines writing `value` at cursor `c` of buffer `b`, advancing `c`."""
-        fixed = L.fixed_size(node)
-        if _helper(node):
-            self.named[node.name] = node
-            out.add(f"c = Named.write{node.name}(b, c, {value}, inst)")
-        elif fixed is not None and not isinstance(node, L.Struct):
-            self.write_at(node, value, 0, out)
-            out.add(f"c += {fixed}")
-        elif isinstance(node, L.String):
+        kind = type(node)
+        if kind is L.String:
             length = out.fresh("len")
-            out.add(f"local {length} = #{value}")
-            self._write_prefix(node.prefix, length, out)
-            out.add(f"buffer.writestring(b, c, {value})")
-            out.add(f"c += {length}")
-        elif isinstance(node, L.Array):
+            out.block([f"local {length} = #{value}",
+                       *self._write_prefix(node.prefix, length),
+                       f"buffer.writestring(b, c, {value})",
+                       f"c += {length}"])
+        elif kind is L.Array:
             self._write_array(node, value, out)
-        elif isinstance(node, L.Map):
+        elif kind is L.Map:
             keys, count = out.fresh("keys"), out.fresh("count")
-            out.add(f"local {keys}, {count} = {{}}, 0")
             key = out.fresh("key")
-            out.open(f"for {key} in {value} do")
-            out.add(f"{count} += 1")
-            out.add(f"{keys}[{count}] = {key}")
-            out.close()
-            out.add(f"table.sort({keys}) -- a canonical order: the same payload always packs to the same bytes")
-            self._write_prefix(node.prefix, count, out)
-            out.open(f"for _, {key} in {keys} do")
+            out.block([f"local {keys}, {count} = {{}}, 0",
+                       f"for {key} in {value} do",
+                       f"\t{count} += 1",
+                       f"\t{keys}[{count}] = {key}",
+                       "end",
+                       f"table.sort({keys}) -- a canonical order: the same payload always packs to the same bytes",
+                       *self._write_prefix(node.prefix, count),
+                       f"for _, {key} in {keys} do"], opens=1)
             self.write(node.key, key, out)
             self.write(node.value, f"{value}[{key}]", out)
             out.close()
-        elif isinstance(node, L.Struct):
+        elif kind is not L.Struct and kind is not L.Union:  # a fixed-size scalar
+            out.block([*self._write_at(node, value, 0), f"c += {L.fixed_size(node)}"])
+        elif node.name is not None and L.fixed_size(node) is None:
+            self.named[node.name] = node
+            out.add(f"c = Named.write{node.name}(b, c, {value}, inst)")
+        elif kind is L.Struct:
             self._write_fields(node, value, out)
         else:
             width = L.index_width(len(node.variants))
             self._union(node, value, out, lambda struct, v, index: (
-                out.add(f"buffer.{_WRITE_INT[_PREFIX_INT[width]]}(b, c, {index})"), out.add(f"c += {width}"),
+                out.block([f"buffer.{_WRITE_INT[_PREFIX_INT[width]]}(b, c, {index})", f"c += {width}"]),
                 self._write_fields(struct, v, out)), with_index=True)
 
-    def write_at(self, node: L.Node, value: str, offset: int, out: _Lines) -> None:
-        """A fixed-size scalar written `offset` bytes after the cursor (which does not move)."""
+    def _write_at(self, node: L.Node, value: str, offset: int) -> Sequence[str]:
+        """Lines writing a fixed-size scalar `offset` bytes after the cursor (which does not move)."""
         at = _at(offset)
-        if isinstance(node, L.Bool):
-            out.add(f"buffer.writeu8(b, {at}, if {value} then 1 else 0)")
-        elif isinstance(node, L.Int):
-            out.add(f"buffer.{_WRITE_INT[node.format]}(b, {at}, {value})")
-        elif isinstance(node, L.Float):
-            call = "writef32" if node.format == "f32" else "writef64"
+        kind = type(node)
+        if kind is L.Bool:
+            return (f"buffer.writeu8(b, {at}, if {value} then 1 else 0)",)
+        if kind is L.Int:
+            return (f"buffer.{_WRITE_INT[node.format]}(b, {at}, {value})",)
+        if kind is L.Float:
             if node.canonical_nan:
-                out.add(self._call("writeNan32" if node.format == "f32" else "writeNan64", f"b, {at}, {value}"))
-            else:
-                out.add(f"buffer.{call}(b, {at}, {value})")
-        elif isinstance(node, L.Datatype):
+                return (self._call("writeNan32" if node.format == "f32" else "writeNan64", f"b, {at}, {value}"),)
+            return (f"buffer.{'writef32' if node.format == 'f32' else 'writef64'}(b, {at}, {value})",)
+        if kind is L.Datatype:
             if node.kind == "cframe":
-                out.add(self._call("writeCFrame", f"b, {at}, {value}"))
-            else:
-                for i, comp in enumerate(_COMPONENTS[node.kind]):
-                    out.add(f"buffer.writef32(b, {_at(offset + 4 * i)}, {value}.{comp})")
-        elif isinstance(node, L.Instance):
-            out.add(f"buffer.writeu16(b, {at}, {self._call('addInstance', f'inst, {value}')})")
-        elif isinstance(node, L.Enum):
+                return (self._call("writeCFrame", f"b, {at}, {value}"),)
+            return [f"buffer.writef32(b, {_at(offset + 4 * i)}, {value}.{comp})"
+                    for i, comp in enumerate(_COMPONENTS[node.kind])]
+        if kind is L.Instance:
+            return (f"buffer.writeu16(b, {at}, {self._call('addInstance', f'inst, {value}')})",)
+        if kind is L.Enum:
             self.enums[node.name] = node.values
             fmt = _PREFIX_INT[L.index_width(len(node.values))]
-            out.add(f"buffer.{_WRITE_INT[fmt]}(b, {at}, ENUM_INDEX.{node.name}[{value}])")
-        else:
-            raise TypeError(node)
+            return (f"buffer.{_WRITE_INT[fmt]}(b, {at}, ENUM_INDEX.{node.name}[{value}])",)
+        raise TypeError(node)
 
-    def _write_prefix(self, prefix: int, count: str, out: _Lines) -> None:
+    def _write_prefix(self, prefix: int, count: str) -> tuple[str, ...]:
         if prefix == L.VARINT:
-            out.add("c = " + self._call("writeVarint", f"b, c, {count}"))
-        else:
-            out.add(f"buffer.{_WRITE_INT[_PREFIX_INT[prefix]]}(b, c, {count})")
-            out.add(f"c += {prefix}")
+            return ("c = " + self._call("writeVarint", f"b, c, {count}"),)
+        return f"buffer.{_WRITE_INT[_PREFIX_INT[prefix]]}(b, c, {count})", f"c += {prefix}"
 
     def _write_array(self, node: L.Array, value: str, out: _Lines) -> None:
         count = out.fresh("count")
-        out.add(f"local {count} = #{value}")
-        self._write_prefix(node.prefix, count, out)
-        if isinstance(node.items, L.Bool):
-            out.add("c = " + self._call("writeBits", f"b, c, {value}, {count}"))
+        prefix = self._write_prefix(node.prefix, count)
+        if type(node.items) is L.Bool:
+            out.block([f"local {count} = #{value}",
+                       *prefix,
+                       "c = " + self._call("writeBits", f"b, c, {value}, {count}")])
             return
         i = out.fresh("i")
-        out.open(f"for {i} = 1, {count} do")
+        out.block([f"local {count} = #{value}", *prefix, f"for {i} = 1, {count} do"], opens=1)
         self.write(node.items, f"{value}[{i}]", out)
         out.close()
 
     def _write_fields(self, node: L.Struct, value: str, out: _Lines) -> None:
         for segment in node.segments:
-            if isinstance(segment, L.Run):
-                if segment.header:
-                    for k in range(node.header):
-                        out.add(f"buffer.writeu8(b, {_at(k)}, {self._header_byte(node, k, value)})")
+            if type(segment) is L.Run:
+                lines = [f"buffer.writeu8(b, {_at(k)}, {self._header_byte(node, k, value)})"
+                         for k in range(node.header)] if segment.header else []
                 for offset, f in segment.fields:
-                    self.write_at(f.node, f"{value}.{f.name}", offset, out)
-                out.add(f"c += {segment.size}")
+                    lines += self._write_at(f.node, f"{value}.{f.name}", offset)
+                out.block([*lines, f"c += {segment.size}"])
                 continue
             _field_block(segment, value, out, self.write)
 
@@ -322,113 +339,115 @@ class _Channel:
         `checked`: the bytes of this fixed-size value are known to be there (an array's count was checked against
         the bytes left), so its own bounds check is left out. The error it could raise cannot happen.
         """
-        fixed = L.fixed_size(node)
-        if _helper(node):
-            self.named[node.name] = node
-            out.add(f"{target}, c = Named.read{node.name}(b, c, n, inst)")
-        elif fixed is not None and not isinstance(node, L.Struct):
-            if not checked:
-                out.guard(f"c + {fixed} > n", self._call("truncated", "c"))
-            self.read_at(node, target, 0, out)
-            out.add(f"c += {fixed}")
-        elif isinstance(node, L.String):
-            length = self._read_count(node.prefix, node.max, out)
-            out.guard(f"c + {length} > n", self._call("truncated", "c"))
-            out.add(f"{target} = buffer.readstring(b, c, {length})")
-            out.add(f"c += {length}")
-        elif isinstance(node, L.Array):
+        kind = type(node)
+        if kind is L.String:
+            length, lines = self._read_count(node.prefix, node.max, out)
+            out.block([*lines,
+                       *self._truncated(length),
+                       f"{target} = buffer.readstring(b, c, {length})",
+                       f"c += {length}"])
+        elif kind is L.Array:
             self._read_array(node, target, out)
-        elif isinstance(node, L.Map):
-            count = self._read_count(node.prefix, node.max, out)
+        elif kind is L.Map:
+            count, lines = self._read_count(node.prefix, node.max, out)
             if node.min_entry:
-                out.guard(f"{self._times(count, node.min_entry)} > n - c", self._call("tooMany", f"{count}, c"))
+                lines += _guard(f"{self._times(count, node.min_entry)} > n - c", self._call("tooMany", f"{count}, c"))
             m, key, val, at = out.fresh("map"), out.fresh("key"), out.fresh("value"), out.fresh("at")
-            out.add(f"local {m} = {{}}")
-            out.open(f"for _ = 1, {count} do")
-            out.add(f"local {at} = c")
-            out.add(f"local {key}: any, {val}: any")
+            out.block([*lines,
+                       f"local {m} = {{}}",
+                       f"for _ = 1, {count} do",
+                       f"\tlocal {at} = c",
+                       f"\tlocal {key}: any, {val}: any"], opens=1)
             self.read(node.key, key, out)
             self.read(node.value, val, out)
-            out.guard(f"{m}[{key}] ~= nil", self._call("duplicateKey", at))
-            out.add(f"{m}[{key}] = {val}")
-            out.close()
-            out.add(f"{target} = {m}")
-        elif isinstance(node, L.Struct):
+            out.block([*_guard(f"{m}[{key}] ~= nil", self._call("duplicateKey", at)), f"{m}[{key}] = {val}"])
+            out.close(f"{target} = {m}")
+        elif kind is not L.Struct and kind is not L.Union:  # a fixed-size scalar
+            fixed = L.fixed_size(node)
+            if checked:
+                out.block([f"{target} = {self.read_expr(node, 0)}", f"c += {fixed}"])
+            else:
+                out.block([*self._truncated(fixed), f"{target} = {self.read_expr(node, 0)}", f"c += {fixed}"])
+        elif node.name is not None and L.fixed_size(node) is None:
+            self.named[node.name] = node
+            out.add(f"{target}, c = Named.read{node.name}(b, c, n, inst)")
+        elif kind is L.Struct:
             v = out.fresh("v")
             self._read_fields(node, v, out, checked)
             out.add(f"{target} = {v}")
         else:
             width = L.index_width(len(node.variants))
             tag = out.fresh("tag")
-            out.guard(f"c + {width} > n", self._call("truncated", "c"))
-            out.add(f"local {tag} = buffer.read{_PREFIX_INT[width]}(b, c)")
-            out.add(f"c += {width}")
+            out.block([*self._truncated(width),
+                       f"local {tag} = buffer.read{_PREFIX_INT[width]}(b, c)",
+                       f"c += {width}"])
             for index, (name, struct) in enumerate(node.variants):
                 out.open(f"{'if' if index == 0 else 'elseif'} {tag} == {index} then")
                 v = out.fresh("v")
                 self._read_fields(struct, v, out, preset=(f"{node.tag} = {luau_string(name)}",))
                 out.add(f"{target} = {v}")
                 out.depth -= 1
-            out.open("else")
-            out.add(self._call("badVariant", f"{tag}, c - {width}"))
-            out.close()
-
-    def read_at(self, node: L.Node, target: str, offset: int, out: _Lines) -> None:
-        out.add(f"{target} = {self.read_expr(node, offset)}")
+            out.block(["else", "\t" + self._call("badVariant", f"{tag}, c - {width}"), "end"])
 
     def read_expr(self, node: L.Node, offset: int) -> str:
         """An expression reading a fixed-size scalar `offset` bytes after the cursor."""
         at = _at(offset)
-        if isinstance(node, L.Bool):
+        kind = type(node)
+        if kind is L.Bool:
             return f"buffer.readu8(b, {at}) ~= 0"
-        if isinstance(node, L.Int):
-            return f"buffer.{_read_int(node.format)}(b, {at})"
-        if isinstance(node, L.Float):
+        if kind is L.Int or kind is L.Float:
             return f"buffer.read{node.format}(b, {at})"
-        if isinstance(node, L.Datatype):
+        if kind is L.Datatype:
             count = L.DATATYPE_FLOATS[node.kind]
-            parts = ", ".join(f"buffer.readf32(b, {_at(offset + 4 * i)})" for i in range(count))
+            parts = ", ".join([f"buffer.readf32(b, {_at(offset + 4 * i)})" for i in range(count)])
             return f"{_DATATYPE_NEW[node.kind]}({parts})"
-        if isinstance(node, L.Instance):
+        if kind is L.Instance:
             return self._call("instanceAt", f"inst, buffer.readu16(b, {at}), {at}")
-        if isinstance(node, L.Enum):
+        if kind is L.Enum:
             self.enums[node.name] = node.values
             fmt = _PREFIX_INT[L.index_width(len(node.values))]
             return self._call("enumAt", f"ENUM_NAMES.{node.name}, buffer.read{fmt}(b, {at}), {at}")
         raise TypeError(node)
 
-    def _read_count(self, prefix: int, maximum: int | None, out: _Lines) -> str:
+    def _read_count(self, prefix: int, maximum: int | None, out: _Lines) -> tuple[str, tuple[str, ...]]:
+        """The local holding a length or count prefix read at the cursor, and the lines reading and checking it."""
         count, at = out.fresh("count"), out.fresh("at")
-        if maximum is not None:
-            out.add(f"local {at} = c")
+        used = self.used
         if prefix == L.VARINT:
-            out.add(f"local {count}")
-            out.add(f"{count}, c = " + self._call("readVarint", "b, c, n"))
+            used.add("readVarint")
+            read = f"local {count}", f"{count}, c = readVarint(b, c, n)"
         else:
-            out.guard(f"c + {prefix} > n", self._call("truncated", "c"))
-            out.add(f"local {count} = buffer.read{_PREFIX_INT[prefix]}(b, c)")
-            out.add(f"c += {prefix}")
-        if maximum is not None:
-            out.guard(f"{count} > {maximum}", self._call("tooLong", f"{count}, {at}, {maximum}"))
-        return count
+            used.add("truncated")
+            read = (f"if c + {prefix} > n then",
+                    "\ttruncated(c)",
+                    "end",
+                    f"local {count} = buffer.read{_PREFIX_INT[prefix]}(b, c)",
+                    f"c += {prefix}")
+        if maximum is None:
+            return count, read
+        used.add("tooLong")
+        return count, (f"local {at} = c",
+                       *read,
+                       f"if {count} > {maximum} then",
+                       f"\ttooLong({count}, {at}, {maximum})",
+                       "end")
 
     def _read_array(self, node: L.Array, target: str, out: _Lines) -> None:
-        count = self._read_count(node.prefix, node.max, out)
-        if isinstance(node.items, L.Bool):
-            out.guard(f"({count} + 7) // 8 > n - c", self._call("tooMany", f"{count}, c"))
+        count, lines = self._read_count(node.prefix, node.max, out)
+        if type(node.items) is L.Bool:
             a = out.fresh("array")
-            out.add(f"local {a}")
-            out.add(f"{a}, c = " + self._call("readBits", f"b, c, {count}"))
-            out.add(f"{target} = {a}")
+            out.block([*lines,
+                       *_guard(f"({count} + 7) // 8 > n - c", self._call("tooMany", f"{count}, c")),
+                       f"local {a}",
+                       f"{a}, c = " + self._call("readBits", f"b, c, {count}"),
+                       f"{target} = {a}"])
             return
         if node.min_item:
-            out.guard(f"{self._times(count, node.min_item)} > n - c", self._call("tooMany", f"{count}, c"))
+            lines += _guard(f"{self._times(count, node.min_item)} > n - c", self._call("tooMany", f"{count}, c"))
         a, i = out.fresh("array"), out.fresh("i")
-        out.add(f"local {a} = table.create({count})")
-        out.open(f"for {i} = 1, {count} do")
+        out.block([*lines, f"local {a} = table.create({count})", f"for {i} = 1, {count} do"], opens=1)
         self.read(node.items, f"{a}[{i}]", out, checked=L.fixed_size(node.items) is not None)
-        out.close()
-        out.add(f"{target} = {a}")
+        out.close(f"{target} = {a}")
 
     def _read_fields(self, node: L.Struct, v: str, out: _Lines, checked: bool = False,
                      preset: tuple[str, ...] = ()) -> None:
@@ -436,13 +455,12 @@ class _Channel:
         fixed-size run go straight into the table constructor, as a hand-written decoder would build it."""
         head = out.fresh("head") if node.header else None
         entries = list(preset)
-        segments = list(node.segments)
-        if segments and isinstance(segments[0], L.Run):
-            run = segments.pop(0)
-            if not checked:
-                out.guard(f"c + {run.size} > n", self._call("truncated", "c"))
+        segments = node.segments
+        if segments and type(segments[0]) is L.Run:
+            run, segments = segments[0], segments[1:]
+            lines = [] if checked else [*self._truncated(run.size)]
             if run.header:
-                out.add(f"local {head} = c")
+                lines.append(f"local {head} = c")
                 for f in node.fields:
                     if f.value_bit is None:
                         continue
@@ -450,17 +468,14 @@ class _Channel:
                     entries.append(f"{f.name} = if {self._bit(head, f.presence_bit)} then {test} else nil"
                                    if f.optional else f"{f.name} = {test}")
             entries.extend(f"{f.name} = {self.read_expr(f.node, offset)}" for offset, f in run.fields)
-            self._table(v, entries, out)
-            out.add(f"c += {run.size}")
+            out.block([*lines, *self._table(v, entries), f"c += {run.size}"])
         else:
-            self._table(v, entries, out)
+            out.block(self._table(v, entries))
         for segment in segments:
-            if isinstance(segment, L.Run):  # a later run: its fields are assigned one by one
-                if not checked:
-                    out.guard(f"c + {segment.size} > n", self._call("truncated", "c"))
-                for offset, f in segment.fields:
-                    self.read_at(f.node, f"{v}.{f.name}", offset, out)
-                out.add(f"c += {segment.size}")
+            if type(segment) is L.Run:  # a later run: its fields are assigned one by one
+                lines = [] if checked else [*self._truncated(segment.size)]
+                lines += [f"{v}.{f.name} = {self.read_expr(f.node, offset)}" for offset, f in segment.fields]
+                out.block([*lines, f"c += {segment.size}"])
                 continue
             f = segment
             if f.optional:
@@ -471,14 +486,10 @@ class _Channel:
             out.close()
 
     @staticmethod
-    def _table(v: str, entries: list[str], out: _Lines) -> None:
+    def _table(v: str, entries: list[str]) -> tuple[str, ...]:
         if len(entries) <= 2 and sum(map(len, entries)) < 80:
-            out.add(f"local {v}: any = {{ {', '.join(entries)} }}" if entries else f"local {v}: any = {{}}")
-            return
-        out.open(f"local {v}: any = {{")
-        for entry in entries:
-            out.add(entry + ",")
-        out.close("}")
+            return (f"local {v}: any = {{ {', '.join(entries)} }}" if entries else f"local {v}: any = {{}}",)
+        return f"local {v}: any = {{", *(f"\t{entry}," for entry in entries), "}"
 
     @staticmethod
     def _times(count: str, each: int) -> str:
@@ -547,7 +558,7 @@ def _bodies(channel: _Channel, node: L.Node) -> tuple[list[str], list[str], list
         channel.read(_unnamed(node), "v", read)
     write.add("return c")
     read.add("return v, c")
-    return size.lines, write.lines, read.lines
+    return size.chunks, write.chunks, read.chunks
 
 
 def enum_entry(name: str, values: tuple[str, ...]) -> str:
