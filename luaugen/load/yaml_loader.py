@@ -19,20 +19,26 @@ MAX_NODES = 100_000
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _TagMemoLoader(_LOADER):
-    """libyaml asks the Python resolver for the tag of every scalar (a few regular expressions each). A schema file
-    repeats its keys and type names, and the tag of a plain scalar depends only on its text, so each distinct text
-    is resolved once per file."""
+# The tag of a plain scalar depends only on its text (the resolver's rules are fixed), and the value of a number,
+# boolean or null only on its tag and text. Schema files repeat their keys, type names and bounds, so both are
+# remembered across files and builds, up to a bound a hostile file cannot push past.
+_MEMO_LIMIT = 20_000
+_plain_tags: dict[str, str] = {}
+_values: dict[tuple[str, str], object] = {}
+_VALUE_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null"))
 
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._plain_tags: dict[str, str] = {}
+
+class _TagMemoLoader(_LOADER):
+    """libyaml asks the Python resolver for the tag of every scalar (a few regular expressions each): each
+    distinct text is resolved once."""
 
     def resolve(self, kind, value, implicit):
         if kind is ScalarNode and implicit[0]:
-            tag = self._plain_tags.get(value)
+            tag = _plain_tags.get(value)
             if tag is None:
-                tag = self._plain_tags[value] = super().resolve(kind, value, implicit)
+                if len(_plain_tags) >= _MEMO_LIMIT:
+                    _plain_tags.clear()
+                tag = _plain_tags[value] = super().resolve(kind, value, implicit)
             return tag
         return super().resolve(kind, value, implicit)
 
@@ -110,7 +116,18 @@ def _key(node: yaml.Node, scalars: SafeConstructor) -> str:
 
 def _scalar(node: ScalarNode, scalars: SafeConstructor):
     # Most scalars are strings: what PyYAML's constructor would return for them, without its bookkeeping.
-    return node.value if node.tag == _STR_TAG else scalars.construct_object(node)
+    tag = node.tag
+    if tag == _STR_TAG:
+        return node.value
+    if tag not in _VALUE_TAGS:
+        return scalars.construct_object(node)
+    key = (tag, node.value)
+    value = _values.get(key, _values)  # the dict itself stands for "not there": None is a value
+    if value is _values:
+        if len(_values) >= _MEMO_LIMIT:
+            _values.clear()
+        value = _values[key] = scalars.construct_object(node)
+    return value
 
 
 class _TooDeep(Exception):
