@@ -29,7 +29,7 @@ def luau_scope(scope: Scope, assign: str) -> str:
             parts.append("")
         returns = "(boolean, string?)" if fn.entry else "string?"
         parts.append(f"\t{declare}{fn.name}(value: any): {returns}")
-        parts.append("\t" + "\n\t".join(fn.lines))
+        parts.append("\t" + fn.body.replace("\n", "\n\t"))
         parts.append("\tend")
     parts.append(f"\t{assign}")
     parts.append("end")

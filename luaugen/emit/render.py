@@ -88,8 +88,7 @@ def _python_validators(checks: Validators) -> dict:
 def _python_def(fn: Function) -> str:
     """One check function of the mirror, after two blank lines (joined here: thousands per large contract)."""
     returns = "tuple[bool, str | None]" if fn.entry else "str | None"
-    body = "\n".join(fn.lines)
-    return f"\n\ndef {fn.name}(value: Any) -> {returns}:\n{body}\n"
+    return f"\n\ndef {fn.name}(value: Any) -> {returns}:\n{fn.body}\n"
 
 
 def _helpers_called(scopes: Iterable[Scope]) -> list[str]:

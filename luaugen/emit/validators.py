@@ -33,7 +33,7 @@ class Function:
     """`entry`: a message's validator, returning (ok, message) itself; others return nil or the message tail."""
 
     name: str
-    lines: list[str] = field(default_factory=list)
+    body: str = ""  # its statements, a line each, indented within the function (not yet within its scope)
     entry: bool = False
 
 
@@ -152,7 +152,8 @@ class ValidatorWriter:
         lines: list[str] = []
         self.render(lines, 1, fn.check, "value", ((True, fn.root),) if fn.root else ())
         lines.append(self.indent + (self.ret_ok() if self._entry else self.ret(self.nil)))
-        return Function(self.fn_name(fn.name), lines, self._entry)
+        # Joined now: a large contract's line objects end with its writer, not with the files written from them.
+        return Function(self.fn_name(fn.name), "\n".join(lines), self._entry)
 
     def render(self, out: list[str], depth: int, check: Check, x: str, path: Path) -> None:
         """Appends the statements checking the value in `x`, found at `path`."""

@@ -114,7 +114,7 @@ class PythonAfresh(_Afresh, PythonDialect):
 def _text(checks: Validators) -> list:
     scopes = [*checks.named, *(s for table in (checks.payloads, checks.replies) for m in table.values()
                                 for s in m.values())]
-    return [(s.entry, s.constants, [(f.name, f.lines) for f in s.functions], s.imports, sorted(s.helpers),
+    return [(s.entry, s.constants, [(f.name, f.body.split("\n")) for f in s.functions], s.imports, sorted(s.helpers),
              sorted(s.uses)) for s in scopes]
 
 
@@ -130,7 +130,7 @@ def test_remembered_checks_are_written_exactly_as_afresh(sources, remembering, a
 
 
 def _lines(checks: Validators, message: str) -> str:
-    return "\n".join(line for fn in checks.payloads["Memo"][message].functions for line in fn.lines)
+    return "\n".join(fn.body for fn in checks.payloads["Memo"][message].functions)
 
 
 def test_colliding_locals_are_numbered_where_they_collide_and_only_there():
