@@ -8,7 +8,7 @@ from ..config import Config
 from ..model import ir
 from ..model.roblox_classes import CLASS_PARENTS
 from .contract import format_number
-from .escape import luau_comment, python_comment
+from .escape import luau_comment, luau_string, python_comment
 from .dialects import LuauDialect, PythonDialect
 from .manifest import build_manifest, file_hash, manifest_text
 from .pyliteral import py_literal
@@ -49,6 +49,23 @@ def _lua_retry(retry: ir.Retry | None) -> str:
         return "nil"
     return (f'{{ strategy = "{retry.strategy}", attempts = {retry.attempts}, base = {_lua_num(retry.base)}, '
             f"max = {_lua_num(retry.max)} }}")
+
+
+def _registry_message(m: ir.Message) -> str:
+    """A message's entry in Registry.luau (written here, not in the template: a large contract has thousands)."""
+    timeout = "nil" if m.timeout is None else _lua_num(m.timeout)
+    return (f"\t\t\t{m.name} = {{\n"
+            f"\t\t\t\tname = {luau_string(m.name)},\n"
+            f"\t\t\t\tid = {m.id},\n"
+            f"\t\t\t\tchannel = {luau_string(m.channel)},\n"
+            f'\t\t\t\tkind = "{m.kind}",\n'
+            f'\t\t\t\tqos = "{m.qos}",\n'
+            f"\t\t\t\treliable = {'true' if m.reliable else 'false'},\n"
+            f"\t\t\t\trate = {_lua_rate(m.rate)},\n"
+            f"\t\t\t\tretry = {_lua_retry(m.retry)},\n"
+            f"\t\t\t\ttimeout = {timeout},\n"
+            f"\t\t\t\thasReply = {'false' if m.reply is None else 'true'},\n"
+            f"\t\t\t}},")
 
 
 def _lua_num(value: float) -> str:
@@ -156,7 +173,7 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
         "channels": project.channels, "messages": project.messages(), "project": project,
         "named_types": named_types_in_dependency_order(project),
         "luau_type": lambda t: luau_type(project, t), "luau_definition": lambda t, name: luau_definition(project, t, name), "lua_bool": lambda b: "true" if b else "false",
-        "rate": _lua_rate, "retry": _lua_retry, "num": _lua_num,
+        "rate": _lua_rate, "retry": _lua_retry, "num": _lua_num, "registry_message": _registry_message,
         "wire": wire_shapes(project),
     }
     files: dict[str, str] = {}
