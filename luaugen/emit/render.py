@@ -9,6 +9,7 @@ from ..model import ir
 from ..model.roblox_classes import CLASS_PARENTS
 from .contract import format_number
 from .escape import luau_comment, luau_string, python_comment
+from .layout import typed_handle
 from .dialects import LuauDialect, PythonDialect
 from .manifest import build_manifest, file_hash, manifest_text
 from .pyliteral import py_literal
@@ -66,6 +67,17 @@ def _registry_message(m: ir.Message) -> str:
             f"\t\t\t\ttimeout = {timeout},\n"
             f"\t\t\t\thasReply = {'false' if m.reply is None else 'true'},\n"
             f"\t\t\t}},")
+
+
+def _net_handle(m: ir.Message) -> str:
+    """A message's typed handle in `Net` (init.luau): `Name = Api.<kind>(handle) :: Kind<Types...>,`."""
+    handle = f"Dispatcher.byName.{m.channel}.{m.name}"
+    payload = f"Types.{m.type_name}"
+    if not m.is_intent:
+        return typed_handle(2, m.name, f"Api.event({handle})", "Event", [payload])
+    if m.reply is not None:
+        return typed_handle(2, m.name, f"Api.request({handle})", "Request", [payload, payload + "Reply"])
+    return typed_handle(2, m.name, f"Api.intent({handle})", "Intent", [payload])
 
 
 def _lua_num(value: float) -> str:
@@ -174,6 +186,7 @@ def render_project(project: ir.Project, retired: dict, config: Config, sources: 
         "named_types": named_types_in_dependency_order(project),
         "luau_type": lambda t: luau_type(project, t), "luau_definition": lambda t, name: luau_definition(project, t, name), "lua_bool": lambda b: "true" if b else "false",
         "rate": _lua_rate, "retry": _lua_retry, "num": _lua_num, "registry_message": _registry_message,
+        "net_handle": _net_handle,
         "wire": wire_shapes(project),
     }
     files: dict[str, str] = {}

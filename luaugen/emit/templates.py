@@ -10,7 +10,6 @@ import jinja2
 import jinja2.bccache
 
 from .escape import luau_comment, luau_string, python_comment, python_docstring, python_string
-from .layout import typed_handle
 from .luau_scopes import luau_scope
 
 
@@ -66,7 +65,6 @@ def environment() -> jinja2.Environment:
     # Schema text reaches the output only through these filters (see luaugen.emit.escape).
     env.filters.update(luau_comment=luau_comment, luau_string=luau_string, python_comment=python_comment,
                        python_string=python_string, python_docstring=python_docstring)
-    env.globals.update(typed_handle=typed_handle)  # long lines laid out as StyLua lays them out
     env.globals.update(luau_scope=luau_scope)  # a validator scope's `do ... end` block
     return env
 
