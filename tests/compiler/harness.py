@@ -9,6 +9,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from luaugen.cli import main
+from luaugen.config import Config, load_config
+from luaugen.project import read_sources
+
+from ..scale.synthetic import synthetic_sources
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -21,6 +25,15 @@ USER_FILES = {
     "generated/README.md": "Notes kept next to the generated code.\n",
     "generated/luau/Networking/Custom.luau": "-- hand-written helper, not generated\nreturn {}\n",
 }
+
+
+def sample_projects() -> list[tuple[str, Config, dict[str, str]]]:
+    """(name, config, schema sources) of the game's schemas, the golden fixture and a 60-message synthetic contract
+    of every type: projects that reach every emitter."""
+    game = load_config(REPO)
+    golden = load_config(REPO / "tests" / "golden" / "fixture")
+    return [("game", game, read_sources(game)[0]), ("golden", golden, read_sources(golden)[0]),
+            ("synthetic", Config(root=REPO), synthetic_sources(60))]
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:

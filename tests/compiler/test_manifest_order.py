@@ -8,12 +8,9 @@ import json
 import pytest
 
 from luaugen.compiler import compile_project
-from luaugen.config import Config, load_config
 from luaugen.emit.manifest import build_manifest, canonical
-from luaugen.project import read_sources
 
-from ..scale.synthetic import synthetic_sources
-from .harness import REPO
+from .harness import sample_projects
 
 
 def _unsorted(value, where: str = "manifest") -> list[str]:
@@ -25,15 +22,7 @@ def _unsorted(value, where: str = "manifest") -> list[str]:
     return []
 
 
-def _projects():
-    game = load_config(REPO)
-    yield "game", game, read_sources(game)[0]
-    golden = load_config(REPO / "tests" / "golden" / "fixture")
-    yield "golden", golden, read_sources(golden)[0]
-    yield "synthetic", Config(root=REPO), synthetic_sources(60)
-
-
-@pytest.mark.parametrize("name, config, sources", list(_projects()), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("name, config, sources", sample_projects(), ids=lambda v: v if isinstance(v, str) else "")
 def test_every_dict_of_the_manifest_is_built_in_sorted_order(name, config, sources, monkeypatch):
     built = []
 

@@ -10,11 +10,9 @@ from collections import Counter
 import pytest
 
 from luaugen.compiler import compile_project
-from luaugen.config import Config, load_config
-from luaugen.project import read_sources
+from luaugen.config import Config
 
-from ..scale.synthetic import synthetic_sources
-from .harness import REPO
+from .harness import REPO, sample_projects
 
 RECURSIVE = """channel: Loop
 types:
@@ -26,16 +24,10 @@ intents:
 """
 
 
-def _projects():
-    game = load_config(REPO)
-    yield "game", game, read_sources(game)[0]
-    golden = load_config(REPO / "tests" / "golden" / "fixture")
-    yield "golden", golden, read_sources(golden)[0]
-    yield "synthetic", Config(root=REPO), synthetic_sources(60)
-    yield "recursive-type error", Config(root=REPO), {"schemas/loop.yaml": RECURSIVE}
+PROJECTS = [*sample_projects(), ("recursive-type error", Config(root=REPO), {"schemas/loop.yaml": RECURSIVE})]
 
 
-@pytest.mark.parametrize("name, config, sources", list(_projects()), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("name, config, sources", PROJECTS, ids=[p[0] for p in PROJECTS])
 def test_a_compile_leaves_no_cyclic_garbage(name, config, sources):
     compile_project(config, sources, None)  # first: module-level caches fill, which is not garbage
     gc.collect()
