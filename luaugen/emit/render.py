@@ -52,13 +52,13 @@ def _lua_retry(retry: ir.Retry | None) -> str:
             f"max = {_lua_num(retry.max)} }}")
 
 
-def _registry_message(m: ir.Message) -> str:
+def _registry_message(channel: ir.Channel, m: ir.Message) -> str:
     """A message's entry in Registry.luau (written here, not in the template: a large contract has thousands)."""
     timeout = "nil" if m.timeout is None else _lua_num(m.timeout)
     return (f"\t\t\t{m.name} = {{\n"
             f"\t\t\t\tname = {luau_string(m.name)},\n"
             f"\t\t\t\tid = {m.id},\n"
-            f"\t\t\t\tchannel = {luau_string(m.channel)},\n"
+            f"\t\t\t\tchannel = {luau_string(channel.name)},\n"
             f'\t\t\t\tkind = "{m.kind}",\n'
             f'\t\t\t\tqos = "{m.qos}",\n'
             f"\t\t\t\treliable = {'true' if m.reliable else 'false'},\n"
