@@ -302,8 +302,12 @@ class PythonDialect(ValidatorWriter):
         self._helpers.add("fail")
         self.fail(out, depth, f"not isinstance({x}, str)", path, f"_fail({self.quote(check.expected)}, {x})")
         size = self._var(x + "Size")
-        self.line(out, depth, f"{size} = len({x}) if {x}.isascii() else _utf8_size({x})")
-        self.fail(out, depth, f"{size} < 0", path + BAD_UTF8, "")
+        # Only a string that is not ASCII can be invalid UTF-8: an ASCII one takes no further test.
+        self.line(out, depth, f"if {x}.isascii():")
+        self.line(out, depth + 1, f"{size} = len({x})")
+        self.line(out, depth, "else:")
+        self.line(out, depth + 1, f"{size} = _utf8_size({x})")
+        self.fail(out, depth + 1, f"{size} < 0", path + BAD_UTF8, "")
         self._count_bounds(out, depth, size, check.min_length, check.max_length, path, check.expected, "bytes")
 
     def _integer(self, out, depth, check: IntegerCheck, x, path) -> None:

@@ -222,9 +222,12 @@ def _check_cooldowns_cooldown(value: Any) -> str | None:
     skillId = value.get("skillId")
     if not isinstance(skillId, str):
         return ".skillId" + _fail("string of 1..48 bytes", skillId)
-    skillIdSize = len(skillId) if skillId.isascii() else _utf8_size(skillId)
-    if skillIdSize < 0:
-        return ".skillId: expected valid UTF-8, got invalid bytes"
+    if skillId.isascii():
+        skillIdSize = len(skillId)
+    else:
+        skillIdSize = _utf8_size(skillId)
+        if skillIdSize < 0:
+            return ".skillId: expected valid UTF-8, got invalid bytes"
     if skillIdSize > 48 or skillIdSize < 1:
         return ".skillId" + _fail_count("string of 1..48 bytes", skillIdSize, "bytes")
     endsAt = value.get("endsAt")
@@ -432,9 +435,12 @@ def _validate_cooldowns_request_cooldowns(value: Any) -> tuple[bool, str | None]
             i += 1
             if not isinstance(item, str):
                 return False, "payload.skillIds[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
-            itemSize = len(item) if item.isascii() else _utf8_size(item)
-            if itemSize < 0:
-                return False, "payload.skillIds[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+            if item.isascii():
+                itemSize = len(item)
+            else:
+                itemSize = _utf8_size(item)
+                if itemSize < 0:
+                    return False, "payload.skillIds[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
             if itemSize > 48 or itemSize < 1:
                 return False, "payload.skillIds[" + str(i) + "]" + _fail_count("string of 1..48 bytes", itemSize, "bytes")
     return True, None
@@ -534,9 +540,12 @@ def _validate_entity_info_entity_spawned(value: Any) -> tuple[bool, str | None]:
     displayName = value.get("displayName")
     if not isinstance(displayName, str):
         return False, "payload.displayName" + _fail("string of 1..64 bytes", displayName)
-    displayNameSize = len(displayName) if displayName.isascii() else _utf8_size(displayName)
-    if displayNameSize < 0:
-        return False, "payload.displayName: expected valid UTF-8, got invalid bytes"
+    if displayName.isascii():
+        displayNameSize = len(displayName)
+    else:
+        displayNameSize = _utf8_size(displayName)
+        if displayNameSize < 0:
+            return False, "payload.displayName: expected valid UTF-8, got invalid bytes"
     if displayNameSize > 64 or displayNameSize < 1:
         return False, "payload.displayName" + _fail_count("string of 1..64 bytes", displayNameSize, "bytes")
     return True, None
@@ -602,9 +611,12 @@ def _validate_skills_cast_skill(value: Any) -> tuple[bool, str | None]:
     skillId = value.get("skillId")
     if not isinstance(skillId, str):
         return False, "payload.skillId" + _fail("string of 1..48 bytes", skillId)
-    skillIdSize = len(skillId) if skillId.isascii() else _utf8_size(skillId)
-    if skillIdSize < 0:
-        return False, "payload.skillId: expected valid UTF-8, got invalid bytes"
+    if skillId.isascii():
+        skillIdSize = len(skillId)
+    else:
+        skillIdSize = _utf8_size(skillId)
+        if skillIdSize < 0:
+            return False, "payload.skillId: expected valid UTF-8, got invalid bytes"
     if skillIdSize > 48 or skillIdSize < 1:
         return False, "payload.skillId" + _fail_count("string of 1..48 bytes", skillIdSize, "bytes")
     target = value.get("target")
@@ -634,9 +646,12 @@ def _validate_skills_cast_skill(value: Any) -> tuple[bool, str | None]:
         i += 1
         if not isinstance(item, str):
             return False, "payload.modifiers[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
-        itemSize = len(item) if item.isascii() else _utf8_size(item)
-        if itemSize < 0:
-            return False, "payload.modifiers[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+        if item.isascii():
+            itemSize = len(item)
+        else:
+            itemSize = _utf8_size(item)
+            if itemSize < 0:
+                return False, "payload.modifiers[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
         if itemSize > 48 or itemSize < 1:
             return False, "payload.modifiers[" + str(i) + "]" + _fail_count("string of 1..48 bytes", itemSize, "bytes")
     return True, None
@@ -675,9 +690,12 @@ def _validate_skills_skill_cast(value: Any) -> tuple[bool, str | None]:
     skillId = value.get("skillId")
     if not isinstance(skillId, str):
         return False, "payload.skillId" + _fail("string of 1..48 bytes", skillId)
-    skillIdSize = len(skillId) if skillId.isascii() else _utf8_size(skillId)
-    if skillIdSize < 0:
-        return False, "payload.skillId: expected valid UTF-8, got invalid bytes"
+    if skillId.isascii():
+        skillIdSize = len(skillId)
+    else:
+        skillIdSize = _utf8_size(skillId)
+        if skillIdSize < 0:
+            return False, "payload.skillId: expected valid UTF-8, got invalid bytes"
     if skillIdSize > 48 or skillIdSize < 1:
         return False, "payload.skillId" + _fail_count("string of 1..48 bytes", skillIdSize, "bytes")
     target = value.get("target")
@@ -738,9 +756,12 @@ def _validate_skills_skill_hit(value: Any) -> tuple[bool, str | None]:
         name = item.get("name")
         if not isinstance(name, str):
             return False, "payload.effects[" + str(i) + "].name" + _fail("string of 1..48 bytes", name)
-        nameSize = len(name) if name.isascii() else _utf8_size(name)
-        if nameSize < 0:
-            return False, "payload.effects[" + str(i) + "].name: expected valid UTF-8, got invalid bytes"
+        if name.isascii():
+            nameSize = len(name)
+        else:
+            nameSize = _utf8_size(name)
+            if nameSize < 0:
+                return False, "payload.effects[" + str(i) + "].name: expected valid UTF-8, got invalid bytes"
         if nameSize > 48 or nameSize < 1:
             return False, "payload.effects[" + str(i) + "].name" + _fail_count("string of 1..48 bytes", nameSize, "bytes")
         duration = item.get("duration")
@@ -832,9 +853,12 @@ def _validate_attributes_allocate_points_reply(value: Any) -> tuple[bool, str | 
     if reason is not None:
         if not isinstance(reason, str):
             return False, "reply.reason" + _fail("string of at most 120 bytes", reason)
-        reasonSize = len(reason) if reason.isascii() else _utf8_size(reason)
-        if reasonSize < 0:
-            return False, "reply.reason: expected valid UTF-8, got invalid bytes"
+        if reason.isascii():
+            reasonSize = len(reason)
+        else:
+            reasonSize = _utf8_size(reason)
+            if reasonSize < 0:
+                return False, "reply.reason: expected valid UTF-8, got invalid bytes"
         if reasonSize > 120:
             return False, "reply.reason" + _fail_count("string of at most 120 bytes", reasonSize, "bytes")
     return True, None
@@ -856,9 +880,12 @@ def _validate_entity_info_inspect_entity_reply(value: Any) -> tuple[bool, str | 
     if name is not None:
         if not isinstance(name, str):
             return False, "reply.name" + _fail("string of at most 64 bytes", name)
-        nameSize = len(name) if name.isascii() else _utf8_size(name)
-        if nameSize < 0:
-            return False, "reply.name: expected valid UTF-8, got invalid bytes"
+        if name.isascii():
+            nameSize = len(name)
+        else:
+            nameSize = _utf8_size(name)
+            if nameSize < 0:
+                return False, "reply.name: expected valid UTF-8, got invalid bytes"
         if nameSize > 64:
             return False, "reply.name" + _fail_count("string of at most 64 bytes", nameSize, "bytes")
     level = value.get("level")
@@ -884,9 +911,12 @@ def _validate_entity_info_inspect_entity_reply(value: Any) -> tuple[bool, str | 
             i += 1
             if not isinstance(item, str):
                 return False, "reply.equipment[" + str(i) + "]" + _fail("string of 1..48 bytes", item)
-            itemSize = len(item) if item.isascii() else _utf8_size(item)
-            if itemSize < 0:
-                return False, "reply.equipment[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+            if item.isascii():
+                itemSize = len(item)
+            else:
+                itemSize = _utf8_size(item)
+                if itemSize < 0:
+                    return False, "reply.equipment[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
             if itemSize > 48 or itemSize < 1:
                 return False, "reply.equipment[" + str(i) + "]" + _fail_count("string of 1..48 bytes", itemSize, "bytes")
     return True, None

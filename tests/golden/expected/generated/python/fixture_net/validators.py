@@ -273,9 +273,12 @@ def _validate_inventory_move_item(value: Any) -> tuple[bool, str | None]:
     if note is not None:
         if not isinstance(note, str):
             return False, "payload.note" + _fail("string of at most 40 bytes", note)
-        noteSize = len(note) if note.isascii() else _utf8_size(note)
-        if noteSize < 0:
-            return False, "payload.note: expected valid UTF-8, got invalid bytes"
+        if note.isascii():
+            noteSize = len(note)
+        else:
+            noteSize = _utf8_size(note)
+            if noteSize < 0:
+                return False, "payload.note: expected valid UTF-8, got invalid bytes"
         if noteSize > 40:
             return False, "payload.note" + _fail_count("string of at most 40 bytes", noteSize, "bytes")
     return True, None
@@ -361,9 +364,12 @@ def _validate_inventory_tune(value: Any) -> tuple[bool, str | None]:
         i += 1
         if not isinstance(item, str):
             return False, "payload.tags[" + str(i) + "]" + _fail("string of at most 8 bytes", item)
-        itemSize = len(item) if item.isascii() else _utf8_size(item)
-        if itemSize < 0:
-            return False, "payload.tags[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
+        if item.isascii():
+            itemSize = len(item)
+        else:
+            itemSize = _utf8_size(item)
+            if itemSize < 0:
+                return False, "payload.tags[" + str(i) + "]: expected valid UTF-8, got invalid bytes"
         if itemSize > 8:
             return False, "payload.tags[" + str(i) + "]" + _fail_count("string of at most 8 bytes", itemSize, "bytes")
     counts = value.get("counts")
@@ -449,9 +455,12 @@ def _validate_inventory_tune(value: Any) -> tuple[bool, str | None]:
     if classValue is not None:
         if not isinstance(classValue, str):
             return False, "payload.class" + _fail("string of at most 40 bytes", classValue)
-        classValueSize = len(classValue) if classValue.isascii() else _utf8_size(classValue)
-        if classValueSize < 0:
-            return False, "payload.class: expected valid UTF-8, got invalid bytes"
+        if classValue.isascii():
+            classValueSize = len(classValue)
+        else:
+            classValueSize = _utf8_size(classValue)
+            if classValueSize < 0:
+                return False, "payload.class: expected valid UTF-8, got invalid bytes"
         if classValueSize > 40:
             return False, "payload.class" + _fail_count("string of at most 40 bytes", classValueSize, "bytes")
     return True, None
@@ -488,9 +497,12 @@ def _validate_inventory_dropped(value: Any) -> tuple[bool, str | None]:
     label = value.get("label")
     if not isinstance(label, str):
         return False, "payload.label" + _fail("string of at least 1 bytes", label)
-    labelSize = len(label) if label.isascii() else _utf8_size(label)
-    if labelSize < 0:
-        return False, "payload.label: expected valid UTF-8, got invalid bytes"
+    if label.isascii():
+        labelSize = len(label)
+    else:
+        labelSize = _utf8_size(label)
+        if labelSize < 0:
+            return False, "payload.label: expected valid UTF-8, got invalid bytes"
     if labelSize < 1:
         return False, "payload.label" + _fail_count("string of at least 1 bytes", labelSize, "bytes")
     history = value.get("history")
