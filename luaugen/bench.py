@@ -94,9 +94,9 @@ def bench_compile(root: Path) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         one = _project(Path(scratch) / "one", _synthetic_sources(1, 1))
         large = _project(Path(scratch) / "large", _synthetic_sources(40, 25))
-        # Interleaved, so a busy moment of the machine falls on both; each figure is its best of five.
+        # Interleaved, so a busy moment of the machine falls on both; each figure is its best of seven.
         runs: dict[str, list[dict]] = {"one": [], "large": []}
-        for _ in range(5):
+        for _ in range(7):
             for name, folder in (("one", one), ("large", large)):
                 runs[name].append(_run([sys.executable, "-c", _CLEAN_BUILD], folder, repeat=1))
         clean = {name: {key: min(run[key] for run in done) for key in ("wall", "cpu")} for name, done in runs.items()}
@@ -194,7 +194,7 @@ def _compile_rows(c: dict) -> list[str]:
     return [
         "## Compiler",
         "",
-        "Commands run as separate processes, best of runs (the two clean builds: best of five, run in turn). CPU is "
+        "Commands run as separate processes, best of runs (the two clean builds: best of seven, run in turn). CPU is "
         "the process's user + system time; targets are judged on CPU because wall time on this shared 2-core machine "
         "includes waiting for a core. A clean build removes the previous output, then runs `luaugen build`, in one "
         "process.",
