@@ -36,21 +36,19 @@ def _sizes(node) -> dict | None:
 
 
 def message_json(project: ir.Project, m: ir.Message, limits: Limits, layouts: LayoutBuilder) -> dict:
-    payload = type_json(project, m.payload, m.is_intent, limits)
-    reply = None if m.reply is None else type_json(project, m.reply, False, limits)
-    rate = _rate(m.rate)
     retry = None if m.retry is None else {"attempts": m.retry.attempts, "base": m.retry.base, "max": m.retry.max,
                                           "strategy": m.retry.strategy}
-    contract = {"direction": m.direction, "kind": m.kind, "payload": payload, "qos": m.qos, "rate": rate,
-                "reliable": m.reliable, "reply": reply, "retry": retry, "timeout": m.timeout}
+    contract = {"direction": m.direction, "kind": m.kind, "payload": type_json(project, m.payload, m.is_intent, limits),
+                "qos": m.qos, "rate": _rate(m.rate), "reliable": m.reliable,
+                "reply": None if m.reply is None else type_json(project, m.reply, False, limits), "retry": retry,
+                "timeout": m.timeout}
     digest = hashlib.sha256(canonical(contract).encode()).hexdigest()
     # Packed bytes of the payload and the reply alone (docs/wire.md); outside the hash: a layout change is not a
     # contract change.
     packed = {"payload": _sizes(layouts.message(m)), "reply": _sizes(layouts.reply(m))}
-    return {"direction": m.direction, "hash": digest, "id": m.id, "kind": m.kind, "name": m.name,
-            "packed_size": packed, "payload": payload, "qos": m.qos, "rate": rate, "reliable": m.reliable,
-            "reply": reply, "retry": retry, "source": {"col": m.span.col, "line": m.span.line, "path": m.span.path},
-            "timeout": m.timeout}
+    entry = {**contract, "hash": digest, "id": m.id, "name": m.name, "packed_size": packed,
+             "source": {"col": m.span.col, "line": m.span.line, "path": m.span.path}}
+    return dict(sorted(entry.items()))  # the contract's keys and the others, interleaved in order
 
 
 def build_manifest(project: ir.Project, retired: dict, limits: Limits, profile: str, layouts: LayoutBuilder) -> dict:
